@@ -1,0 +1,42 @@
+# The two README commands. Everything else is CMake's job.
+#   make demo   install what is missing, build, run the main job on the example
+#   make test   install, build, run the suite; then again with ASan + UBSan
+
+BUILD     ?= build
+BUILD_SAN ?= build-san
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+DEMO_DB   ?= $(BUILD)/demo.db
+
+.PHONY: all deps build build-san demo test test-fast bench clean
+
+all: build
+
+deps:
+	@sh tools/deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+build-san: deps
+	@cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DVISTA_SANITIZE=ON >/dev/null
+	@cmake --build $(BUILD_SAN) -j $(JOBS)
+
+demo: build
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	@$(BUILD)/vista --db $(DEMO_DB) init
+	@$(BUILD)/vista --db $(DEMO_DB) import institutions examples/institutions.csv
+	@$(BUILD)/vista --db $(DEMO_DB) run institutions
+
+test: build build-san
+	@echo "== test pass 1: release build =="
+	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	@echo "== test pass 2: AddressSanitizer + UndefinedBehaviorSanitizer =="
+	@ctest --test-dir $(BUILD_SAN) --output-on-failure -j $(JOBS)
+
+# One pass only, for the edit-build-test loop.
+test-fast: build
+	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN)

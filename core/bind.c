@@ -1,0 +1,21 @@
+/* bind.c: helpers shared by the Lua bindings: reaching the session, and
+ * turning a core status into a Lua error. */
+#include "bind.h"
+#include "internal.h"
+
+static const char SESSION_KEY[] = "vista.session";
+
+vista_session *vista_bind_session(lua_State *L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, SESSION_KEY);
+  vista_session *s = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  if (!s)
+    luaL_error(L, "no database in this session");
+  if (vista_store_open(s) != VISTA_OK)
+    vista_bind_error(L, s);
+  return s;
+}
+
+int vista_bind_error(lua_State *L, vista_session *s) {
+  return luaL_error(L, "%s", vista_errmsg(s));
+}

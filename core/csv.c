@@ -1,0 +1,337 @@
+/* csv.c: CSV through libcsv with file/line/column tracking. libcsv reports
+ * fields but not positions, so the input is fed to it one physical line at a
+ * time and the reader counts lines itself. Memory stays flat: one read
+ * buffer and one record's fields. Entry point: vista_csv_read(). */
+#include <csv.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv_reader.h"
+#include "internal.h"
+
+#define READ_SIZE (256 * 1024)
+/* A field longer than this is not data but a runaway quote. */
+#define FIELD_MAX ((size_t)16 * 1024 * 1024)
+
+typedef struct reader {
+  vista_session *s;
+  const char *file;
+  vista_csv_row_fn on_row;
+  vista_csv_bad_fn on_bad;
+  void *ud;
+  int64_t line;       /* the physical line being fed */
+  int64_t rec_line;   /* where the current record started; 0 = none yet */
+  int64_t index;
+  int status;         /* first non-OK status from a callback */
+  /* The current record: field bytes back to back, each NUL-terminated. */
+  char *buf;
+  size_t buf_len, buf_cap;
+  size_t *offs, *lens;
+  const char **ptrs;
+  size_t nfields, fields_cap;
+} reader;
+
+static void *field_realloc(void *p, size_t n) {
+  return n > FIELD_MAX ? NULL : realloc(p, n);
+}
+
+size_t vista_utf8_invalid(const char *p, size_t len) {
+  const unsigned char *s = (const unsigned char *)p;
+  size_t i = 0;
+  while (i < len) {
+    unsigned c = s[i];
+    size_t need;
+    unsigned min;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      need = 1, min = 0x80, c &= 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      need = 2, min = 0x800, c &= 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      need = 3, min = 0x10000, c &= 0x07;
+    } else {
+      return i + 1;
+    }
+    if (len - i <= need)
+      return i + 1;
+    for (size_t k = 1; k <= need; k++) {
+      if ((s[i + k] & 0xC0) != 0x80)
+        return i + 1;
+      c = (c << 6) | (s[i + k] & 0x3F);
+    }
+    /* Overlong forms, surrogates and values past U+10FFFF are invalid. */
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+      return i + 1;
+    i += need + 1;
+  }
+  return 0;
+}
+
+static int grow(reader *r, size_t need) {
+  if (r->buf_len + need > r->buf_cap) {
+    size_t cap = r->buf_cap ? r->buf_cap : 4096;
+    while (cap < r->buf_len + need)
+      cap *= 2;
+    char *nb = realloc(r->buf, cap);
+    if (!nb)
+      return -1;
+    r->buf = nb;
+    r->buf_cap = cap;
+  }
+  if (r->nfields == r->fields_cap) {
+    size_t cap = r->fields_cap ? r->fields_cap * 2 : 64;
+    size_t *no = realloc(r->offs, cap * sizeof *no);
+    if (!no)
+      return -1;
+    r->offs = no;
+    size_t *nl = realloc(r->lens, cap * sizeof *nl);
+    if (!nl)
+      return -1;
+    r->lens = nl;
+    const char **np = realloc(r->ptrs, cap * sizeof *np);
+    if (!np)
+      return -1;
+    r->ptrs = np;
+    r->fields_cap = cap;
+  }
+  return 0;
+}
+
+static void on_field(void *data, size_t len, void *ud) {
+  reader *r = ud;
+  if (r->status != VISTA_OK)
+    return;
+  if (grow(r, len + 1) != 0) {
+    r->status = vista_seterr(r->s, VISTA_ERR_NOMEM, "%s:%lld: out of memory",
+                             r->file, (long long)r->line);
+    return;
+  }
+  if (len)
+    memcpy(r->buf + r->buf_len, data, len);
+  r->buf[r->buf_len + len] = '\0';
+  r->offs[r->nfields] = r->buf_len;
+  r->lens[r->nfields] = len;
+  r->nfields++;
+  r->buf_len += len + 1;
+}
+
+static void on_record(int term, void *ud) {
+  reader *r = ud;
+  (void)term;
+  if (r->status == VISTA_OK) {
+    vista_csv_row row = {r->file, r->rec_line ? r->rec_line : r->line,
+                         r->index, r->nfields, r->ptrs, r->lens, 0};
+    for (size_t i = 0; i < r->nfields; i++) {
+      r->ptrs[i] = r->buf + r->offs[i];
+      if (!row.bad_utf8 && vista_utf8_invalid(r->ptrs[i], r->lens[i]))
+        row.bad_utf8 = i + 1;
+    }
+    r->status = r->on_row(r->ud, &row);
+    r->index++;
+  }
+  r->nfields = 0;
+  r->buf_len = 0;
+  r->rec_line = 0;
+}
+
+static int malformed(reader *r, const char *reason) {
+  int64_t line = r->rec_line ? r->rec_line : r->line;
+  size_t field = r->nfields + 1;
+  if (!r->on_bad)
+    return vista_seterr(r->s, VISTA_ERR_INPUT, "%s:%lld:%zu: %s", r->file,
+                        (long long)line, field, reason);
+  return r->on_bad(r->ud, line, field, reason);
+}
+
+static int parser_init(struct csv_parser *p, char delim) {
+  if (csv_init(p, CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
+    return -1;
+  csv_set_delim(p, (unsigned char)delim);
+  csv_set_realloc_func(p, field_realloc);
+  return 0;
+}
+
+/* The delimiter that occurs most often outside quotes on the first line. */
+static char detect_delim(const char *p, size_t n) {
+  static const char cands[] = {',', ';', '\t', '|'};
+  size_t counts[4] = {0};
+  int quoted = 0;
+  for (size_t i = 0; i < n && (quoted || (p[i] != '\n' && p[i] != '\r'));
+       i++) {
+    if (p[i] == '"')
+      quoted = !quoted;
+    else if (!quoted)
+      for (int k = 0; k < 4; k++)
+        counts[k] += p[i] == cands[k];
+  }
+  int best = 0;
+  for (int k = 1; k < 4; k++)
+    if (counts[k] > counts[best])
+      best = k;
+  return cands[best];
+}
+
+static int is_blank(const char *p, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (p[i] != '\r' && p[i] != '\n')
+      return 0;
+  return 1;
+}
+
+int vista_csv_read(vista_session *s, const char *path, char delim,
+                   vista_csv_row_fn on_row, vista_csv_bad_fn on_malformed,
+                   void *ud) {
+  reader r = {s, path, on_row, on_malformed, ud, 1, 0, 0, VISTA_OK,
+              NULL, 0, 0, NULL, NULL, NULL, 0, 0};
+  struct csv_parser p;
+  int parser_ready = 0;
+  int rc = VISTA_OK;
+  char *in = malloc(READ_SIZE);
+  size_t have = 0; /* bytes in `in` not yet fed */
+  int first = 1, eof = 0;
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    rc = vista_seterr(s, VISTA_ERR_IO, "%s: %s", path, strerror(errno));
+    goto done;
+  }
+  if (!in) {
+    rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", path);
+    goto done;
+  }
+
+  while (!eof || have) {
+    if (!eof && have < READ_SIZE) {
+      size_t got = fread(in + have, 1, READ_SIZE - have, f);
+      if (got < READ_SIZE - have) {
+        if (ferror(f)) {
+          rc = vista_seterr(s, VISTA_ERR_IO, "%s: read error", path);
+          goto done;
+        }
+        eof = 1;
+      }
+      have += got;
+    }
+    size_t start = 0;
+    if (first) {
+      first = 0;
+      if (have >= 3 && memcmp(in, "\xEF\xBB\xBF", 3) == 0)
+        start = 3;
+      if (!delim)
+        delim = detect_delim(in + start, have - start);
+      if (parser_init(&p, delim) != 0) {
+        rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", path);
+        goto done;
+      }
+      parser_ready = 1;
+    }
+    /* Feed whole lines; keep a partial last line for the next read unless
+     * the file has ended or the line fills the whole buffer. */
+    while (start < have) {
+      char *nl = memchr(in + start, '\n', have - start);
+      size_t end;
+      if (nl)
+        end = (size_t)(nl - in) + 1;
+      else if (eof || start == 0)
+        end = have;
+      else
+        break;
+      size_t n = end - start;
+      if (r.rec_line == 0 && !is_blank(in + start, n))
+        r.rec_line = r.line;
+      if (csv_parse(&p, in + start, n, on_field, on_record, &r) != n) {
+        int err = csv_error(&p);
+        rc = err == CSV_ENOMEM && r.status == VISTA_OK
+                 ? malformed(&r, "field longer than 16 MiB (a quote that "
+                                 "never closes?)")
+                 : malformed(&r, csv_strerror(err));
+        /* Resynchronise at the next line with a fresh parser. */
+        csv_free(&p);
+        parser_ready = 0;
+        r.nfields = r.buf_len = 0;
+        r.rec_line = 0;
+        if (rc != VISTA_OK || parser_init(&p, delim) != 0) {
+          if (rc == VISTA_OK)
+            rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", path);
+          goto done;
+        }
+        parser_ready = 1;
+      }
+      if (r.status != VISTA_OK) {
+        rc = r.status;
+        goto done;
+      }
+      if (nl)
+        r.line++;
+      start = end;
+    }
+    memmove(in, in + start, have - start);
+    have -= start;
+  }
+  if (parser_ready && csv_fini(&p, on_field, on_record, &r) != 0) {
+    r.line--; /* the error is on the last line, not after it */
+    rc = malformed(&r, "a quoted field is never closed");
+  }
+  if (rc == VISTA_OK && r.status != VISTA_OK)
+    rc = r.status;
+
+done:
+  if (parser_ready)
+    csv_free(&p);
+  if (f)
+    fclose(f);
+  free(in);
+  free(r.buf);
+  free(r.offs);
+  free(r.lens);
+  free(r.ptrs);
+  return rc;
+}
+
+static int fold(int c) { return tolower((unsigned char)c); }
+
+/* Levenshtein distance over case-folded bytes, capped at 255. */
+static size_t distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 64 || lb > 64)
+    return 255;
+  size_t row[65];
+  for (size_t j = 0; j <= lb; j++)
+    row[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t up = row[j];
+      size_t cost = fold(a[i - 1]) != fold(b[j - 1]);
+      size_t best = diag + cost;
+      if (row[j] + 1 < best)
+        best = row[j] + 1;
+      if (row[j - 1] + 1 < best)
+        best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  return row[lb];
+}
+
+const char *vista_nearest_name(const char *word, const char *const *names,
+                               size_t n) {
+  const char *best = NULL;
+  size_t best_d = (size_t)-1;
+  for (size_t i = 0; i < n; i++) {
+    size_t d = distance(word, names[i]);
+    if (d < best_d) {
+      best_d = d;
+      best = names[i];
+    }
+  }
+  /* Suggest only what is plausibly a typo: at most a third of the word. */
+  size_t len = strlen(word);
+  return best && best_d <= (len < 6 ? 2 : len / 3) ? best : NULL;
+}

@@ -1,0 +1,249 @@
+/* institution.c: institutions, the organisations every model refers to
+ * (sending and receiving organisations, partners, the subject of a
+ * strategy). Owns importing an institution list from CSV. One per Erasmus
+ * code, or per name and country where the code is unknown. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv_reader.h"
+#include "internal.h"
+
+enum { COL_CODE, COL_NAME, COL_COUNTRY, COL_CITY, COL_COUNT };
+
+static const char *const canonical[COL_COUNT] = {"erasmus_code", "name",
+                                                 "country", "city"};
+
+/* Accepted header names, normalised (lowercase, '_' and '-' as spaces). */
+static const struct {
+  const char *name;
+  int col;
+} aliases[] = {
+    {"erasmus code", COL_CODE},
+    {"organisation erasmus code", COL_CODE},
+    {"organization erasmus code", COL_CODE},
+    {"name", COL_NAME},
+    {"institution", COL_NAME},
+    {"organisation", COL_NAME},
+    {"organization", COL_NAME},
+    {"organisation name", COL_NAME},
+    {"organization name", COL_NAME},
+    {"country", COL_COUNTRY},
+    {"country code", COL_COUNTRY},
+    {"city", COL_CITY},
+};
+
+#define NALIASES (sizeof aliases / sizeof aliases[0])
+
+static const char insert_sql[] =
+    "INSERT INTO institution(erasmus_code, name, country, city)"
+    " VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT(erasmus_code) DO UPDATE SET name = excluded.name,"
+    "   country = excluded.country, city = coalesce(excluded.city, city)"
+    " ON CONFLICT(name, country) WHERE erasmus_code IS NULL"
+    "   DO UPDATE SET city = coalesce(excluded.city, city)";
+
+typedef struct importer {
+  vista_session *s;
+  const char *path;
+  vista_reject_fn on_reject;
+  void *ud;
+  vista_import_report *report;
+  sqlite3_stmt *insert;
+  int col_of_field[64]; /* header position -> COL_*, or -1 */
+  size_t nheader;
+} importer;
+
+/* Copies src into dst (size n) lowercased, '_'/'-' as space, trimmed,
+ * inner runs of spaces collapsed. */
+static void normalise(char *dst, size_t n, const char *src) {
+  size_t j = 0;
+  int space = 0;
+  for (; *src && j + 1 < n; src++) {
+    int c = (unsigned char)*src;
+    if (c == '_' || c == '-' || isspace(c)) {
+      space = j > 0;
+      continue;
+    }
+    if (space && j + 1 < n - 1)
+      dst[j++] = ' ';
+    space = 0;
+    dst[j++] = (char)tolower(c);
+  }
+  dst[j] = '\0';
+}
+
+/* Trims ASCII spaces; returns the start and sets *len. */
+static const char *trim(const char *p, size_t *len) {
+  size_t n = *len;
+  while (n && isspace((unsigned char)*p))
+    p++, n--;
+  while (n && isspace((unsigned char)p[n - 1]))
+    n--;
+  *len = n;
+  return p;
+}
+
+static int reject(importer *im, int64_t line, size_t field,
+                  const char *reason) {
+  char msg[VISTA_ERRMSG_SIZE];
+  if (field)
+    snprintf(msg, sizeof msg, "%s:%lld:%zu: %s", im->path, (long long)line,
+             field, reason);
+  else
+    snprintf(msg, sizeof msg, "%s:%lld: %s", im->path, (long long)line,
+             reason);
+  im->report->rows_rejected++;
+  if (im->on_reject)
+    im->on_reject(im->ud, msg);
+  return vista_store_reject(im->s, im->report->import_id, line, (int)field,
+                            reason);
+}
+
+static int read_header(importer *im, const vista_csv_row *row) {
+  int seen[COL_COUNT] = {0};
+  if (row->nfields > sizeof im->col_of_field / sizeof im->col_of_field[0])
+    return vista_seterr(im->s, VISTA_ERR_INPUT,
+                        "%s:%lld: too many columns (%zu) for an institution "
+                        "list",
+                        im->path, (long long)row->line, row->nfields);
+  for (size_t i = 0; i < row->nfields; i++) {
+    char name[128];
+    normalise(name, sizeof name, row->fields[i]);
+    int col = -1;
+    for (size_t k = 0; k < NALIASES && col < 0; k++)
+      if (strcmp(name, aliases[k].name) == 0)
+        col = aliases[k].col;
+    if (col < 0) {
+      const char *near = vista_nearest_name(row->fields[i], canonical,
+                                            COL_COUNT);
+      return vista_seterr(im->s, VISTA_ERR_INPUT,
+                          "%s:%lld:%zu: unknown column '%s'%s%s%s", im->path,
+                          (long long)row->line, i + 1, row->fields[i],
+                          near ? " (did you mean " : "", near ? near : "",
+                          near ? "?)" : "");
+    }
+    if (seen[col])
+      return vista_seterr(im->s, VISTA_ERR_INPUT,
+                          "%s:%lld:%zu: column '%s' appears twice", im->path,
+                          (long long)row->line, i + 1, canonical[col]);
+    seen[col] = 1;
+    im->col_of_field[i] = col;
+  }
+  im->nheader = row->nfields;
+  for (int c = COL_NAME; c <= COL_COUNTRY; c++)
+    if (!seen[c])
+      return vista_seterr(im->s, VISTA_ERR_INPUT,
+                          "%s:%lld: the header has no '%s' column", im->path,
+                          (long long)row->line, canonical[c]);
+  return VISTA_OK;
+}
+
+static int store_row(importer *im, const vista_csv_row *row) {
+  const char *val[COL_COUNT] = {0};
+  size_t len[COL_COUNT] = {0};
+  size_t field_of[COL_COUNT] = {0};
+  char country[3];
+  char why[160];
+
+  im->report->rows_read++;
+  if (row->nfields != im->nheader) {
+    snprintf(why, sizeof why, "expected %zu fields as in the header, found %zu",
+             im->nheader, row->nfields);
+    return reject(im, row->line, 0, why);
+  }
+  if (row->bad_utf8)
+    return reject(im, row->line, row->bad_utf8, "text is not valid UTF-8");
+  for (size_t i = 0; i < row->nfields; i++) {
+    int c = im->col_of_field[i];
+    len[c] = row->lens[i];
+    val[c] = trim(row->fields[i], &len[c]);
+    field_of[c] = i + 1;
+  }
+  if (len[COL_NAME] == 0)
+    return reject(im, row->line, field_of[COL_NAME], "name is empty");
+  if (len[COL_COUNTRY] != 2 || !isalpha((unsigned char)val[COL_COUNTRY][0]) ||
+      !isalpha((unsigned char)val[COL_COUNTRY][1])) {
+    snprintf(why, sizeof why, "country '%.*s' is not a two-letter code",
+             (int)(len[COL_COUNTRY] > 40 ? 40 : len[COL_COUNTRY]),
+             val[COL_COUNTRY] ? val[COL_COUNTRY] : "");
+    return reject(im, row->line, field_of[COL_COUNTRY], why);
+  }
+  country[0] = (char)toupper((unsigned char)val[COL_COUNTRY][0]);
+  country[1] = (char)toupper((unsigned char)val[COL_COUNTRY][1]);
+  country[2] = '\0';
+  /* The official data writes "-" for an unknown Erasmus code. */
+  if (len[COL_CODE] == 1 && val[COL_CODE][0] == '-')
+    len[COL_CODE] = 0;
+
+  sqlite3_stmt *st = im->insert;
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  if ((len[COL_CODE] &&
+       sqlite3_bind_text(st, 1, val[COL_CODE], (int)len[COL_CODE],
+                         SQLITE_STATIC) != SQLITE_OK) ||
+      sqlite3_bind_text(st, 2, val[COL_NAME], (int)len[COL_NAME],
+                        SQLITE_STATIC) != SQLITE_OK ||
+      sqlite3_bind_text(st, 3, country, 2, SQLITE_STATIC) != SQLITE_OK ||
+      (len[COL_CITY] &&
+       sqlite3_bind_text(st, 4, val[COL_CITY], (int)len[COL_CITY],
+                         SQLITE_STATIC) != SQLITE_OK))
+    return vista_seterr_sql(im->s, im->path);
+  if (sqlite3_step(st) != SQLITE_DONE)
+    return vista_seterr(im->s, VISTA_ERR_SQL, "%s:%lld: %s", im->path,
+                        (long long)row->line, sqlite3_errmsg(im->s->db));
+  im->report->rows_stored++;
+  return VISTA_OK;
+}
+
+static int on_row(void *ud, const vista_csv_row *row) {
+  importer *im = ud;
+  if (row->index == 0)
+    return read_header(im, row);
+  return store_row(im, row);
+}
+
+static int on_malformed(void *ud, int64_t line, size_t field,
+                        const char *reason) {
+  importer *im = ud;
+  im->report->rows_read++;
+  return reject(im, line, field, reason);
+}
+
+int vista_institution_import(vista_session *s, const char *path,
+                             vista_reject_fn on_reject, void *ud,
+                             vista_import_report *report) {
+  importer im = {s, path, on_reject, ud, report, NULL, {0}, 0};
+  memset(report, 0, sizeof *report);
+  int rc = vista_store_open(s);
+  if (rc != VISTA_OK)
+    return rc;
+  if ((rc = vista_store_begin(s)) != VISTA_OK)
+    return rc;
+  if ((rc = vista_store_import_begin(s, "institutions", path,
+                                     &report->import_id)) != VISTA_OK)
+    goto fail;
+  if (sqlite3_prepare_v2(s->db, insert_sql, -1, &im.insert, NULL) !=
+      SQLITE_OK) {
+    rc = vista_seterr_sql(s, "institution import");
+    goto fail;
+  }
+  rc = vista_csv_read(s, path, 0, on_row, on_malformed, &im);
+  if (rc == VISTA_OK && im.nheader == 0)
+    rc = vista_seterr(s, VISTA_ERR_INPUT, "%s: the file is empty (no header)",
+                      path);
+  if (rc != VISTA_OK)
+    goto fail;
+  sqlite3_finalize(im.insert);
+  im.insert = NULL;
+  if ((rc = vista_store_import_end(s, report)) != VISTA_OK ||
+      (rc = vista_store_commit(s)) != VISTA_OK)
+    goto fail;
+  return VISTA_OK;
+
+fail:
+  sqlite3_finalize(im.insert);
+  vista_store_rollback(s);
+  return rc;
+}

@@ -1,0 +1,47 @@
+/* internal.h: what the core's files share and the outside must not see. */
+#ifndef VISTA_INTERNAL_H
+#define VISTA_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+
+#include "vista.h"
+
+#define VISTA_ERRMSG_SIZE 512
+
+struct vista_session {
+  char *path;
+  sqlite3 *db;              /* NULL until vista_store_open() */
+  int version_found;
+  int version_now;
+  char errmsg[VISTA_ERRMSG_SIZE];
+  /* Set by the sandbox: a long query stops when this reads non-zero. */
+  volatile int *stop_flag;
+};
+
+/* Formats the session's error message and returns status. */
+int vista_seterr(vista_session *s, int status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Sets the error from SQLite's message for the session's connection. */
+int vista_seterr_sql(vista_session *s, const char *what);
+
+/* The open connection (NULL before vista_store_open()). */
+sqlite3 *vista_store_db(vista_session *s);
+
+/* Makes long queries on the connection stop when *flag becomes non-zero
+ * (a progress handler). flag may be NULL to remove it. */
+void vista_store_set_stop_flag(vista_session *s, volatile int *flag);
+
+/* Records one import in import_log and returns its id; rejects go with
+ * vista_store_reject(). Both run inside the caller's transaction. */
+int vista_store_import_begin(vista_session *s, const char *kind,
+                             const char *source, int64_t *import_id);
+int vista_store_import_end(vista_session *s, const vista_import_report *r);
+int vista_store_reject(vista_session *s, int64_t import_id, int64_t line,
+                       int column, const char *reason);
+
+#endif

@@ -1,0 +1,313 @@
+/* main.c: the command line. Parses arguments, dispatches to the core, and is
+ * the one place that chooses an exit status:
+ *   0 success, 1 an error (bad data, a failing script), 2 a usage error,
+ *   3 a script stopped by a limit or interrupted. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "repl.h"
+#include "sandbox.h"
+#include "vista.h"
+
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_LIMIT = 3 };
+
+typedef struct options {
+  const char *db;
+  vista_limits limits;
+  int trace;
+} options;
+
+static const char usage_text[] =
+    "usage: vista [OPTIONS] [COMMAND [ARGS...]]\n"
+    "\n"
+    "Commands:\n"
+    "  init                        create the database, or upgrade its schema\n"
+    "  import institutions FILE    import a list of institutions (CSV)\n"
+    "  run SCRIPT [ARGS...]        run a Lua script: a path, or the name of a "
+    "ready one\n"
+    "                              (vista run alone lists them)\n"
+    "  -e CHUNK [ARGS...]          run a chunk of Lua\n"
+    "  repl                        the interactive shell (also: vista alone "
+    "on a terminal;\n"
+    "                              with piped input, runs it as a batch)\n"
+    "\n"
+    "Options (before the command; for init, import and repl also after):\n"
+    "  --db PATH        the database (default: $VISTA_DB, else ./vista.db; "
+    ":memory: works)\n"
+    "  --max-steps N    Lua instructions a script may run (default "
+    "500000000; 0: no limit)\n"
+    "  --max-mem SIZE   memory a script may hold, e.g. 64M, 2G (default "
+    "512M; 0: no limit)\n"
+    "  --max-time SECS  wall-clock seconds a script may run (default 300; 0: "
+    "no limit)\n"
+    "  --trace          add a Lua traceback to script errors\n"
+    "  -h, --help       this help\n"
+    "  --version        the version\n"
+    "\n"
+    "Exit status: 0 success, 1 error, 2 usage error, 3 script stopped by a "
+    "limit or Ctrl-C.\n";
+
+static int usage_error(const char *fmt, const char *arg) {
+  fprintf(stderr, "vista: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, " (vista --help explains the usage)\n");
+  return EXIT_USAGE;
+}
+
+static int parse_size(const char *s, size_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || end == s || *s == '-')
+    return -1;
+  unsigned shift = 0;
+  switch (*end) {
+  case 'k': case 'K': shift = 10; end++; break;
+  case 'm': case 'M': shift = 20; end++; break;
+  case 'g': case 'G': shift = 30; end++; break;
+  default: break;
+  }
+  if (*end == 'i' || *end == 'B')
+    end += *end == 'i' && end[1] == 'B' ? 2 : 1;
+  if (*end || v > (SIZE_MAX >> shift))
+    return -1;
+  *out = (size_t)(v << shift);
+  return 0;
+}
+
+/* Consumes a global option at argv[*i]. Returns 1 if one was consumed, 0 if
+ * argv[*i] is not one, or an exit status (> 1) on a usage error. */
+static int parse_option(int argc, char **argv, int *i, options *o) {
+  const char *a = argv[*i];
+  const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+  char *end;
+  if (strcmp(a, "--trace") == 0) {
+    o->trace = 1;
+    return 1;
+  }
+  if (strcmp(a, "--db") != 0 && strcmp(a, "--max-steps") != 0 &&
+      strcmp(a, "--max-mem") != 0 && strcmp(a, "--max-time") != 0)
+    return 0;
+  if (!v)
+    return usage_error("%s needs a value", a);
+  (*i)++;
+  if (strcmp(a, "--db") == 0) {
+    o->db = v;
+  } else if (strcmp(a, "--max-steps") == 0) {
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (errno || end == v || *end || n < 0)
+      return usage_error("--max-steps needs a whole number, not '%s'", v);
+    o->limits.max_steps = n;
+  } else if (strcmp(a, "--max-mem") == 0) {
+    if (parse_size(v, &o->limits.max_mem) != 0)
+      return usage_error("--max-mem needs a size such as 64M, not '%s'", v);
+    if (o->limits.max_mem && o->limits.max_mem < ((size_t)1 << 20))
+      return usage_error("--max-mem must be at least 1M, not '%s'", v);
+  } else {
+    errno = 0;
+    double t = strtod(v, &end);
+    if (errno || end == v || *end || !(t >= 0) || t > 1e9)
+      return usage_error("--max-time needs seconds, not '%s'", v);
+    o->limits.max_time = t;
+  }
+  return 1;
+}
+
+/* Parses options among the remaining arguments of init/import/repl; the
+ * others are kept in order in rest. */
+static int parse_trailing(int argc, char **argv, int i, options *o,
+                          char **rest, int *nrest) {
+  *nrest = 0;
+  for (; i < argc; i++) {
+    int rc = parse_option(argc, argv, &i, o);
+    if (rc > 1)
+      return rc;
+    if (rc == 0) {
+      if (argv[i][0] == '-' && argv[i][1] != '\0')
+        return usage_error("unknown option '%s'", argv[i]);
+      rest[(*nrest)++] = argv[i];
+    }
+  }
+  return EXIT_OK;
+}
+
+static int open_session(const options *o, vista_session **s) {
+  if (vista_session_new(s, o->db) != VISTA_OK) {
+    fprintf(stderr, "vista: out of memory\n");
+    return EXIT_ERROR;
+  }
+  return EXIT_OK;
+}
+
+static int fail(vista_session *s) {
+  fprintf(stderr, "vista: %s\n", vista_errmsg(s));
+  vista_session_free(s);
+  return EXIT_ERROR;
+}
+
+static int cmd_init(const options *o) {
+  vista_session *s;
+  if (open_session(o, &s) != EXIT_OK)
+    return EXIT_ERROR;
+  if (vista_store_open(s) != VISTA_OK)
+    return fail(s);
+  int found, now;
+  vista_store_versions(s, &found, &now);
+  if (found == 0)
+    printf("%s: created (schema version %d)\n", vista_session_path(s), now);
+  else if (found < now)
+    printf("%s: upgraded from schema version %d to %d\n",
+           vista_session_path(s), found, now);
+  else
+    printf("%s: up to date (schema version %d)\n", vista_session_path(s), now);
+  vista_session_free(s);
+  return EXIT_OK;
+}
+
+static void print_reject(void *ud, const char *message) {
+  int *shown = ud;
+  if (++*shown <= 20)
+    fprintf(stderr, "vista: %s (row rejected)\n", message);
+}
+
+static int cmd_import(const options *o, char **args, int nargs) {
+  if (nargs < 1)
+    return usage_error("import needs a kind: %s", "vista import institutions "
+                                                  "FILE");
+  if (strcmp(args[0], "institutions") != 0)
+    return usage_error("cannot import '%s' (known: institutions)", args[0]);
+  if (nargs != 2)
+    return usage_error("%s", "usage: vista import institutions FILE");
+  vista_session *s;
+  if (open_session(o, &s) != EXIT_OK)
+    return EXIT_ERROR;
+  vista_import_report r;
+  int shown = 0;
+  if (vista_institution_import(s, args[1], print_reject, &shown, &r) !=
+      VISTA_OK)
+    return fail(s);
+  if (shown > 20)
+    fprintf(stderr, "vista: ... and %d more rejected rows\n", shown - 20);
+  printf("%s: %" PRId64 " rows read, %" PRId64 " stored, %" PRId64
+         " rejected%s\n",
+         args[1], r.rows_read, r.rows_stored, r.rows_rejected,
+         r.rows_rejected ? " (listed in table import_reject)" : "");
+  vista_session_free(s);
+  return EXIT_OK;
+}
+
+static void print_name(void *ud, const char *name) {
+  (void)ud;
+  printf("  %s\n", name);
+}
+
+/* Runs a script, a chunk or the REPL in a fresh sandbox. */
+static int with_sandbox(const options *o, int mode, const char *what,
+                        int argc, char **argv) {
+  vista_session *s;
+  vista_sandbox *sb;
+  if (open_session(o, &s) != EXIT_OK)
+    return EXIT_ERROR;
+  int rc = vista_sandbox_new(&sb, s, &o->limits, o->trace);
+  if (rc != VISTA_OK) {
+    fprintf(stderr, "vista: %s\n",
+            sb ? vista_sandbox_errmsg(sb) : "out of memory");
+    vista_sandbox_free(sb);
+    vista_session_free(s);
+    return EXIT_ERROR;
+  }
+  int status = EXIT_OK;
+  if (mode == 'r' || mode == 'e') {
+    rc = mode == 'r'
+             ? vista_sandbox_run_script(sb, what, argc, argv)
+             : vista_sandbox_run_string(sb, what, "=(command line)", argc,
+                                        argv);
+    if (rc != VISTA_OK) {
+      fprintf(stderr, "vista: %s\n", vista_sandbox_errmsg(sb));
+      status = rc == VISTA_ERR_LIMIT ? EXIT_LIMIT : EXIT_ERROR;
+    }
+  } else {
+    int interactive = isatty(STDIN_FILENO) && mode == 'i';
+    status = vista_repl(sb, stdin, interactive) ? EXIT_ERROR : EXIT_OK;
+  }
+  fflush(stdout);
+  vista_sandbox_free(sb);
+  vista_session_free(s);
+  return status;
+}
+
+int main(int argc, char **argv) {
+  options o = {NULL, {VISTA_DEFAULT_MAX_STEPS, VISTA_DEFAULT_MAX_MEM,
+                      VISTA_DEFAULT_MAX_TIME}, 0};
+  const char *env_db = getenv("VISTA_DB");
+  if (env_db && *env_db)
+    o.db = env_db;
+
+  int i = 1;
+  for (; i < argc; i++) {
+    int rc = parse_option(argc, argv, &i, &o);
+    if (rc > 1)
+      return rc;
+    if (rc == 0)
+      break;
+  }
+  if (i == argc)
+    return with_sandbox(&o, 'i', NULL, 0, NULL);
+
+  const char *cmd = argv[i++];
+  char **rest = calloc((size_t)argc + 1, sizeof *rest);
+  int nrest = 0, status;
+  if (!rest) {
+    fprintf(stderr, "vista: out of memory\n");
+    return EXIT_ERROR;
+  }
+  if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
+      strcmp(cmd, "help") == 0) {
+    fputs(usage_text, stdout);
+    status = EXIT_OK;
+  } else if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+    printf("vista %s (Lua %s.%s, SQLite %s)\n", VISTA_VERSION, LUA_VERSION_MAJOR,
+           LUA_VERSION_MINOR, vista_sqlite_version());
+    status = EXIT_OK;
+  } else if (strcmp(cmd, "init") == 0) {
+    status = parse_trailing(argc, argv, i, &o, rest, &nrest);
+    if (status == EXIT_OK && nrest)
+      status = usage_error("init takes no argument, not '%s'", rest[0]);
+    if (status == EXIT_OK)
+      status = cmd_init(&o);
+  } else if (strcmp(cmd, "import") == 0) {
+    status = parse_trailing(argc, argv, i, &o, rest, &nrest);
+    if (status == EXIT_OK)
+      status = cmd_import(&o, rest, nrest);
+  } else if (strcmp(cmd, "repl") == 0) {
+    status = parse_trailing(argc, argv, i, &o, rest, &nrest);
+    if (status == EXIT_OK && nrest)
+      status = usage_error("repl takes no argument, not '%s'", rest[0]);
+    if (status == EXIT_OK)
+      status = with_sandbox(&o, 'i', NULL, 0, NULL);
+  } else if (strcmp(cmd, "run") == 0) {
+    if (i == argc) {
+      printf("Ready scripts (vista run NAME):\n");
+      vista_sandbox_list_scripts(print_name, NULL);
+      status = EXIT_OK;
+    } else {
+      status = with_sandbox(&o, 'r', argv[i], argc - i - 1, argv + i + 1);
+    }
+  } else if (strcmp(cmd, "-e") == 0) {
+    if (i == argc)
+      status = usage_error("%s", "-e needs a chunk of Lua");
+    else
+      status = with_sandbox(&o, 'e', argv[i], argc - i - 1, argv + i + 1);
+  } else if (cmd[0] == '-') {
+    status = usage_error("unknown option '%s'", cmd);
+  } else {
+    status = usage_error("unknown command '%s'", cmd);
+  }
+  free(rest);
+  return status;
+}

@@ -1,0 +1,239 @@
+/* query.c: vista.sql, the read-only parameterised query scripts use.
+ *
+ * Read-only is enforced by SQLite, not by reading the SQL text: while a
+ * script's statement is prepared, an authorizer denies every action that is
+ * not a read (writes, schema changes, ATTACH, DETACH, transactions, PRAGMAs
+ * that set something); the prepared statement must then also pass
+ * sqlite3_stmt_readonly(). Exactly one statement is accepted. */
+#include <string.h>
+
+#include "bind.h"
+#include "internal.h"
+
+/* PRAGMAs a script may run: reads, without an argument unless listed as
+ * taking one (the name of a table or index). */
+static const struct {
+  const char *name;
+  int takes_argument;
+} readable_pragmas[] = {
+    {"application_id", 0},   {"collation_list", 0},  {"compile_options", 0},
+    {"database_list", 0},    {"encoding", 0},        {"foreign_key_check", 1},
+    {"foreign_key_list", 1}, {"foreign_keys", 0},    {"freelist_count", 0},
+    {"function_list", 0},    {"index_info", 1},      {"index_list", 1},
+    {"index_xinfo", 1},      {"integrity_check", 0}, {"journal_mode", 0},
+    {"module_list", 0},      {"page_count", 0},      {"page_size", 0},
+    {"pragma_list", 0},      {"quick_check", 0},     {"schema_version", 0},
+    {"table_info", 1},       {"table_list", 0},      {"table_xinfo", 1},
+    {"user_version", 0},
+};
+
+static int pragma_is_read(const char *name, const char *arg) {
+  for (size_t i = 0; i < sizeof readable_pragmas / sizeof readable_pragmas[0];
+       i++)
+    if (strcmp(name, readable_pragmas[i].name) == 0)
+      return arg == NULL || readable_pragmas[i].takes_argument;
+  return 0;
+}
+
+static int authorize(void *ud, int action, const char *a, const char *b,
+                     const char *db, const char *trigger) {
+  (void)ud, (void)db, (void)trigger;
+  switch (action) {
+  case SQLITE_SELECT:
+  case SQLITE_READ:
+  case SQLITE_FUNCTION:
+  case SQLITE_RECURSIVE:
+    return SQLITE_OK;
+  case SQLITE_PRAGMA:
+    return a && pragma_is_read(a, b) ? SQLITE_OK : SQLITE_DENY;
+  default:
+    return SQLITE_DENY;
+  }
+}
+
+/* A statement owned by a userdata, so that an error raised while results
+ * are built (out of memory, a limit) still finalizes it. */
+typedef struct statement {
+  sqlite3_stmt *st;
+} statement;
+
+static const char STATEMENT_MT[] = "vista.Statement";
+
+static int statement_gc(lua_State *L) {
+  statement *box = luaL_checkudata(L, 1, STATEMENT_MT);
+  sqlite3_finalize(box->st);
+  box->st = NULL;
+  return 0;
+}
+
+/* Prepares sql into a new statement box under the read-only authorizer
+ * [-0, +1, e]. */
+static sqlite3_stmt *prepare_readonly(lua_State *L, sqlite3 *db,
+                                      const char *sql, size_t len) {
+  statement *box = lua_newuserdatauv(L, sizeof *box, 0);
+  box->st = NULL;
+  luaL_setmetatable(L, STATEMENT_MT);
+  const char *tail = NULL;
+  sqlite3_set_authorizer(db, authorize, NULL);
+  int rc = sqlite3_prepare_v2(db, sql, (int)len, &box->st, &tail);
+  sqlite3_stmt *extra = NULL;
+  if (rc == SQLITE_OK && box->st && tail && *tail)
+    rc = sqlite3_prepare_v2(db, tail, (int)(len - (size_t)(tail - sql)),
+                            &extra, NULL);
+  sqlite3_set_authorizer(db, NULL, NULL);
+  if (extra) {
+    sqlite3_finalize(extra);
+    luaL_error(L, "vista.sql takes exactly one statement");
+  }
+  if (rc != SQLITE_OK) {
+    if (sqlite3_errcode(db) == SQLITE_AUTH)
+      luaL_error(L, "vista.sql is read-only: %s", sqlite3_errmsg(db));
+    luaL_error(L, "%s", sqlite3_errmsg(db));
+  }
+  if (!box->st)
+    luaL_error(L, "vista.sql: no statement in the query");
+  if (!sqlite3_stmt_readonly(box->st))
+    luaL_error(L, "vista.sql is read-only: the statement would write");
+  return box->st;
+}
+
+static void bind_value(lua_State *L, sqlite3 *db, sqlite3_stmt *st, int i,
+                       int idx) {
+  int rc;
+  switch (lua_type(L, idx)) {
+  case LUA_TNIL:
+  case LUA_TNONE:
+    rc = sqlite3_bind_null(st, i);
+    break;
+  case LUA_TBOOLEAN:
+    rc = sqlite3_bind_int(st, i, lua_toboolean(L, idx));
+    break;
+  case LUA_TNUMBER:
+    rc = lua_isinteger(L, idx)
+             ? sqlite3_bind_int64(st, i, (sqlite3_int64)lua_tointeger(L, idx))
+             : sqlite3_bind_double(st, i, lua_tonumber(L, idx));
+    break;
+  case LUA_TSTRING: {
+    size_t n;
+    const char *p = lua_tolstring(L, idx, &n);
+    rc = sqlite3_bind_text64(st, i, p, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+    break;
+  }
+  default:
+    luaL_error(L, "vista.sql: cannot bind a %s to parameter %d",
+               luaL_typename(L, idx), i);
+    return;
+  }
+  if (rc != SQLITE_OK)
+    luaL_error(L, "vista.sql: parameter %d: %s", i, sqlite3_errmsg(db));
+}
+
+/* Binds ? and :name parameters: from a table when the only argument after
+ * the query is one, else from the arguments in order. */
+static void bind_all(lua_State *L, sqlite3 *db, sqlite3_stmt *st, int nargs) {
+  int count = sqlite3_bind_parameter_count(st);
+  if (nargs == 1 && lua_istable(L, 2)) {
+    for (int i = 1; i <= count; i++) {
+      const char *name = sqlite3_bind_parameter_name(st, i);
+      if (!name || name[0] == '?')
+        lua_geti(L, 2, i);
+      else
+        lua_getfield(L, 2, name + 1);
+      /* A named value must be there: a typo must not bind NULL. */
+      if (lua_isnil(L, -1) && name && name[0] != '?') {
+        lua_pop(L, 1);
+        luaL_error(L, "vista.sql: no value for parameter %s", name);
+      }
+      bind_value(L, db, st, i, -1);
+      lua_pop(L, 1);
+    }
+    return;
+  }
+  if (nargs != count)
+    luaL_error(L, "vista.sql: the query has %d parameter%s, %d value%s given",
+               count, count == 1 ? "" : "s", nargs, nargs == 1 ? "" : "s");
+  for (int i = 1; i <= count; i++)
+    bind_value(L, db, st, i, i + 1);
+}
+
+static void push_column(lua_State *L, sqlite3_stmt *st, int c) {
+  switch (sqlite3_column_type(st, c)) {
+  case SQLITE_INTEGER:
+    lua_pushinteger(L, (lua_Integer)sqlite3_column_int64(st, c));
+    break;
+  case SQLITE_FLOAT:
+    lua_pushnumber(L, sqlite3_column_double(st, c));
+    break;
+  case SQLITE_NULL:
+    lua_pushnil(L);
+    break;
+  default: {
+    const void *p = sqlite3_column_blob(st, c);
+    lua_pushlstring(L, p ? p : "", (size_t)sqlite3_column_bytes(st, c));
+  }
+  }
+}
+
+/* vista.sql(query, ...) -> rows: an array of row tables (column -> value),
+ * whose metatable gives rows.columns, the column names in order. */
+static int l_sql(lua_State *L) {
+  size_t len;
+  const char *sql = luaL_checklstring(L, 1, &len);
+  int nargs = lua_gettop(L) - 1;
+  vista_session *s = vista_bind_session(L);
+  sqlite3 *db = vista_store_db(s);
+  sqlite3_stmt *st = prepare_readonly(L, db, sql, len);
+  int box = lua_gettop(L);
+  bind_all(L, db, st, nargs);
+
+  int ncol = sqlite3_column_count(st);
+  lua_newtable(L); /* rows */
+  int rows = lua_gettop(L);
+  lua_createtable(L, ncol, 0); /* column names */
+  for (int c = 0; c < ncol; c++) {
+    lua_pushstring(L, sqlite3_column_name(st, c));
+    lua_rawseti(L, -2, c + 1);
+  }
+  int cols = lua_gettop(L);
+  lua_Integer n = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    lua_createtable(L, 0, ncol);
+    for (int c = 0; c < ncol; c++) {
+      push_column(L, st, c);
+      lua_rawgeti(L, cols, c + 1);
+      lua_insert(L, -2);
+      lua_rawset(L, -3);
+    }
+    lua_rawseti(L, rows, ++n);
+  }
+  if (rc != SQLITE_DONE)
+    return luaL_error(L, "%s", sqlite3_errmsg(db));
+  statement *b = lua_touserdata(L, box);
+  sqlite3_finalize(b->st);
+  b->st = NULL;
+
+  /* metatable {__name = "vista.Rows", __index = {columns = cols}} */
+  lua_createtable(L, 0, 2);
+  lua_pushliteral(L, "vista.Rows");
+  lua_setfield(L, -2, "__name");
+  lua_createtable(L, 0, 1);
+  lua_pushvalue(L, cols);
+  lua_setfield(L, -2, "columns");
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, rows);
+  lua_pushvalue(L, rows);
+  return 1;
+}
+
+int luaopen_vista_sql(lua_State *L) {
+  if (luaL_newmetatable(L, STATEMENT_MT)) {
+    lua_pushcfunction(L, statement_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, statement_gc);
+    lua_setfield(L, -2, "__close");
+  }
+  lua_pop(L, 1);
+  lua_pushcfunction(L, l_sql);
+  return 1;
+}

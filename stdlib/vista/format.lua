@@ -1,0 +1,276 @@
+--- vista.format: rows as text — an aligned table, CSV, JSON or Markdown.
+--- Rows are an array of records (tables from column name to value), such as
+--- vista.sql returns; the column order comes from rows.columns when there is
+--- one, else from the keys, sorted.
+local M = {}
+
+local concat, insert, sort = table.concat, table.insert, table.sort
+local format, rep = string.format, string.rep
+local mtype = math.type
+
+--- The output formats scripts accept with --format.
+M.formats = { "table", "csv", "json", "md" }
+local known = { table = true, csv = true, json = true, md = true }
+
+-- Terminal columns a code point takes: 0 for combining marks and zero-width
+-- characters, 2 for East Asian wide and fullwidth forms and emoji, else 1.
+local function cp_width(c)
+  if c == 0x200B or c == 0x200C or c == 0x200D or c == 0xFEFF then return 0 end
+  if (c >= 0x300 and c <= 0x36F) or (c >= 0x1AB0 and c <= 0x1AFF)
+    or (c >= 0x1DC0 and c <= 0x1DFF) or (c >= 0x20D0 and c <= 0x20FF)
+    or (c >= 0xFE20 and c <= 0xFE2F) then
+    return 0
+  end
+  if (c >= 0x1100 and c <= 0x115F) or (c >= 0x2E80 and c <= 0xA4CF)
+    or (c >= 0xAC00 and c <= 0xD7A3) or (c >= 0xF900 and c <= 0xFAFF)
+    or (c >= 0xFE30 and c <= 0xFE4F) or (c >= 0xFF00 and c <= 0xFF60)
+    or (c >= 0xFFE0 and c <= 0xFFE6) or (c >= 0x1F300 and c <= 0x1F64F)
+    or (c >= 0x1F900 and c <= 0x1F9FF) or (c >= 0x20000 and c <= 0x3FFFD) then
+    return 2
+  end
+  return 1
+end
+
+---@param s string
+---@return integer columns the text takes in a terminal (bytes if not UTF-8)
+function M.width(s)
+  if not utf8.len(s) then return #s end
+  local w = 0
+  for _, c in utf8.codes(s) do w = w + cp_width(c) end
+  return w
+end
+
+--- The column names of rows, in order.
+---@param rows table
+---@return string[]
+function M.columns(rows)
+  local cols = rows.columns
+  if type(cols) == "table" then return cols end
+  local seen, list = {}, {}
+  for _, row in ipairs(rows) do
+    for k in pairs(row) do
+      if not seen[k] then seen[k] = true; insert(list, k) end
+    end
+  end
+  sort(list, function(a, b) return tostring(a) < tostring(b) end)
+  return list
+end
+
+--- True when v looks like rows: an array of records with string keys.
+function M.is_rows(v)
+  if type(v) ~= "table" then return false end
+  local mt = getmetatable(v)
+  if type(mt) == "table" and mt.__name == "vista.Rows" then return true end
+  local n = #v
+  if n == 0 then return false end
+  local count = 0
+  for k in pairs(v) do
+    count = count + 1
+    if mtype(k) ~= "integer" then return false end
+  end
+  if count ~= n then return false end
+  for i = 1, n do
+    local row = v[i]
+    if type(row) ~= "table" or getmetatable(row) ~= nil or next(row) == nil then
+      return false
+    end
+    for k, x in pairs(row) do
+      if type(k) ~= "string" or type(x) == "table" or type(x) == "function" then
+        return false
+      end
+    end
+  end
+  return true
+end
+
+local function text(v)
+  if v == nil then return "" end
+  if mtype(v) == "float" then
+    if v ~= v or v == math.huge or v == -math.huge then return tostring(v) end
+    return format("%.15g", v)
+  end
+  return (tostring(v):gsub("[\r\n\t]", { ["\r"] = "\\r", ["\n"] = "\\n", ["\t"] = "\\t" }))
+end
+
+local function pad(s, width, right)
+  local fill = rep(" ", width - M.width(s))
+  return right and fill .. s or s .. fill
+end
+
+local function render_table(rows, cols)
+  local widths, numeric = {}, {}
+  for j, c in ipairs(cols) do
+    widths[j] = M.width(tostring(c))
+    numeric[j] = true
+  end
+  local cells = {}
+  for i, row in ipairs(rows) do
+    local line = {}
+    for j, c in ipairs(cols) do
+      local v = row[c]
+      local s = text(v)
+      line[j] = s
+      if v ~= nil and type(v) ~= "number" then numeric[j] = false end
+      local w = M.width(s)
+      if w > widths[j] then widths[j] = w end
+    end
+    cells[i] = line
+  end
+  local out = {}
+  local head, rule = {}, {}
+  for j, c in ipairs(cols) do
+    head[j] = pad(tostring(c), widths[j], numeric[j])
+    rule[j] = rep("-", widths[j])
+  end
+  insert(out, (concat(head, "  "):gsub("%s+$", "")))
+  insert(out, concat(rule, "  "))
+  for _, line in ipairs(cells) do
+    local parts = {}
+    for j = 1, #cols do parts[j] = pad(line[j], widths[j], numeric[j]) end
+    insert(out, (concat(parts, "  "):gsub("%s+$", "")))
+  end
+  insert(out, format("(%d row%s)", #rows, #rows == 1 and "" or "s"))
+  return concat(out, "\n")
+end
+
+local function csv_field(v)
+  local s = v == nil and "" or (mtype(v) == "float" and format("%.17g", v) or tostring(v))
+  if s:find('[",\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
+  return s
+end
+
+local function render_csv(rows, cols)
+  local out, head = {}, {}
+  for j, c in ipairs(cols) do head[j] = csv_field(c) end
+  insert(out, concat(head, ","))
+  for _, row in ipairs(rows) do
+    local line = {}
+    for j, c in ipairs(cols) do line[j] = csv_field(row[c]) end
+    insert(out, concat(line, ","))
+  end
+  return concat(out, "\n")
+end
+
+local escapes = { ['"'] = '\\"', ["\\"] = "\\\\", ["\b"] = "\\b", ["\f"] = "\\f",
+                  ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t" }
+
+--- A value as JSON (tables with keys 1..n are arrays; others objects with
+--- their keys sorted).
+function M.json(v)
+  local t = type(v)
+  if v == nil then return "null" end
+  if t == "boolean" then return tostring(v) end
+  if t == "number" then
+    if mtype(v) == "integer" then return tostring(v) end
+    if v ~= v or v == math.huge or v == -math.huge then return "null" end
+    return format("%.17g", v)
+  end
+  if t == "string" then
+    return '"' .. v:gsub('[%c"\\]', function(c)
+      return escapes[c] or format("\\u%04x", c:byte())
+    end) .. '"'
+  end
+  if t == "table" then
+    local n = #v
+    local count = 0
+    for _ in pairs(v) do count = count + 1 end
+    local parts = {}
+    if count == n and n > 0 then
+      for i = 1, n do parts[i] = M.json(v[i]) end
+      return "[" .. concat(parts, ",") .. "]"
+    end
+    local keys = {}
+    for k in pairs(v) do insert(keys, tostring(k)) end
+    sort(keys)
+    for _, k in ipairs(keys) do
+      local x = v[k]
+      if x == nil then x = v[tonumber(k)] end
+      insert(parts, M.json(k) .. ":" .. M.json(x))
+    end
+    return "{" .. concat(parts, ",") .. "}"
+  end
+  error("cannot write a " .. t .. " as JSON", 2)
+end
+
+local function render_json(rows, cols)
+  local out = {}
+  for i, row in ipairs(rows) do
+    local parts = {}
+    for j, c in ipairs(cols) do parts[j] = M.json(c) .. ":" .. M.json(row[c]) end
+    out[i] = "{" .. concat(parts, ",") .. "}"
+  end
+  return "[" .. concat(out, ",\n ") .. "]"
+end
+
+local function md_cell(v)
+  return (text(v):gsub("|", "\\|"))
+end
+
+local function render_md(rows, cols)
+  local out, head, rule = {}, {}, {}
+  for j, c in ipairs(cols) do
+    head[j] = md_cell(c)
+    local numeric = true
+    for _, row in ipairs(rows) do
+      if row[c] ~= nil and type(row[c]) ~= "number" then numeric = false; break end
+    end
+    rule[j] = numeric and "---:" or "---"
+  end
+  insert(out, "| " .. concat(head, " | ") .. " |")
+  insert(out, "|" .. concat(rule, "|") .. "|")
+  for _, row in ipairs(rows) do
+    local line = {}
+    for j, c in ipairs(cols) do line[j] = md_cell(row[c]) end
+    insert(out, "| " .. concat(line, " | ") .. " |")
+  end
+  return concat(out, "\n")
+end
+
+local renderers = { table = render_table, csv = render_csv, json = render_json, md = render_md }
+
+--- Rows as text in one of the formats.
+---@param rows table
+---@param fmt? string "table" (default), "csv", "json" or "md"
+---@param cols? string[] the columns to show, in order
+---@return string
+function M.render(rows, fmt, cols)
+  fmt = fmt or "table"
+  if not known[fmt] then
+    error("unknown format '" .. tostring(fmt) .. "' (use table, csv, json or md)", 2)
+  end
+  return renderers[fmt](rows, cols or M.columns(rows))
+end
+
+--- Prints rows in one of the formats.
+function M.print(rows, fmt, cols)
+  print(M.render(rows, fmt, cols))
+end
+
+--- Takes --format FMT (or --format=FMT) out of a script's arguments.
+---@param args string[] the script's arg table
+---@return string fmt, string[] rest
+function M.from_args(args)
+  local fmt, rest = "table", {}
+  local i = 1
+  while args[i] ~= nil do
+    local a = args[i]
+    local v = a:match("^%-%-format=(.*)$")
+    if a == "--format" then
+      v = args[i + 1]
+      if v == nil then error("--format needs a value: table, csv, json or md", 2) end
+      i = i + 1
+    end
+    if v then
+      if not known[v] then
+        error("unknown format '" .. v .. "' (use table, csv, json or md)", 2)
+      end
+      fmt = v
+    else
+      insert(rest, a)
+    end
+    i = i + 1
+  end
+  return fmt, rest
+end
+
+return M

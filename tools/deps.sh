@@ -1,0 +1,42 @@
+#!/bin/sh
+# Installs the Debian packages vista needs, and only those that are missing.
+# Called by `make deps` (and so by `make demo` and `make test`). Never asks a
+# question: it installs as root or through passwordless sudo, or says exactly
+# what to run and fails.
+set -eu
+
+# Build and test: the four libraries, line editing, pkg-config, and the
+# sqlite3 shell that the tests use as an independent oracle.
+packages="pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev libcmocka-dev libedit-dev sqlite3 python3"
+
+missing=""
+for p in $packages; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case "$status" in
+    *"install ok installed"*) ;;
+    *) missing="$missing $p" ;;
+  esac
+done
+
+[ -z "$missing" ] && exit 0
+
+echo "vista: installing missing Debian packages:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+  run=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  run="sudo -n"
+else
+  echo "vista: cannot install packages (not root, no passwordless sudo); run:" >&2
+  echo "  sudo apt-get install -y$missing" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+if ! $run apt-get install -y -q --no-install-recommends $missing; then
+  # A fresh machine has no package lists yet: fetch them once and retry.
+  $run apt-get update -q || { echo "vista: apt-get update failed" >&2; exit 1; }
+  $run apt-get install -y -q --no-install-recommends $missing || {
+    echo "vista: apt-get install failed for:$missing" >&2
+    exit 1
+  }
+fi
