@@ -149,7 +149,9 @@ static int malformed(reader *r, const char *reason) {
 }
 
 static int parser_init(struct csv_parser *p, char delim) {
-  if (csv_init(p, CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
+  /* Strict: a stray quote is malformed CSV, reported with its line, never
+   * guessed at; and a quote still open at the end is an error. */
+  if (csv_init(p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0)
     return -1;
   csv_set_delim(p, (unsigned char)delim);
   csv_set_realloc_func(p, field_realloc);

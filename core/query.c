@@ -76,14 +76,16 @@ static sqlite3_stmt *prepare_readonly(lua_State *L, sqlite3 *db,
   const char *tail = NULL;
   sqlite3_set_authorizer(db, authorize, NULL);
   int rc = sqlite3_prepare_v2(db, sql, (int)len, &box->st, &tail);
-  sqlite3_stmt *extra = NULL;
-  if (rc == SQLITE_OK && box->st && tail && *tail)
-    rc = sqlite3_prepare_v2(db, tail, (int)(len - (size_t)(tail - sql)),
-                            &extra, NULL);
   sqlite3_set_authorizer(db, NULL, NULL);
-  if (extra) {
+  if (rc == SQLITE_OK && box->st && tail && *tail) {
+    /* Whatever follows must be nothing but space and comments. Preparing
+     * it runs nothing. */
+    sqlite3_stmt *extra = NULL;
+    int more = sqlite3_prepare_v2(db, tail, (int)(len - (size_t)(tail - sql)),
+                                  &extra, NULL);
     sqlite3_finalize(extra);
-    luaL_error(L, "vista.sql takes exactly one statement");
+    if (more != SQLITE_OK || extra)
+      luaL_error(L, "vista.sql takes exactly one statement");
   }
   if (rc != SQLITE_OK) {
     if (sqlite3_errcode(db) == SQLITE_AUTH)
@@ -139,10 +141,12 @@ static void bind_all(lua_State *L, sqlite3 *db, sqlite3_stmt *st, int nargs) {
         lua_geti(L, 2, i);
       else
         lua_getfield(L, 2, name + 1);
-      /* A named value must be there: a typo must not bind NULL. */
-      if (lua_isnil(L, -1) && name && name[0] != '?') {
+      /* Every value must be there: a typo must not bind NULL. */
+      if (lua_isnil(L, -1)) {
         lua_pop(L, 1);
-        luaL_error(L, "vista.sql: no value for parameter %s", name);
+        if (name)
+          luaL_error(L, "vista.sql: no value for parameter %s", name);
+        luaL_error(L, "vista.sql: no value for parameter %d", i);
       }
       bind_value(L, db, st, i, -1);
       lua_pop(L, 1);

@@ -55,7 +55,7 @@ struct vista_sandbox {
   vista_limits lim;
   int trace;
   size_t mem_used;
-  int mem_refused;  /* the last allocation was refused */
+  size_t gc_mark;   /* past this, the hook collects (see capped_alloc) */
   int64_t steps;
   volatile int stop; /* STOP_*, read by the hook, the watchdog and SQLite */
   char errmsg[1024];
@@ -129,9 +129,11 @@ static void stop_message(vista_sandbox *sb, int why, char *buf, size_t n) {
   }
 }
 
-/* Allocator with a cap. Lua retries a refused allocation once after an
- * emergency collection; a second refusal in a row means the live data does
- * not fit, and the script is stopped. Shrinking never fails. */
+/* Allocator with a cap. A refused allocation stops the script: not every
+ * allocation in Lua is retried after a collection (string buffers call the
+ * allocator directly), so a refusal is the one reliable signal. The hook
+ * collects early as memory nears the cap, so that garbage alone does not
+ * reach it. Shrinking never fails. */
 static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   vista_sandbox *sb = ud;
   size_t old = ptr ? osize : 0;
@@ -142,23 +144,29 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   }
   if (nsize > old && sb->lim.max_mem &&
       sb->mem_used - old + nsize > sb->lim.max_mem) {
-    if (sb->mem_refused)
-      set_stop(sb, STOP_MEM);
-    sb->mem_refused = 1;
+    set_stop(sb, STOP_MEM);
     return NULL;
   }
   void *p = realloc(ptr, nsize);
   if (!p) {
     if (nsize <= old)
       return ptr;
-    if (sb->mem_refused)
-      set_stop(sb, STOP_MEM);
-    sb->mem_refused = 1;
+    set_stop(sb, STOP_MEM);
     return NULL;
   }
   sb->mem_used = sb->mem_used - old + nsize;
-  sb->mem_refused = 0;
   return p;
+}
+
+/* Collects fully when memory passes the mark, then sets the next mark half
+ * way between what is left and the cap. */
+static void collect_near_cap(vista_sandbox *sb, lua_State *L) {
+  if (!sb->lim.max_mem || sb->mem_used <= sb->gc_mark)
+    return;
+  lua_gc(L, LUA_GCCOLLECT);
+  size_t floor = sb->lim.max_mem / 4 * 3;
+  size_t next = sb->mem_used + (sb->lim.max_mem - sb->mem_used) / 2;
+  sb->gc_mark = next > floor ? next : floor;
 }
 
 /* The count hook: counts steps and, once any stop is set, raises on every
@@ -169,6 +177,7 @@ static void hook(lua_State *L, lua_Debug *ar) {
     sb->steps += HOOK_EVERY;
     if (sb->lim.max_steps && sb->steps > sb->lim.max_steps)
       set_stop(sb, STOP_STEPS);
+    collect_near_cap(sb, L);
   }
   int why = get_stop(sb);
   if (why == STOP_NONE)
@@ -264,11 +273,17 @@ static void check_cstack(lua_State *L) {
 /* Error text from any error object, without raising: a string as is, else
  * its protected __tostring, else a fixed description [-0, +0, -]. */
 static int tostring_value(lua_State *L) {
-  luaL_tolstring(L, 1, NULL);
+  if (lua_type(L, 1) == LUA_TNUMBER) {
+    luaL_tolstring(L, 1, NULL);
+    return 1;
+  }
+  if (!luaL_callmeta(L, 1, "__tostring"))
+    lua_pushnil(L);
   return 1;
 }
 
 static void error_text(vista_sandbox *sb, lua_State *L, int idx) {
+  idx = lua_absindex(L, idx);
   const char *msg = lua_tostring(L, idx);
   if (!msg || lua_type(L, idx) != LUA_TSTRING) {
     lua_pushcfunction(L, tostring_value);
@@ -316,7 +331,6 @@ int vista_sandbox_call(vista_sandbox *sb, int nargs, int nresults) {
     stop_message(sb, why, sb->errmsg, sizeof sb->errmsg);
     /* Ready for the next chunk (the REPL goes on after a stop). */
     set_stop(sb, STOP_NONE);
-    sb->mem_refused = 0;
     arm_hook(sb, L);
     if (why == STOP_MEM)
       lua_gc(L, LUA_GCCOLLECT);
@@ -645,13 +659,44 @@ static int l_co_create(lua_State *L) {
   return 1;
 }
 
-/* Wraps a library function: check the C stack, then call it. */
+/* Raises the stop at once if one is set, so that the functions that catch
+ * errors (pcall, coroutine.resume) cannot return a stop as a value. */
+static void raise_if_stopped(lua_State *L) {
+  vista_sandbox *sb = sandbox_of(L);
+  int why = get_stop(sb);
+  if (why == STOP_NONE)
+    return;
+  char msg[160];
+  stop_message(sb, why, msg, sizeof msg);
+  arm_hook(sb, L);
+  lua_pushstring(L, msg);
+  lua_error(L);
+}
+
+static int pcall_done(lua_State *L, int status, lua_KContext ctx) {
+  (void)status, (void)ctx;
+  raise_if_stopped(L);
+  return lua_gettop(L);
+}
+
+/* pcall: the original, then a check of the stop flag (a continuation keeps
+ * it yieldable inside coroutines). */
+static int l_pcall(lua_State *L) {
+  int n = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_callk(L, n, LUA_MULTRET, 0, pcall_done);
+  return pcall_done(L, LUA_OK, 0);
+}
+
+/* Wraps a library function: check the C stack, call it, check the stop. */
 static int l_guarded(lua_State *L) {
   check_cstack(L);
   int n = lua_gettop(L);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, n, LUA_MULTRET);
+  raise_if_stopped(L);
   return lua_gettop(L);
 }
 
@@ -774,6 +819,11 @@ static void build_base(lua_State *L, vista_session *s) {
   lua_setfield(L, co, "create");
   guard_field(L, co, "resume");
   guard_field(L, co, "close");
+  lua_getfield(L, g, "pcall");
+  lua_pushcclosure(L, l_pcall, 1);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, g, "pcall"); /* the prelude's xpcall uses it too */
+  lua_setfield(L, base, "pcall");
   const vista_embedded *e = find_embedded("stdlib/vista/sandbox.lua");
   if (!e || luaL_loadbufferx(L, e->data, e->size,
                              "@stdlib/vista/sandbox.lua", "t") != LUA_OK)
@@ -833,6 +883,7 @@ int vista_sandbox_new(vista_sandbox **out, vista_session *s,
       rl.rlim_cur < ((rlim_t)64 << 20))
     stack = (size_t)rl.rlim_cur;
   sb->stack_limit = stack / 2;
+  sb->gc_mark = sb->lim.max_mem / 4 * 3;
   *out = sb;
 
   sb->L = lua_newstate(capped_alloc, sb);

@@ -1,0 +1,242 @@
+/* Unit tests of the CSV reader and the institution import built on it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csv_reader.h"
+#include "internal.h"
+
+static char path[512];
+
+typedef struct seen {
+  int n;
+  int64_t lines[16];
+  char first[16][64];
+  size_t nfields[16];
+  size_t bad_utf8[16];
+  char last_field[16][64];
+  int bad;
+  int64_t bad_line;
+} seen;
+
+static int collect(void *ud, const vista_csv_row *row) {
+  seen *s = ud;
+  if (s->n < 16) {
+    s->lines[s->n] = row->line;
+    snprintf(s->first[s->n], 64, "%s", row->nfields ? row->fields[0] : "");
+    snprintf(s->last_field[s->n], 64, "%s",
+             row->nfields ? row->fields[row->nfields - 1] : "");
+    s->nfields[s->n] = row->nfields;
+    s->bad_utf8[s->n] = row->bad_utf8;
+  }
+  s->n++;
+  return VISTA_OK;
+}
+
+static int collect_bad(void *ud, int64_t line, size_t field,
+                       const char *reason) {
+  seen *s = ud;
+  (void)field, (void)reason;
+  s->bad++;
+  s->bad_line = line;
+  return VISTA_OK;
+}
+
+static void write_file(const char *text, size_t len) {
+  const char *tmp = getenv("TMPDIR");
+  snprintf(path, sizeof path, "%s/test_csv_%d.csv", tmp ? tmp : "/tmp",
+           (int)getpid());
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(text, 1, len, f), len);
+  fclose(f);
+}
+
+#define WRITE(lit) write_file(lit, sizeof lit - 1)
+
+static vista_session *memory_session(void) {
+  vista_session *s;
+  assert_int_equal(vista_session_new(&s, ":memory:"), VISTA_OK);
+  assert_int_equal(vista_store_open(s), VISTA_OK);
+  return s;
+}
+
+static void test_csv_tracks_lines_across_bom_crlf_and_quoted_newlines(void **st) {
+  (void)st;
+  WRITE("\xEF\xBB\xBF"
+        "a;b;c\r\n"
+        "1;\"two\r\nlines\";3\r\n"
+        "\r\n"
+        "4;\"x;\"\"y\"\"\";6\r\n"
+        "7;8;9");
+  vista_session *s = memory_session();
+  seen got = {0};
+  assert_int_equal(vista_csv_read(s, path, 0, collect, collect_bad, &got),
+                   VISTA_OK);
+  assert_int_equal(got.n, 4);
+  assert_string_equal(got.first[0], "a"); /* the BOM is not part of it */
+  assert_int_equal(got.lines[0], 1);
+  assert_int_equal(got.lines[1], 2);
+  assert_int_equal(got.lines[2], 5); /* after a two-line record and a blank */
+  assert_int_equal(got.lines[3], 6);
+  assert_int_equal(got.nfields[2], 3);
+  assert_string_equal(got.last_field[3], "9");
+  vista_session_free(s);
+}
+
+static void test_csv_detects_the_delimiter(void **st) {
+  (void)st;
+  WRITE("\"Name, full\",Country\nA,BE\n");
+  vista_session *s = memory_session();
+  seen got = {0};
+  assert_int_equal(vista_csv_read(s, path, 0, collect, NULL, &got), VISTA_OK);
+  assert_int_equal(got.nfields[0], 2);
+  assert_string_equal(got.first[0], "Name, full");
+  vista_session_free(s);
+}
+
+static void test_csv_flags_invalid_utf8(void **st) {
+  (void)st;
+  WRITE("a,b\nok,caf\xE9\n");
+  vista_session *s = memory_session();
+  seen got = {0};
+  assert_int_equal(vista_csv_read(s, path, 0, collect, NULL, &got), VISTA_OK);
+  assert_int_equal(got.bad_utf8[0], 0);
+  assert_int_equal(got.bad_utf8[1], 2);
+  vista_session_free(s);
+}
+
+static void test_csv_reports_a_quote_that_never_closes(void **st) {
+  (void)st;
+  WRITE("a,b\n1,2\n3,\"open\n4,5\n");
+  vista_session *s = memory_session();
+  seen got = {0};
+  assert_int_equal(vista_csv_read(s, path, 0, collect, NULL, &got),
+                   VISTA_ERR_INPUT);
+  assert_non_null(strstr(vista_errmsg(s), ":3:2: a quoted field is never "
+                                          "closed"));
+  assert_int_equal(got.n, 2);
+  vista_session_free(s);
+}
+
+static void test_csv_missing_file_names_it(void **st) {
+  (void)st;
+  vista_session *s = memory_session();
+  seen got = {0};
+  assert_int_equal(vista_csv_read(s, "/nonexistent/x.csv", 0, collect, NULL,
+                                  &got),
+                   VISTA_ERR_IO);
+  assert_string_equal(vista_errmsg(s),
+                      "/nonexistent/x.csv: No such file or directory");
+  vista_session_free(s);
+}
+
+static void test_utf8_validation(void **st) {
+  (void)st;
+  assert_int_equal(vista_utf8_invalid("Αθήνα", strlen("Αθήνα")), 0);
+  assert_int_equal(vista_utf8_invalid("a\xC0\xAF", 3), 2); /* overlong */
+  assert_int_equal(vista_utf8_invalid("\xED\xA0\x80", 3), 1); /* surrogate */
+  assert_int_equal(vista_utf8_invalid("ab\xE2\x82", 4), 3); /* truncated */
+}
+
+static void test_nearest_name_suggests_typos_only(void **st) {
+  (void)st;
+  const char *names[] = {"erasmus_code", "name", "country", "city"};
+  assert_string_equal(vista_nearest_name("Contry", names, 4), "country");
+  assert_string_equal(vista_nearest_name("CITY", names, 4), "city");
+  assert_null(vista_nearest_name("budget", names, 4));
+}
+
+static int64_t count(vista_session *s, const char *sql) {
+  sqlite3_stmt *q;
+  int64_t n = -1;
+  assert_int_equal(sqlite3_prepare_v2(vista_store_db(s), sql, -1, &q, NULL),
+                   SQLITE_OK);
+  if (sqlite3_step(q) == SQLITE_ROW)
+    n = sqlite3_column_int64(q, 0);
+  sqlite3_finalize(q);
+  return n;
+}
+
+static void note_reject(void *ud, const char *msg) {
+  char *last = ud;
+  snprintf(last, 256, "%s", msg);
+}
+
+static void test_institution_import_stores_and_rejects(void **st) {
+  (void)st;
+  WRITE("Erasmus Code;Organisation Name;Country Code;City\n"
+        "B  GENT25;Sint-Lucas;be;Gent\n"
+        "-;No Code School;DE;\n"
+        ";Empty Code School;FR;Lyon\n"
+        "X  BAD;Bad Country;Belgium;X\n"
+        "B  GENT25;Sint-Lucas Gent;BE;\n"
+        "too;few\n");
+  vista_session *s = memory_session();
+  vista_import_report r;
+  char last[256] = "";
+  assert_int_equal(vista_institution_import(s, path, note_reject, last, &r),
+                   VISTA_OK);
+  assert_int_equal(r.rows_read, 6);
+  assert_int_equal(r.rows_stored, 4);
+  assert_int_equal(r.rows_rejected, 2);
+  assert_non_null(strstr(last, ":7: expected 4 fields"));
+  assert_int_equal(count(s, "SELECT count(*) FROM institution"), 3);
+  assert_int_equal(count(s, "SELECT count(*) FROM institution"
+                            " WHERE erasmus_code IS NULL"),
+                   2);
+  /* The second row for GENT25 updated the name and kept the city. */
+  assert_int_equal(count(s, "SELECT count(*) FROM institution WHERE"
+                            " name = 'Sint-Lucas Gent' AND city = 'Gent'"
+                            " AND country = 'BE'"),
+                   1);
+  assert_int_equal(count(s, "SELECT count(*) FROM import_reject"), 2);
+  assert_int_equal(count(s, "SELECT line FROM import_reject WHERE field = 3"),
+                   5);
+  vista_session_free(s);
+}
+
+static void test_institution_import_unknown_column_stores_nothing(void **st) {
+  (void)st;
+  WRITE("name,contry\nA,BE\n");
+  vista_session *s = memory_session();
+  vista_import_report r;
+  assert_int_equal(vista_institution_import(s, path, NULL, NULL, &r),
+                   VISTA_ERR_INPUT);
+  assert_non_null(strstr(vista_errmsg(s), ":1:2: unknown column 'contry' "
+                                          "(did you mean country?)"));
+  assert_int_equal(count(s, "SELECT count(*) FROM import_log"), 0);
+  assert_int_equal(count(s, "SELECT count(*) FROM institution"), 0);
+  vista_session_free(s);
+}
+
+static int cleanup(void **state) {
+  (void)state;
+  remove(path);
+  return 0;
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_teardown(
+          test_csv_tracks_lines_across_bom_crlf_and_quoted_newlines, cleanup),
+      cmocka_unit_test_teardown(test_csv_detects_the_delimiter, cleanup),
+      cmocka_unit_test_teardown(test_csv_flags_invalid_utf8, cleanup),
+      cmocka_unit_test_teardown(test_csv_reports_a_quote_that_never_closes,
+                                cleanup),
+      cmocka_unit_test(test_csv_missing_file_names_it),
+      cmocka_unit_test(test_utf8_validation),
+      cmocka_unit_test(test_nearest_name_suggests_typos_only),
+      cmocka_unit_test_teardown(test_institution_import_stores_and_rejects,
+                                cleanup),
+      cmocka_unit_test_teardown(
+          test_institution_import_unknown_column_stores_nothing, cleanup),
+  };
+  return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
+}
