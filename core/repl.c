@@ -2,10 +2,11 @@
  * input. Owns reading lines (libedit or readline when built with one, plain
  * stdio otherwise), history in the XDG state directory, multi-line input,
  * dot-commands and printing results through the stdlib's printer
- * (stdlib/vista/repl.lua). It does not run Lua itself: the sandbox does.
+ * (stdlib/vista/repl.lua). Returns 0, or 1 when a batch had an error. It does not run Lua itself: the sandbox does.
  * Entry point: vista_repl(). */
 #include <errno.h>
 #include <lauxlib.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,6 +332,9 @@ int vista_repl(vista_sandbox *sb, FILE *in, int interactive) {
   r.in = in;
   r.interactive = interactive;
   if (interactive) {
+    /* Line editing needs the terminal's encoding to handle UTF-8 input.
+     * Only the character type: numbers and dates keep the C locale. */
+    setlocale(LC_CTYPE, "");
     history_open(&r);
     printf("vista %s  (database: %s)\n"
            "help() explains the API, .help lists commands, Ctrl-D leaves.\n",
@@ -390,5 +394,7 @@ int vista_repl(vista_sandbox *sb, FILE *in, int interactive) {
     history_close(&r);
     putchar('\n');
   }
-  return r.errors ? 1 : 0;
+  /* A batch reports failure in its status; a person at the prompt has
+   * seen each error already. */
+  return !interactive && r.errors ? 1 : 0;
 }

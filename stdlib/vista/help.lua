@@ -11,7 +11,7 @@ local function topic(name, value, text)
   if value ~= nil then topics[value] = text end
 end
 
-topic("vista.sql", vista.sql, [[
+topic("vista.sql", vista.sql, [==[
 vista.sql(query, ...) -> rows
   Runs one read-only SQL statement on the database and returns its rows: an
   array of tables from column name to value (integers stay integers, NULL is
@@ -19,47 +19,47 @@ vista.sql(query, ...) -> rows
   Parameters: vista.sql("SELECT * FROM institution WHERE country = ?", "BE")
               vista.sql("... WHERE country = :c", { c = "BE" })
   Writes, ATTACH, DETACH and PRAGMAs that change state are refused by SQLite's
-  authorizer; more than one statement is an error.]])
+  authorizer; more than one statement is an error.]==])
 
-topic("vista.format", nil, [[
+topic("vista.format", nil, [==[
 require "vista.format" -- rows as text
   format.render(rows [, fmt [, columns]]) -> string   fmt: table, csv, json, md
   format.print(rows [, fmt [, columns]])
   format.from_args(arg) -> fmt, rest   takes --format FMT from a script's args
   format.json(value) -> string
-  format.width(s) -> display columns of a UTF-8 string]])
+  format.width(s) -> display columns of a UTF-8 string]==])
 
-topic("limits", nil, [[
+topic("limits", nil, [==[
 Scripts run in a sandbox with limits, set on the command line:
   --max-steps N    Lua VM instructions per run (default 500000000)
   --max-mem SIZE   memory the script may hold (default 512M)
   --max-time SECS  wall-clock seconds per run (default 300)
   A script past a limit stops with "script exceeded the ... limit"; pcall
-  cannot catch it. Ctrl-C stops a running chunk in the shell.]])
+  cannot catch it. Ctrl-C stops a running chunk in the shell.]==])
 
-topic("sandbox", nil, [[
+topic("sandbox", nil, [==[
 What scripts have: base functions, string (no dump), table, math, utf8,
 coroutine, os.time/clock/date/difftime/getenv, load (text only), require
 (the vista stdlib, and modules beside the script), print, and vista.
 What they do not have: io, os.execute/remove/rename/exit, dofile, loadfile,
 binary chunks, C modules, the debug library. Reading an undefined global is
-an error.]])
+an error.]==])
 
-topic("commands", nil, [[
+topic("commands", nil, [==[
 vista init                       create the database, or upgrade its schema
 vista import institutions FILE   import a list of institutions (CSV)
 vista run SCRIPT [ARGS...]       a script file, or a ready script by name
 vista -e CHUNK                   run a chunk of Lua
 vista repl                       this shell
-Shell commands: .help .tables .schema [TABLE] .format [FMT] .timer on|off .quit]])
+Shell commands: .help .tables .schema [TABLE] .format [FMT] .timer on|off .quit]==])
 
-topic("institution", nil, [[
+topic("institution", nil, [==[
 Table institution: one row per organisation.
   id, erasmus_code (unique; NULL when unknown), name, country (two letters,
   as the Erasmus+ data writes them: EL for Greece, UK), city.
 Imported with: vista import institutions FILE (columns erasmus_code, name,
 country, city; see README). Every import is in import_log, and every
-rejected row in import_reject with its line and reason.]])
+rejected row in import_reject with its line and reason.]==])
 
 --- Prints help: an overview, or the entry for x (a value or a name).
 ---@param x any

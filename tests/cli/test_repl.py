@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""The interactive shell, driven through a pseudo-terminal as a person would
+use it: prompts, multi-line input, printed values and tables, Ctrl-C to stop
+a running chunk, history kept in the XDG state directory, Ctrl-D to leave.
+
+usage: test_repl.py VISTA_BINARY
+"""
+import os
+import pty
+import select
+import shutil
+import sys
+import tempfile
+import time
+
+
+class Shell:
+    def __init__(self, vista, home):
+        env = dict(os.environ, HOME=home, TERM="dumb", LC_ALL="C.UTF-8")
+        env.pop("XDG_STATE_HOME", None)
+        # pty.fork makes the terminal the child's controlling terminal, so
+        # Ctrl-C typed into it sends SIGINT, as in a real terminal.
+        pid, self.master = pty.fork()
+        if pid == 0:
+            os.execve(vista, [vista, "--db", ":memory:", "repl"], env)
+        self.pid = pid
+        self.status = None
+        self.seen = ""
+
+    def wait(self, timeout):
+        end = time.time() + timeout
+        while time.time() < end:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(status)
+                return self.status
+            # Keep reading, so that a child writing on its way out (a
+            # sanitizer report) never blocks on a full terminal.
+            r, _, _ = select.select([self.master], [], [], 0.05)
+            if r:
+                try:
+                    self.seen += os.read(self.master, 65536).decode("utf-8", "replace")
+                except OSError:
+                    pass
+        raise AssertionError("the shell did not exit; it showed:\n" + self.seen)
+
+    def kill(self):
+        if self.status is None:
+            os.kill(self.pid, 9)
+            os.waitpid(self.pid, 0)
+
+    def expect(self, text, timeout=10):
+        """Reads until text appears; returns everything read up to it."""
+        end = time.time() + timeout
+        while text not in self.seen:
+            left = end - time.time()
+            if left <= 0:
+                raise AssertionError(f"expected {text!r}; the shell showed:\n{self.seen}")
+            r, _, _ = select.select([self.master], [], [], left)
+            if r:
+                try:
+                    chunk = os.read(self.master, 4096).decode("utf-8", "replace")
+                except OSError:
+                    chunk = ""
+                if not chunk:
+                    raise AssertionError(f"shell ended; expected {text!r}:\n{self.seen}")
+                self.seen += chunk
+        before, _, self.seen = self.seen.partition(text)
+        return before
+
+    def send(self, text):
+        os.write(self.master, text.encode())
+
+
+def main():
+    vista = os.path.abspath(sys.argv[1])
+    home = tempfile.mkdtemp(prefix="vista-repl-")
+    checks = []
+
+    def check(name, fn):
+        try:
+            fn()
+            checks.append((name, None))
+        except AssertionError as e:
+            checks.append((name, str(e)))
+
+    sh = Shell(vista, home)
+    sh.expect("vista> ")
+
+    def expression():
+        sh.send("1 + 1\n")
+        out = sh.expect("vista> ")
+        assert "2" in out.splitlines()[-1] or "\n2" in out, out
+
+    def multiline():
+        sh.send("for i = 1, 2 do\n")
+        sh.expect("...> ")
+        sh.send("print(i * 10)\n")
+        sh.expect("...> ")
+        sh.send("end\n")
+        out = sh.expect("vista> ")
+        assert "10" in out and "20" in out, out
+
+    def table():
+        sh.send("vista.sql(\"SELECT 1 AS n, 'Αθήνα' AS city UNION ALL SELECT 22, 'Gent'\")\n")
+        out = sh.expect("vista> ")
+        lines = [l.rstrip("\r") for l in out.split("\n")]
+        assert " n  city" in lines and " 1  Αθήνα" in lines and "(2 rows)" in lines, out
+
+    def ctrl_c():
+        sh.send("while true do end\n")
+        time.sleep(0.5)
+        sh.send("\x03")
+        out = sh.expect("vista> ")
+        assert "interrupted" in out, out
+        sh.send("2 + 3\n")
+        out = sh.expect("vista> ")
+        assert "5" in out, out
+
+    def errors_keep_the_shell():
+        sh.send("nosuch()\n")
+        out = sh.expect("vista> ")
+        assert "undefined global 'nosuch'" in out, out
+
+    def help_():
+        sh.send("help()\n")
+        out = sh.expect("vista> ")
+        assert "vista.sql" in out and "limits" in out, out
+        sh.send("help(vista.sql)\n")
+        out = sh.expect("vista> ")
+        assert "read-only SQL statement" in out, out
+        sh.send(".help\n")
+        out = sh.expect("vista> ")
+        assert ".tables" in out and ".schema" in out, out
+
+    def ctrl_d_and_history():
+        sh.send("\x04")
+        assert sh.wait(30) == 0, f"exit status {sh.status}:\n{sh.seen}"
+        hist = os.path.join(home, ".local", "state", "vista", "history")
+        assert os.path.exists(hist), "no history file"
+        with open(hist, encoding="utf-8", errors="replace") as f:
+            # libedit writes spaces as \040; GNU readline as they are.
+            text = f.read().replace("\\040", " ")
+        assert "1 + 1" in text, text
+
+    for name, fn in [("an expression prints its value", expression),
+                     ("a chunk continues over lines", multiline),
+                     ("query results print as an aligned table", table),
+                     ("Ctrl-C stops a running chunk", ctrl_c),
+                     ("an error keeps the shell", errors_keep_the_shell),
+                     ("help() and .help", help_),
+                     ("Ctrl-D leaves and history is kept", ctrl_d_and_history)]:
+        check(name, fn)
+    sh.kill()
+    shutil.rmtree(home, ignore_errors=True)
+    failed = 0
+    for name, err in checks:
+        if err:
+            failed += 1
+            print(f"FAILED {name}: {err}")
+        else:
+            print(f"ok     {name}")
+    print(f"{len(checks) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
