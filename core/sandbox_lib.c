@@ -258,7 +258,7 @@ static int find_module(lua_State *L, const char *name) {
         lua_error(L);
       return 1;
     }
-    snprintf(tried, sizeof tried, "\n\tno file '%s'", path);
+    snprintf(tried, sizeof tried, " (no file '%s')", path);
   }
   lua_pop(L, 1);
   if (is_std) {
@@ -275,10 +275,10 @@ static int find_module(lua_State *L, const char *name) {
     }
     size_t used = strlen(tried);
     snprintf(tried + used, sizeof tried - used,
-             "\n\tno module '%s' in the vista stdlib", name);
+             " (no module '%s' in the vista stdlib)", name);
   } else if (!dir) {
     snprintf(tried, sizeof tried,
-             "\n\tmodules are looked for beside the script that runs");
+             " (modules are looked for beside the script that runs)");
   }
   lua_pushstring(L, tried);
   return 0;
@@ -303,7 +303,7 @@ static int l_require(lua_State *L) {
   } else {
     lua_pop(L, 1);
     if (!find_module(L, name))
-      return luaL_error(L, "module '%s' not found:%s", name,
+      return luaL_error(L, "module '%s' not found%s", name,
                         lua_tostring(L, -1));
     push_new_env(L);
     lua_setupvalue(L, -2, 1);
