@@ -21,7 +21,23 @@ int vista_bind_error(lua_State *L, vista_session *s);
 void vista_push_readonly(lua_State *L, int idx, const char *name,
                          const char *const *removed);
 
+/* Prepares sql (our own, not a script's) into a statement owned by a new
+ * userdata on the stack, finalized by the collector if an error comes
+ * first [-0, +1, e]. */
+typedef struct sqlite3 sqlite3;
+typedef struct sqlite3_stmt sqlite3_stmt;
+sqlite3_stmt *vista_push_statement(lua_State *L, sqlite3 *db,
+                                   const char *sql);
+
+/* Finalizes the statement of the userdata at idx now [-0, +0, -]. */
+void vista_finish_statement(lua_State *L, int idx);
+
+/* Steps st to the end and pushes its rows as vista.sql returns them
+ * [-0, +1, e]. */
+void vista_push_rows(lua_State *L, sqlite3 *db, sqlite3_stmt *st);
+
 /* Openers, listed once in sandbox.c. */
 int luaopen_vista_sql(lua_State *L);
+int luaopen_vista_mobility(lua_State *L);
 
 #endif

@@ -32,7 +32,30 @@ typedef struct reader {
   size_t *offs, *lens;
   const char **ptrs;
   size_t nfields, fields_cap;
+  /* The current record's raw bytes, when asked for. */
+  int keep_raw;
+  char delim;
+  char *raw;
+  size_t raw_len, raw_cap;
 } reader;
+
+static int keep_raw(reader *r, const char *p, size_t n) {
+  if (r->raw_len + n > r->raw_cap) {
+    size_t cap = r->raw_cap ? r->raw_cap : 4096;
+    while (cap < r->raw_len + n)
+      cap *= 2;
+    if (cap > FIELD_MAX * 2)
+      return 0; /* a runaway record: keep what fits */
+    char *nr = realloc(r->raw, cap);
+    if (!nr)
+      return -1;
+    r->raw = nr;
+    r->raw_cap = cap;
+  }
+  memcpy(r->raw + r->raw_len, p, n);
+  r->raw_len += n;
+  return 0;
+}
 
 static void *field_realloc(void *p, size_t n) {
   return n > FIELD_MAX ? NULL : realloc(p, n);
@@ -125,7 +148,8 @@ static void on_record(int term, void *ud) {
   (void)term;
   if (r->status == VISTA_OK) {
     vista_csv_row row = {r->file, r->rec_line ? r->rec_line : r->line,
-                         r->index, r->nfields, r->ptrs, r->lens, 0};
+                         r->index, r->nfields, r->ptrs, r->lens, 0,
+                         r->keep_raw ? r->raw : NULL, r->raw_len, r->delim};
     for (size_t i = 0; i < r->nfields; i++) {
       r->ptrs[i] = r->buf + r->offs[i];
       if (!row.bad_utf8 && vista_utf8_invalid(r->ptrs[i], r->lens[i]))
@@ -137,6 +161,7 @@ static void on_record(int term, void *ud) {
   r->nfields = 0;
   r->buf_len = 0;
   r->rec_line = 0;
+  r->raw_len = 0;
 }
 
 static int malformed(reader *r, const char *reason) {
@@ -145,7 +170,8 @@ static int malformed(reader *r, const char *reason) {
   if (!r->on_bad)
     return vista_seterr(r->s, VISTA_ERR_INPUT, "%s:%lld:%zu: %s", r->file,
                         (long long)line, field, reason);
-  return r->on_bad(r->ud, line, field, reason);
+  return r->on_bad(r->ud, line, field, reason,
+                   r->keep_raw ? r->raw : NULL, r->raw_len);
 }
 
 static int parser_init(struct csv_parser *p, char delim) {
@@ -185,11 +211,14 @@ static int is_blank(const char *p, size_t n) {
   return 1;
 }
 
-int vista_csv_read(vista_session *s, const char *path, char delim,
-                   vista_csv_row_fn on_row, vista_csv_bad_fn on_malformed,
-                   void *ud) {
+int vista_csv_read(vista_session *s, const char *path,
+                   const vista_csv_options *opts, vista_csv_row_fn on_row,
+                   vista_csv_bad_fn on_malformed, void *ud) {
   reader r = {s, path, on_row, on_malformed, ud, 1, 0, 0, VISTA_OK,
-              NULL, 0, 0, NULL, NULL, NULL, 0, 0};
+              NULL, 0, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0};
+  char delim = opts ? opts->delim : 0;
+  void (*on_bytes)(void *, const char *, size_t) = opts ? opts->on_bytes : NULL;
+  r.keep_raw = opts && opts->keep_raw;
   struct csv_parser p;
   int parser_ready = 0;
   int rc = VISTA_OK;
@@ -216,6 +245,8 @@ int vista_csv_read(vista_session *s, const char *path, char delim,
         }
         eof = 1;
       }
+      if (on_bytes && got)
+        on_bytes(ud, in + have, got);
       have += got;
     }
     size_t start = 0;
@@ -225,6 +256,7 @@ int vista_csv_read(vista_session *s, const char *path, char delim,
         start = 3;
       if (!delim)
         delim = detect_delim(in + start, have - start);
+      r.delim = delim;
       if (parser_init(&p, delim) != 0) {
         rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", path);
         goto done;
@@ -245,6 +277,10 @@ int vista_csv_read(vista_session *s, const char *path, char delim,
       size_t n = end - start;
       if (r.rec_line == 0 && !is_blank(in + start, n))
         r.rec_line = r.line;
+      if (r.keep_raw && r.rec_line && keep_raw(&r, in + start, n) != 0) {
+        rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", path);
+        goto done;
+      }
       if (csv_parse(&p, in + start, n, on_field, on_record, &r) != n) {
         int err = csv_error(&p);
         rc = err == CSV_ENOMEM && r.status == VISTA_OK
@@ -256,6 +292,7 @@ int vista_csv_read(vista_session *s, const char *path, char delim,
         parser_ready = 0;
         r.nfields = r.buf_len = 0;
         r.rec_line = 0;
+        r.raw_len = 0;
         if (rc != VISTA_OK || parser_init(&p, delim) != 0) {
           if (rc == VISTA_OK)
             rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", path);
@@ -291,6 +328,7 @@ done:
   free(r.offs);
   free(r.lens);
   free(r.ptrs);
+  free(r.raw);
   return rc;
 }
 

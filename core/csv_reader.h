@@ -17,23 +17,37 @@ typedef struct vista_csv_row {
   const char **fields; /* NUL-terminated, borrowed for the callback only */
   const size_t *lens;
   size_t bad_utf8;     /* 0, or the 1-based field that is not valid UTF-8 */
+  const char *raw;     /* the record's bytes as in the file, line ends */
+  size_t raw_len;      /* included (NULL/0 unless keep_raw was asked) */
+  char delim;          /* the delimiter in use */
 } vista_csv_row;
+
+typedef struct vista_csv_options {
+  char delim;   /* 0: detect from the first line among , ; TAB | */
+  int keep_raw; /* give each record's raw bytes (for a rejects file) */
+  /* Called with every byte read, in order (hashing, progress); or NULL. */
+  void (*on_bytes)(void *ud, const char *p, size_t n);
+} vista_csv_options;
 
 /* Called once per record. Return VISTA_OK to go on; any other status stops
  * the read and is returned by vista_csv_read() (the callback sets the
  * session's message). */
 typedef int (*vista_csv_row_fn)(void *ud, const vista_csv_row *row);
 
-/* Reads path (a UTF-8 BOM is skipped; LF or CRLF line ends; quoted fields may
- * hold delimiters, doubled quotes and newlines). delim 0 detects it from the
- * first line among , ; TAB and |. A record that is not well-formed CSV is
- * passed to on_malformed with its line and reason (or stops the read when
- * on_malformed is NULL) and the read goes on at the next line. */
+/* A record that is not well-formed CSV: its line, the field where it broke,
+ * why, and its raw bytes when kept (else NULL). */
 typedef int (*vista_csv_bad_fn)(void *ud, int64_t line, size_t field,
-                                const char *reason);
-int vista_csv_read(vista_session *s, const char *path, char delim,
-                   vista_csv_row_fn on_row, vista_csv_bad_fn on_malformed,
-                   void *ud);
+                                const char *reason, const char *raw,
+                                size_t raw_len);
+
+/* Reads path (a UTF-8 BOM is skipped; LF or CRLF line ends; quoted fields may
+ * hold delimiters, doubled quotes and newlines). A record that is not
+ * well-formed CSV is passed to on_malformed (or stops the read when it is
+ * NULL) and the read goes on at the next line. opts may be NULL. */
+int vista_csv_read(vista_session *s, const char *path,
+                   const vista_csv_options *opts, vista_csv_row_fn on_row,
+                   vista_csv_bad_fn on_malformed, void *ud);
+
 
 /* 0 when [p, p+len) is valid UTF-8, else the 1-based offset of the first bad
  * byte. */

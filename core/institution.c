@@ -205,8 +205,9 @@ static int on_row(void *ud, const vista_csv_row *row) {
 }
 
 static int on_malformed(void *ud, int64_t line, size_t field,
-                        const char *reason) {
+                        const char *reason, const char *raw, size_t raw_len) {
   importer *im = ud;
+  (void)raw, (void)raw_len;
   im->report->rows_read++;
   return reject(im, line, field, reason);
 }
@@ -229,7 +230,7 @@ int vista_institution_import(vista_session *s, const char *path,
     rc = vista_seterr_sql(s, "institution import");
     goto fail;
   }
-  rc = vista_csv_read(s, path, 0, on_row, on_malformed, &im);
+  rc = vista_csv_read(s, path, NULL, on_row, on_malformed, &im);
   if (rc == VISTA_OK && im.nheader == 0)
     rc = vista_seterr(s, VISTA_ERR_INPUT, "%s: the file is empty (no header)",
                       path);

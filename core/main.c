@@ -9,11 +9,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mobility.h"
 #include "repl.h"
 #include "sandbox.h"
 #include "vista.h"
 
-enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_LIMIT = 3 };
+enum {
+  EXIT_OK = 0,
+  EXIT_ERROR = 1,
+  EXIT_USAGE = 2,
+  EXIT_LIMIT = 3,
+  EXIT_REJECTED = 4 /* imported, but some rows were rejected */
+};
 
 typedef struct options {
   const char *db;
@@ -26,6 +33,10 @@ static const char usage_text[] =
     "\n"
     "Commands:\n"
     "  init                        create the database, or upgrade its schema\n"
+    "  import mobility FILE [--format auto|erasmus|vista] [--map 'Theirs=Ours,...']\n"
+    "         [--rejects FILE] [--strict] [--replace]\n"
+    "                              import mobility records: the Erasmus+ open data\n"
+    "                              or vista's own CSV\n"
     "  import institutions FILE    import a list of institutions (CSV)\n"
     "  run SCRIPT [ARGS...]        run a Lua script: a path, or the name of a "
     "ready one\n"
@@ -49,7 +60,8 @@ static const char usage_text[] =
     "  --version        the version\n"
     "\n"
     "Exit status: 0 success, 1 error, 2 usage error, 3 script stopped by a "
-    "limit or Ctrl-C.\n";
+    "limit or Ctrl-C,\n"
+    "4 imported but some rows were rejected.\n";
 
 static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "vista: ");
@@ -121,14 +133,14 @@ static int parse_option(int argc, char **argv, int *i, options *o) {
 /* Parses options among the remaining arguments of init/import/repl; the
  * others are kept in order in rest. */
 static int parse_trailing(int argc, char **argv, int i, options *o,
-                          char **rest, int *nrest) {
+                          int keep_options, char **rest, int *nrest) {
   *nrest = 0;
   for (; i < argc; i++) {
     int rc = parse_option(argc, argv, &i, o);
     if (rc > 1)
       return rc;
     if (rc == 0) {
-      if (argv[i][0] == '-' && argv[i][1] != '\0')
+      if (!keep_options && argv[i][0] == '-' && argv[i][1] != '\0')
         return usage_error("unknown option '%s'", argv[i]);
       rest[(*nrest)++] = argv[i];
     }
@@ -175,12 +187,7 @@ static void print_reject(void *ud, const char *message) {
     fprintf(stderr, "vista: %s (row rejected)\n", message);
 }
 
-static int cmd_import(const options *o, char **args, int nargs) {
-  if (nargs < 1)
-    return usage_error("import needs a kind: %s", "vista import institutions "
-                                                  "FILE");
-  if (strcmp(args[0], "institutions") != 0)
-    return usage_error("cannot import '%s' (known: institutions)", args[0]);
+static int import_institutions(const options *o, char **args, int nargs) {
   if (nargs != 2)
     return usage_error("%s", "usage: vista import institutions FILE");
   vista_session *s;
@@ -198,7 +205,68 @@ static int cmd_import(const options *o, char **args, int nargs) {
          args[1], r.rows_read, r.rows_stored, r.rows_rejected,
          r.rows_rejected ? " (listed in table import_reject)" : "");
   vista_session_free(s);
-  return EXIT_OK;
+  return r.rows_rejected ? EXIT_REJECTED : EXIT_OK;
+}
+
+static int import_mobility(const options *o, char **args, int nargs) {
+  vista_mobility_options mo = {0};
+  const char *file = NULL;
+  for (int i = 1; i < nargs; i++) {
+    const char *a = args[i];
+    const char **value = strcmp(a, "--format") == 0    ? &mo.format
+                         : strcmp(a, "--map") == 0     ? &mo.map
+                         : strcmp(a, "--rejects") == 0 ? &mo.rejects_path
+                                                       : NULL;
+    if (value) {
+      if (i + 1 == nargs)
+        return usage_error("%s needs a value", a);
+      *value = args[++i];
+    } else if (strcmp(a, "--strict") == 0) {
+      mo.strict = 1;
+    } else if (strcmp(a, "--replace") == 0) {
+      mo.replace = 1;
+    } else if (a[0] == '-' && a[1]) {
+      return usage_error("unknown option '%s' for import mobility", a);
+    } else if (file) {
+      return usage_error("import mobility takes one file, not also '%s'", a);
+    } else {
+      file = a;
+    }
+  }
+  if (!file)
+    return usage_error("%s", "usage: vista import mobility FILE [OPTIONS]");
+  mo.progress = isatty(STDERR_FILENO);
+  vista_session *s;
+  if (open_session(o, &s) != EXIT_OK)
+    return EXIT_ERROR;
+  vista_mobility_report r;
+  int shown = 0;
+  if (vista_mobility_import(s, file, &mo, print_reject, &shown, &r) !=
+      VISTA_OK)
+    return fail(s);
+  if (shown > 20)
+    fprintf(stderr, "vista: ... and %d more rejected rows\n", shown - 20);
+  printf("%s: %" PRId64 " rows read, %" PRId64 " stored, %" PRId64
+         " rejected; %" PRId64 " participants stored (%s format)",
+         file, r.rows.rows_read, r.rows.rows_stored, r.rows.rows_rejected,
+         r.participants, r.format);
+  if (r.replaced_import)
+    printf("; replaced import %" PRId64, r.replaced_import);
+  printf("\n");
+  vista_session_free(s);
+  return r.rows.rows_rejected ? EXIT_REJECTED : EXIT_OK;
+}
+
+static int cmd_import(const options *o, char **args, int nargs) {
+  if (nargs < 1)
+    return usage_error("import needs a kind: %s",
+                       "vista import mobility|institutions FILE");
+  if (strcmp(args[0], "institutions") == 0)
+    return import_institutions(o, args, nargs);
+  if (strcmp(args[0], "mobility") == 0)
+    return import_mobility(o, args, nargs);
+  return usage_error("cannot import '%s' (known: mobility, institutions)",
+                     args[0]);
 }
 
 static void print_name(void *ud, const char *name) {
@@ -275,17 +343,17 @@ int main(int argc, char **argv) {
            LUA_VERSION_MINOR, vista_sqlite_version());
     status = EXIT_OK;
   } else if (strcmp(cmd, "init") == 0) {
-    status = parse_trailing(argc, argv, i, &o, rest, &nrest);
+    status = parse_trailing(argc, argv, i, &o, 0, rest, &nrest);
     if (status == EXIT_OK && nrest)
       status = usage_error("init takes no argument, not '%s'", rest[0]);
     if (status == EXIT_OK)
       status = cmd_init(&o);
   } else if (strcmp(cmd, "import") == 0) {
-    status = parse_trailing(argc, argv, i, &o, rest, &nrest);
+    status = parse_trailing(argc, argv, i, &o, 1, rest, &nrest);
     if (status == EXIT_OK)
       status = cmd_import(&o, rest, nrest);
   } else if (strcmp(cmd, "repl") == 0) {
-    status = parse_trailing(argc, argv, i, &o, rest, &nrest);
+    status = parse_trailing(argc, argv, i, &o, 0, rest, &nrest);
     if (status == EXIT_OK && nrest)
       status = usage_error("repl takes no argument, not '%s'", rest[0]);
     if (status == EXIT_OK)

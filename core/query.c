@@ -66,10 +66,22 @@ static int statement_gc(lua_State *L) {
   return 0;
 }
 
+/* Creates the statement metatable the first time [-0, +0, m]. */
+static void statement_meta(lua_State *L) {
+  if (luaL_newmetatable(L, STATEMENT_MT)) {
+    lua_pushcfunction(L, statement_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, statement_gc);
+    lua_setfield(L, -2, "__close");
+  }
+  lua_pop(L, 1);
+}
+
 /* Prepares sql into a new statement box under the read-only authorizer
  * [-0, +1, e]. */
 static sqlite3_stmt *prepare_readonly(lua_State *L, sqlite3 *db,
                                       const char *sql, size_t len) {
+  statement_meta(L);
   statement *box = lua_newuserdatauv(L, sizeof *box, 0);
   box->st = NULL;
   luaL_setmetatable(L, STATEMENT_MT);
@@ -178,18 +190,7 @@ static void push_column(lua_State *L, sqlite3_stmt *st, int c) {
   }
 }
 
-/* vista.sql(query, ...) -> rows: an array of row tables (column -> value),
- * whose metatable gives rows.columns, the column names in order. */
-static int l_sql(lua_State *L) {
-  size_t len;
-  const char *sql = luaL_checklstring(L, 1, &len);
-  int nargs = lua_gettop(L) - 1;
-  vista_session *s = vista_bind_session(L);
-  sqlite3 *db = vista_store_db(s);
-  sqlite3_stmt *st = prepare_readonly(L, db, sql, len);
-  int box = lua_gettop(L);
-  bind_all(L, db, st, nargs);
-
+void vista_push_rows(lua_State *L, sqlite3 *db, sqlite3_stmt *st) {
   int ncol = sqlite3_column_count(st);
   lua_newtable(L); /* rows */
   int rows = lua_gettop(L);
@@ -212,11 +213,7 @@ static int l_sql(lua_State *L) {
     lua_rawseti(L, rows, ++n);
   }
   if (rc != SQLITE_DONE)
-    return luaL_error(L, "%s", sqlite3_errmsg(db));
-  statement *b = lua_touserdata(L, box);
-  sqlite3_finalize(b->st);
-  b->st = NULL;
-
+    luaL_error(L, "%s", sqlite3_errmsg(db));
   /* metatable {__name = "vista.Rows", __index = {columns = cols}} */
   lua_createtable(L, 0, 2);
   lua_pushliteral(L, "vista.Rows");
@@ -226,18 +223,44 @@ static int l_sql(lua_State *L) {
   lua_setfield(L, -2, "columns");
   lua_setfield(L, -2, "__index");
   lua_setmetatable(L, rows);
-  lua_pushvalue(L, rows);
+  lua_pop(L, 1); /* cols */
+}
+
+sqlite3_stmt *vista_push_statement(lua_State *L, sqlite3 *db,
+                                   const char *sql) {
+  statement_meta(L);
+  statement *box = lua_newuserdatauv(L, sizeof *box, 0);
+  box->st = NULL;
+  luaL_setmetatable(L, STATEMENT_MT);
+  if (sqlite3_prepare_v2(db, sql, -1, &box->st, NULL) != SQLITE_OK)
+    luaL_error(L, "%s", sqlite3_errmsg(db));
+  return box->st;
+}
+
+void vista_finish_statement(lua_State *L, int idx) {
+  statement *box = luaL_checkudata(L, idx, STATEMENT_MT);
+  sqlite3_finalize(box->st);
+  box->st = NULL;
+}
+
+/* vista.sql(query, ...) -> rows: an array of row tables (column -> value),
+ * whose metatable gives rows.columns, the column names in order. */
+static int l_sql(lua_State *L) {
+  size_t len;
+  const char *sql = luaL_checklstring(L, 1, &len);
+  int nargs = lua_gettop(L) - 1;
+  vista_session *s = vista_bind_session(L);
+  sqlite3 *db = vista_store_db(s);
+  sqlite3_stmt *st = prepare_readonly(L, db, sql, len);
+  int box = lua_gettop(L);
+  bind_all(L, db, st, nargs);
+  vista_push_rows(L, db, st);
+  vista_finish_statement(L, box);
   return 1;
 }
 
 int luaopen_vista_sql(lua_State *L) {
-  if (luaL_newmetatable(L, STATEMENT_MT)) {
-    lua_pushcfunction(L, statement_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, statement_gc);
-    lua_setfield(L, -2, "__close");
-  }
-  lua_pop(L, 1);
+  statement_meta(L);
   lua_pushcfunction(L, l_sql);
   return 1;
 }

@@ -408,6 +408,7 @@ static int l_help_stub(lua_State *L) {
 /* The only list of C modules: require name -> opener. */
 static const luaL_Reg c_modules[] = {
     {"vista.sql", luaopen_vista_sql},
+    {"vista.mobility", luaopen_vista_mobility},
     {NULL, NULL},
 };
 
@@ -430,6 +431,17 @@ static void push_vista_table(lua_State *L, vista_session *s) {
   lua_pushliteral(L, "vista.sql");
   lua_call(L, 1, 1);
   lua_setfield(L, v, "sql");
+  /* The models, read-only like vista itself. */
+  static const char *const models[] = {"mobility", NULL};
+  for (const char *const *m = models; *m; m++) {
+    lua_pushcfunction(L, l_require);
+    lua_pushfstring(L, "vista.%s", *m);
+    lua_call(L, 1, 1);
+    const char *name = lua_pushfstring(L, "vista.%s", *m);
+    vista_push_readonly(L, -2, name, NULL);
+    lua_setfield(L, v, *m);
+    lua_pop(L, 2);
+  }
   lua_pushliteral(L, VISTA_VERSION);
   lua_setfield(L, v, "version");
   lua_pushstring(L, vista_session_path(s));

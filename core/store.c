@@ -6,39 +6,216 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "country.h"
 #include "internal.h"
 
-/* Each step moves the schema from version i to i + 1. Published steps are
- * never edited: a change to the schema is a new step at the end. */
-static const char *const migrations[] = {
+static int fill_countries(vista_session *s);
+
+/* Each step moves the schema from version i to i + 1: its SQL, then an
+ * optional C step for data the SQL cannot hold, both in one transaction.
+ * Published steps are never edited: a change to the schema is a new step. */
+static const struct {
+  const char *sql;
+  int (*fill)(vista_session *s);
+} migrations[] = {
   /* 1: institutions, and the record of every import and its rejects. */
-  "CREATE TABLE institution ("
-  "  id INTEGER PRIMARY KEY,"
-  "  erasmus_code TEXT UNIQUE CHECK (length(erasmus_code) > 0),"
-  "  name TEXT NOT NULL CHECK (length(name) > 0),"
-  "  country TEXT NOT NULL"
-  "    CHECK (length(country) = 2 AND country = upper(country)),"
-  "  city TEXT"
-  ") STRICT;"
-  "CREATE UNIQUE INDEX institution_name_country"
-  "  ON institution(name, country) WHERE erasmus_code IS NULL;"
-  "CREATE TABLE import_log ("
-  "  id INTEGER PRIMARY KEY,"
-  "  kind TEXT NOT NULL,"
-  "  source TEXT NOT NULL,"
-  "  imported_at TEXT NOT NULL,"
-  "  rows_read INTEGER NOT NULL DEFAULT 0,"
-  "  rows_stored INTEGER NOT NULL DEFAULT 0,"
-  "  rows_rejected INTEGER NOT NULL DEFAULT 0"
-  ") STRICT;"
-  "CREATE TABLE import_reject ("
-  "  import_id INTEGER NOT NULL REFERENCES import_log(id) ON DELETE CASCADE,"
-  "  line INTEGER NOT NULL,"
-  "  field INTEGER,"
-  "  reason TEXT NOT NULL"
-  ") STRICT;"
-  "CREATE INDEX import_reject_import ON import_reject(import_id);",
+  {"CREATE TABLE institution ("
+   "  id INTEGER PRIMARY KEY,"
+   "  erasmus_code TEXT UNIQUE CHECK (length(erasmus_code) > 0),"
+   "  name TEXT NOT NULL CHECK (length(name) > 0),"
+   "  country TEXT"
+   "    CHECK (length(country) = 2 AND country = upper(country)),"
+   "  city TEXT"
+   ") STRICT;"
+   "CREATE UNIQUE INDEX institution_name_country"
+   "  ON institution(name, country) WHERE erasmus_code IS NULL;"
+   "CREATE TABLE import_log ("
+   "  id INTEGER PRIMARY KEY,"
+   "  kind TEXT NOT NULL,"
+   "  source TEXT NOT NULL,"
+   "  imported_at TEXT NOT NULL,"
+   "  rows_read INTEGER NOT NULL DEFAULT 0,"
+   "  rows_stored INTEGER NOT NULL DEFAULT 0,"
+   "  rows_rejected INTEGER NOT NULL DEFAULT 0"
+   ") STRICT;"
+   "CREATE TABLE import_reject ("
+   "  import_id INTEGER NOT NULL REFERENCES import_log(id) ON DELETE CASCADE,"
+   "  line INTEGER NOT NULL,"
+   "  field INTEGER,"
+   "  reason TEXT NOT NULL"
+   ") STRICT;"
+   "CREATE INDEX import_reject_import ON import_reject(import_id);",
+   NULL},
+  /* 2: mobility. Texts are stored once (label, project, institution,
+   * country) and the fact table holds integers; two summaries, kept up to
+   * date by the importer, answer the per-institution figures. */
+  {"CREATE TABLE country ("
+   "  id INTEGER PRIMARY KEY,"
+   "  code TEXT NOT NULL UNIQUE,"
+   "  iso TEXT NOT NULL,"
+   "  name TEXT NOT NULL"
+   ") STRICT;"
+   "CREATE TABLE label ("
+   "  id INTEGER PRIMARY KEY,"
+   "  text TEXT NOT NULL UNIQUE"
+   ") STRICT;"
+   "CREATE TABLE project ("
+   "  id INTEGER PRIMARY KEY,"
+   "  reference TEXT NOT NULL UNIQUE,"
+   "  call_year INTEGER NOT NULL,"
+   "  round INTEGER NOT NULL,"
+   "  na_code TEXT NOT NULL,"
+   "  key_action TEXT NOT NULL"
+   ") STRICT;"
+   "CREATE TABLE mobility_file ("
+   "  import_id INTEGER PRIMARY KEY"
+   "    REFERENCES import_log(id) ON DELETE CASCADE,"
+   "  sha256 TEXT NOT NULL,"
+   "  size INTEGER NOT NULL,"
+   "  format TEXT NOT NULL,"
+   "  first_id INTEGER,"
+   "  last_id INTEGER,"
+   "  participants INTEGER NOT NULL"
+   ") STRICT;"
+   "CREATE INDEX mobility_file_sha256 ON mobility_file(sha256);"
+   /* Codes: gender 1 female, 2 male; profile 1 learner, 2 staff;
+    * direction 1 outgoing, 2 incoming; band 1 short-term learner, 2
+    * long-term learner, 3 staff, 4 accompanying person or group leader, 5
+    * other learner activity; flags 0 no, 1 yes; NULL unknown. */
+   "CREATE TABLE mobility ("
+   "  id INTEGER PRIMARY KEY,"
+   "  import_id INTEGER NOT NULL,"
+   "  line INTEGER NOT NULL,"
+   "  project_id INTEGER,"
+   "  academic_year INTEGER,"
+   "  start_month INTEGER,"
+   "  end_month INTEGER,"
+   "  duration INTEGER CHECK (duration >= 0),"
+   "  activity_id INTEGER,"
+   "  field_id INTEGER,"
+   "  nationality_id INTEGER,"
+   "  education_level_id INTEGER,"
+   "  gender INTEGER CHECK (gender IN (1, 2)),"
+   "  profile INTEGER CHECK (profile IN (1, 2)),"
+   "  special_needs INTEGER CHECK (special_needs IN (0, 1)),"
+   "  fewer_opportunities INTEGER CHECK (fewer_opportunities IN (0, 1)),"
+   "  group_leader INTEGER CHECK (group_leader IN (0, 1)),"
+   "  age INTEGER,"
+   "  sending_country_id INTEGER,"
+   "  sending_city_id INTEGER,"
+   "  sending_id INTEGER,"
+   "  receiving_country_id INTEGER,"
+   "  receiving_city_id INTEGER,"
+   "  receiving_id INTEGER,"
+   "  participants INTEGER NOT NULL CHECK (participants > 0),"
+   "  direction INTEGER CHECK (direction IN (1, 2)),"
+   "  partner_id INTEGER,"
+   "  recognised INTEGER CHECK (recognised IN (0, 1)),"
+   "  is_vet INTEGER NOT NULL,"
+   "  band INTEGER CHECK (band BETWEEN 1 AND 5),"
+   "  year INTEGER,"
+   "  band_edge INTEGER NOT NULL"
+   ") STRICT;"
+   /* The summaries: -1 (0 for ids and years, '' for the key action) means
+    * unknown there, so that every key is a value. */
+   "CREATE TABLE mobility_summary ("
+   "  institution_id INTEGER NOT NULL,"
+   "  sending_country_id INTEGER NOT NULL,"
+   "  year INTEGER NOT NULL,"
+   "  key_action TEXT NOT NULL,"
+   "  is_vet INTEGER NOT NULL,"
+   "  profile INTEGER NOT NULL,"
+   "  gender INTEGER NOT NULL,"
+   "  band INTEGER NOT NULL,"
+   "  fewer_opportunities INTEGER NOT NULL,"
+   "  special_needs INTEGER NOT NULL,"
+   "  direction INTEGER NOT NULL,"
+   "  participants INTEGER NOT NULL,"
+   "  duration_sum INTEGER NOT NULL,"
+   "  duration_n INTEGER NOT NULL,"
+   "  age_sum INTEGER NOT NULL,"
+   "  age_n INTEGER NOT NULL,"
+   "  PRIMARY KEY (institution_id, sending_country_id, year, key_action,"
+   "    is_vet, profile, gender, band, fewer_opportunities, special_needs,"
+   "    direction)"
+   ") STRICT, WITHOUT ROWID;"
+   "CREATE TABLE mobility_destination ("
+   "  institution_id INTEGER NOT NULL,"
+   "  sending_country_id INTEGER NOT NULL,"
+   "  year INTEGER NOT NULL,"
+   "  key_action TEXT NOT NULL,"
+   "  is_vet INTEGER NOT NULL,"
+   "  profile INTEGER NOT NULL,"
+   "  band INTEGER NOT NULL,"
+   "  direction INTEGER NOT NULL,"
+   "  receiving_country_id INTEGER NOT NULL,"
+   "  participants INTEGER NOT NULL,"
+   "  PRIMARY KEY (institution_id, sending_country_id, year, key_action,"
+   "    is_vet, profile, band, direction, receiving_country_id)"
+   ") STRICT, WITHOUT ROWID;"
+   /* The records as text, for people and for scripts. */
+   "CREATE VIEW mobility_view AS SELECT"
+   "  m.id, m.import_id, m.line, p.reference AS project_reference,"
+   "  p.call_year, p.round, p.na_code, p.key_action,"
+   "  m.academic_year, m.start_month, m.end_month, m.duration,"
+   "  act.text AS activity, fld.text AS field_of_education,"
+   "  nat.code AS nationality, edu.text AS education_level,"
+   "  CASE m.gender WHEN 1 THEN 'female' WHEN 2 THEN 'male' END AS gender,"
+   "  CASE m.profile WHEN 1 THEN 'learner' WHEN 2 THEN 'staff' END"
+   "    AS profile,"
+   "  m.special_needs, m.fewer_opportunities, m.group_leader, m.age,"
+   "  sc.code AS sending_country, scity.text AS sending_city,"
+   "  si.name AS sending_organisation,"
+   "  si.erasmus_code AS sending_erasmus_code, m.sending_id,"
+   "  rc.code AS receiving_country, rcity.text AS receiving_city,"
+   "  ri.name AS receiving_organisation,"
+   "  ri.erasmus_code AS receiving_erasmus_code, m.receiving_id,"
+   "  m.participants,"
+   "  CASE m.direction WHEN 1 THEN 'outgoing' WHEN 2 THEN 'incoming' END"
+   "    AS direction,"
+   "  partner.text AS partner, m.recognised, m.is_vet,"
+   "  CASE m.band WHEN 1 THEN 'short' WHEN 2 THEN 'long' WHEN 3 THEN 'staff'"
+   "    WHEN 4 THEN 'accompanying' WHEN 5 THEN 'other' END AS band,"
+   "  m.year, m.band_edge"
+   " FROM mobility m"
+   " LEFT JOIN project p ON p.id = m.project_id"
+   " LEFT JOIN label act ON act.id = m.activity_id"
+   " LEFT JOIN label fld ON fld.id = m.field_id"
+   " LEFT JOIN country nat ON nat.id = m.nationality_id"
+   " LEFT JOIN label edu ON edu.id = m.education_level_id"
+   " LEFT JOIN country sc ON sc.id = m.sending_country_id"
+   " LEFT JOIN label scity ON scity.id = m.sending_city_id"
+   " LEFT JOIN institution si ON si.id = m.sending_id"
+   " LEFT JOIN country rc ON rc.id = m.receiving_country_id"
+   " LEFT JOIN label rcity ON rcity.id = m.receiving_city_id"
+   " LEFT JOIN institution ri ON ri.id = m.receiving_id"
+   " LEFT JOIN label partner ON partner.id = m.partner_id;",
+   fill_countries},
 };
+
+static int fill_countries(vista_session *s) {
+  sqlite3_stmt *st = NULL;
+  int rc = VISTA_OK;
+  if (sqlite3_prepare_v2(s->db,
+                         "INSERT INTO country(id, code, iso, name)"
+                         " VALUES (?1, ?2, ?3, ?4)",
+                         -1, &st, NULL) != SQLITE_OK)
+    return vista_seterr_sql(s, s->path);
+  const vista_country *c;
+  for (size_t i = 0; (c = vista_country_at(i)) != NULL; i++) {
+    sqlite3_reset(st);
+    if (sqlite3_bind_int(st, 1, vista_country_id(c->code, 2)) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, c->code, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 3, c->iso, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 4, c->name, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE) {
+      rc = vista_seterr_sql(s, s->path);
+      break;
+    }
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -128,7 +305,8 @@ static int migrate_step(vista_session *s, int step) {
     return rc;
   /* The version is our own counter, never input: formatting it is safe. */
   snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", step + 1);
-  if ((rc = exec(s, migrations[step])) != VISTA_OK ||
+  if ((rc = exec(s, migrations[step].sql)) != VISTA_OK ||
+      (migrations[step].fill && (rc = migrations[step].fill(s)) != VISTA_OK) ||
       (rc = exec(s, pragma)) != VISTA_OK ||
       (rc = exec(s, "COMMIT")) != VISTA_OK) {
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

@@ -40,9 +40,9 @@ static int collect(void *ud, const vista_csv_row *row) {
 }
 
 static int collect_bad(void *ud, int64_t line, size_t field,
-                       const char *reason) {
+                       const char *reason, const char *raw, size_t raw_len) {
   seen *s = ud;
-  (void)field, (void)reason;
+  (void)field, (void)reason, (void)raw, (void)raw_len;
   s->bad++;
   s->bad_line = line;
   return VISTA_OK;
@@ -77,7 +77,7 @@ static void test_csv_tracks_lines_across_bom_crlf_and_quoted_newlines(void **st)
         "7;8;9");
   vista_session *s = memory_session();
   seen got = {0};
-  assert_int_equal(vista_csv_read(s, path, 0, collect, collect_bad, &got),
+  assert_int_equal(vista_csv_read(s, path, NULL, collect, collect_bad, &got),
                    VISTA_OK);
   assert_int_equal(got.n, 4);
   assert_string_equal(got.first[0], "a"); /* the BOM is not part of it */
@@ -95,7 +95,7 @@ static void test_csv_detects_the_delimiter(void **st) {
   WRITE("\"Name, full\",Country\nA,BE\n");
   vista_session *s = memory_session();
   seen got = {0};
-  assert_int_equal(vista_csv_read(s, path, 0, collect, NULL, &got), VISTA_OK);
+  assert_int_equal(vista_csv_read(s, path, NULL, collect, NULL, &got), VISTA_OK);
   assert_int_equal(got.nfields[0], 2);
   assert_string_equal(got.first[0], "Name, full");
   vista_session_free(s);
@@ -106,7 +106,7 @@ static void test_csv_flags_invalid_utf8(void **st) {
   WRITE("a,b\nok,caf\xE9\n");
   vista_session *s = memory_session();
   seen got = {0};
-  assert_int_equal(vista_csv_read(s, path, 0, collect, NULL, &got), VISTA_OK);
+  assert_int_equal(vista_csv_read(s, path, NULL, collect, NULL, &got), VISTA_OK);
   assert_int_equal(got.bad_utf8[0], 0);
   assert_int_equal(got.bad_utf8[1], 2);
   vista_session_free(s);
@@ -117,7 +117,7 @@ static void test_csv_reports_a_quote_that_never_closes(void **st) {
   WRITE("a,b\n1,2\n3,\"open\n4,5\n");
   vista_session *s = memory_session();
   seen got = {0};
-  assert_int_equal(vista_csv_read(s, path, 0, collect, NULL, &got),
+  assert_int_equal(vista_csv_read(s, path, NULL, collect, NULL, &got),
                    VISTA_ERR_INPUT);
   assert_non_null(strstr(vista_errmsg(s), ":3:2: a quoted field is never "
                                           "closed"));
@@ -129,7 +129,7 @@ static void test_csv_missing_file_names_it(void **st) {
   (void)st;
   vista_session *s = memory_session();
   seen got = {0};
-  assert_int_equal(vista_csv_read(s, "/nonexistent/x.csv", 0, collect, NULL,
+  assert_int_equal(vista_csv_read(s, "/nonexistent/x.csv", NULL, collect, NULL,
                                   &got),
                    VISTA_ERR_IO);
   assert_string_equal(vista_errmsg(s),

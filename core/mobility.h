@@ -1,0 +1,68 @@
+/* mobility.h: the mobility model — importing the official Erasmus+ open
+ * data and vista's own CSV, and the codes the fact table uses. */
+#ifndef VISTA_MOBILITY_H
+#define VISTA_MOBILITY_H
+
+#include <stdint.h>
+
+#include "vista.h"
+
+/* The fields a mobility file may carry, in vista's own CSV order. */
+enum {
+  MF_PROJECT, MF_ACADEMIC_YEAR, MF_START, MF_END, MF_DURATION, MF_ACTIVITY,
+  MF_FIELD, MF_NATIONALITY, MF_EDUCATION_LEVEL, MF_GENDER, MF_PROFILE,
+  MF_SPECIAL_NEEDS, MF_FEWER_OPPORTUNITIES, MF_GROUP_LEADER, MF_AGE,
+  MF_SENDING_COUNTRY, MF_SENDING_CITY, MF_SENDING_ORG, MF_SENDING_CODE,
+  MF_RECEIVING_COUNTRY, MF_RECEIVING_CITY, MF_RECEIVING_ORG,
+  MF_RECEIVING_CODE, MF_PARTICIPANTS, MF_DIRECTION, MF_PARTNER,
+  MF_RECOGNISED,
+  MF_COUNT
+};
+
+/* vista's own column names (its CSV header, and export's). */
+extern const char *const vista_mobility_columns[MF_COUNT];
+
+/* Codes stored in the fact table (NULL is unknown). */
+enum { GENDER_FEMALE = 1, GENDER_MALE = 2 };
+enum { PROFILE_LEARNER = 1, PROFILE_STAFF = 2 };
+enum { DIRECTION_OUTGOING = 1, DIRECTION_INCOMING = 2 };
+enum {
+  BAND_SHORT = 1,        /* learner, individual mobility, 10-89 days */
+  BAND_LONG = 2,         /* learner, ErasmusPro, 90 days and more */
+  BAND_STAFF = 3,        /* staff professional development */
+  BAND_ACCOMPANYING = 4, /* group leader or accompanying person */
+  BAND_OTHER = 5         /* other learner activity (group, competition,
+                            under 10 days) */
+};
+
+typedef struct vista_mobility_options {
+  const char *format; /* "auto" (NULL), "erasmus" or "vista" */
+  const char *map;    /* "Their Name=Project Reference,Other=-" or NULL */
+  const char *rejects_path; /* write rejected rows here, or NULL */
+  int strict;         /* stop at the first bad row, store nothing */
+  int replace;        /* a file imported before replaces its old rows */
+  int progress;       /* draw a progress bar on stderr */
+} vista_mobility_options;
+
+typedef struct vista_mobility_report {
+  vista_import_report rows;
+  int64_t participants;      /* summed over the stored rows */
+  int64_t replaced_import;   /* the import this one replaced, or 0 */
+  char format[8];            /* "erasmus" or "vista" */
+  char sha256[65];
+} vista_mobility_report;
+
+/* Imports a mobility CSV in one transaction. On VISTA_OK the report says
+ * what was stored and rejected (each reject also goes to on_reject, the
+ * import_reject table and the rejects file). Any other status stores
+ * nothing and leaves the message in the session. */
+int vista_mobility_import(vista_session *s, const char *path,
+                          const vista_mobility_options *opts,
+                          vista_reject_fn on_reject, void *ud,
+                          vista_mobility_report *report);
+
+/* Rebuilds mobility_summary and mobility_destination from the facts (after
+ * rows were removed). Runs inside the caller's transaction. */
+int vista_mobility_rebuild_summaries(vista_session *s);
+
+#endif
