@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "export.h"
 #include "mobility.h"
 #include "repl.h"
 #include "sandbox.h"
@@ -38,6 +39,8 @@ static const char usage_text[] =
     "                              import mobility records: the Erasmus+ open data\n"
     "                              or vista's own CSV\n"
     "  import institutions FILE    import a list of institutions (CSV)\n"
+    "  export TABLE [--format csv|json] [--out FILE]\n"
+    "                              write a table (mobility: vista's own CSV)\n"
     "  run SCRIPT [ARGS...]        run a Lua script: a path, or the name of a "
     "ready one\n"
     "                              (vista run alone lists them)\n"
@@ -269,6 +272,49 @@ static int cmd_import(const options *o, char **args, int nargs) {
                      args[0]);
 }
 
+static int cmd_export(const options *o, char **args, int nargs) {
+  const char *table = NULL, *format = "csv", *path = NULL;
+  for (int i = 0; i < nargs; i++) {
+    if (strcmp(args[i], "--format") == 0 || strcmp(args[i], "--out") == 0) {
+      if (i + 1 == nargs)
+        return usage_error("%s needs a value", args[i]);
+      *(args[i][2] == 'f' ? &format : &path) = args[i + 1];
+      i++;
+    } else if (args[i][0] == '-' && args[i][1]) {
+      return usage_error("unknown option '%s' for export", args[i]);
+    } else if (table) {
+      return usage_error("export takes one table, not also '%s'", args[i]);
+    } else {
+      table = args[i];
+    }
+  }
+  if (!table)
+    return usage_error("%s", "usage: vista export TABLE [--format csv|json] "
+                             "[--out FILE]");
+  vista_session *s;
+  if (open_session(o, &s) != EXIT_OK)
+    return EXIT_ERROR;
+  FILE *out = path ? fopen(path, "w") : stdout;
+  if (!out) {
+    fprintf(stderr, "vista: %s: %s\n", path, strerror(errno));
+    vista_session_free(s);
+    return EXIT_ERROR;
+  }
+  int64_t rows;
+  int rc = vista_export(s, table, format, out, &rows);
+  if (path && fclose(out) != 0 && rc == VISTA_OK) {
+    fprintf(stderr, "vista: %s: %s\n", path, strerror(errno));
+    vista_session_free(s);
+    return EXIT_ERROR;
+  }
+  if (rc != VISTA_OK)
+    return fail(s);
+  if (path)
+    fprintf(stderr, "%s: %" PRId64 " rows written\n", path, rows);
+  vista_session_free(s);
+  return EXIT_OK;
+}
+
 static void print_name(void *ud, const char *name) {
   (void)ud;
   printf("  %s\n", name);
@@ -352,6 +398,10 @@ int main(int argc, char **argv) {
     status = parse_trailing(argc, argv, i, &o, 1, rest, &nrest);
     if (status == EXIT_OK)
       status = cmd_import(&o, rest, nrest);
+  } else if (strcmp(cmd, "export") == 0) {
+    status = parse_trailing(argc, argv, i, &o, 1, rest, &nrest);
+    if (status == EXIT_OK)
+      status = cmd_export(&o, rest, nrest);
   } else if (strcmp(cmd, "repl") == 0) {
     status = parse_trailing(argc, argv, i, &o, 0, rest, &nrest);
     if (status == EXIT_OK && nrest)

@@ -1,7 +1,15 @@
-/* sha256.c: SHA-256 as FIPS 180-4 defines it; small and portable. */
+/* sha256.c: SHA-256 as FIPS 180-4 defines it. Portable C, and the x86
+ * SHA extensions where the processor has them (about five times faster:
+ * hashing a 290 MB import file should not cost a second). */
 #include <string.h>
 
 #include "sha256.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHA_NI 1
+#endif
 
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
@@ -42,6 +50,74 @@ static void compress(uint32_t h[8], const unsigned char *p) {
   h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
+#ifdef HAVE_SHA_NI
+/* Compresses n 64-byte blocks with the SHA-NI instructions. The state is
+ * kept as the instructions want it: ABEF and CDGH in two registers. */
+__attribute__((target("sha,sse4.1"))) static void
+compress_ni(uint32_t h[8], const unsigned char *p, size_t n) {
+  const __m128i shuffle =
+      _mm_set_epi64x(0x0c0d0e0f08090a0bull, 0x0405060700010203ull);
+  __m128i tmp = _mm_loadu_si128((const __m128i *)&h[0]);   /* DCBA */
+  __m128i state1 = _mm_loadu_si128((const __m128i *)&h[4]); /* HGFE */
+  tmp = _mm_shuffle_epi32(tmp, 0xB1);                       /* CDAB */
+  state1 = _mm_shuffle_epi32(state1, 0x1B);                 /* EFGH */
+  __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);         /* ABEF */
+  state1 = _mm_blend_epi16(state1, tmp, 0xF0);              /* CDGH */
+  for (; n; n--, p += 64) {
+    __m128i abef = state0, cdgh = state1, msg, m[4];
+    for (int i = 0; i < 4; i++)
+      m[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)),
+                              shuffle);
+    for (int r = 0; r < 16; r++) {
+      __m128i w = m[r & 3];
+      if (r >= 4) {
+        /* Schedule: w[r] from the four before it. */
+        __m128i a = m[(r - 4) & 3], b = m[(r - 3) & 3], c = m[(r - 2) & 3],
+                d = m[(r - 1) & 3];
+        __m128i t = _mm_sha256msg1_epu32(a, b);
+        t = _mm_add_epi32(t, _mm_alignr_epi8(d, c, 4));
+        w = _mm_sha256msg2_epu32(t, d);
+        m[r & 3] = w;
+      }
+      msg = _mm_add_epi32(w, _mm_loadu_si128((const __m128i *)&K[4 * r]));
+      state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
+      msg = _mm_shuffle_epi32(msg, 0x0E);
+      state0 = _mm_sha256rnds2_epu32(state0, state1, msg);
+    }
+    state0 = _mm_add_epi32(state0, abef);
+    state1 = _mm_add_epi32(state1, cdgh);
+  }
+  tmp = _mm_shuffle_epi32(state0, 0x1B);       /* FEBA */
+  state1 = _mm_shuffle_epi32(state1, 0xB1);    /* DCHG */
+  state0 = _mm_blend_epi16(tmp, state1, 0xF0); /* DCBA */
+  state1 = _mm_alignr_epi8(state1, tmp, 8);    /* HGFE */
+  _mm_storeu_si128((__m128i *)&h[0], state0);
+  _mm_storeu_si128((__m128i *)&h[4], state1);
+}
+
+static int has_sha_ni(void) {
+  static int known = -1;
+  if (known < 0) {
+    unsigned a, b, c, d;
+    known = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b >> 29 & 1) &&
+            __get_cpuid(1, &a, &b, &c, &d) && (c >> 19 & 1); /* SSE4.1 */
+  }
+  return known;
+}
+#endif
+
+/* Compresses n whole blocks. */
+static void compress_blocks(uint32_t h[8], const unsigned char *p, size_t n) {
+#ifdef HAVE_SHA_NI
+  if (has_sha_ni()) {
+    compress_ni(h, p, n);
+    return;
+  }
+#endif
+  for (; n; n--, p += 64)
+    compress(h, p);
+}
+
 void vista_sha256_init(vista_sha256 *c) {
   static const uint32_t init[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
                                    0xa54ff53a, 0x510e527f, 0x9b05688c,
@@ -60,11 +136,12 @@ void vista_sha256_update(vista_sha256 *c, const void *data, size_t len) {
     c->used += take, p += take, len -= take;
     if (c->used < 64)
       return;
-    compress(c->h, c->block);
+    compress_blocks(c->h, c->block, 1);
     c->used = 0;
   }
-  for (; len >= 64; p += 64, len -= 64)
-    compress(c->h, p);
+  compress_blocks(c->h, p, len / 64);
+  p += len / 64 * 64;
+  len %= 64;
   memcpy(c->block, p, len);
   c->used = len;
 }

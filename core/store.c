@@ -328,7 +328,8 @@ void vista_store_set_stop_flag(vista_session *s, volatile int *flag) {
 int vista_store_open(vista_session *s) {
   if (s->db)
     return VISTA_OK;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  /* One connection, used by one thread at a time: no mutexes. */
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
     int rc = vista_seterr(s, VISTA_ERR_IO, "%s: cannot open database: %s",
                           s->path, s->db ? sqlite3_errmsg(s->db) : "no memory");

@@ -1,0 +1,215 @@
+/* export.c: vista export TABLE. Writes a table as CSV or JSON, streaming
+ * row by row. Mobility is written in vista's own CSV format, which imports
+ * back to the same figures. A text cell that a spreadsheet would run as a
+ * formula (beginning with =, +, -, @, a tab or a carriage return) is
+ * written with a leading apostrophe, which vista's importer removes again.
+ * Entry point: vista_export(). */
+#include <stdio.h>
+#include <string.h>
+
+#include "export.h"
+#include "internal.h"
+
+/* vista's own CSV: the records as text, codes spelled out. */
+static const char mobility_sql[] =
+    "SELECT p.reference AS project_reference,"
+    " CASE WHEN m.academic_year IS NOT NULL THEN m.academic_year || '-' ||"
+    "  (m.academic_year + 1) END AS academic_year,"
+    " CASE WHEN m.start_month IS NOT NULL THEN printf('%04d-%02d',"
+    "  m.start_month / 100, m.start_month % 100) END AS start_month,"
+    " CASE WHEN m.end_month IS NOT NULL THEN printf('%04d-%02d',"
+    "  m.end_month / 100, m.end_month % 100) END AS end_month,"
+    " m.duration AS duration_days, act.text AS activity,"
+    " fld.text AS field_of_education, nat.code AS nationality,"
+    " edu.text AS education_level,"
+    " CASE m.gender WHEN 1 THEN 'Female' WHEN 2 THEN 'Male' END AS gender,"
+    " CASE m.profile WHEN 1 THEN 'Learner' WHEN 2 THEN 'Staff' END"
+    "  AS profile,"
+    " CASE m.special_needs WHEN 1 THEN 'Yes' WHEN 0 THEN 'No' END"
+    "  AS special_needs,"
+    " CASE m.fewer_opportunities WHEN 1 THEN 'Yes' WHEN 0 THEN 'No' END"
+    "  AS fewer_opportunities,"
+    " CASE m.group_leader WHEN 1 THEN 'Yes' WHEN 0 THEN 'No' END"
+    "  AS group_leader,"
+    " m.age, sc.code AS sending_country, scity.text AS sending_city,"
+    " si.name AS sending_organisation,"
+    " si.erasmus_code AS sending_erasmus_code,"
+    " rc.code AS receiving_country, rcity.text AS receiving_city,"
+    " ri.name AS receiving_organisation,"
+    " ri.erasmus_code AS receiving_erasmus_code, m.participants,"
+    " CASE m.direction WHEN 1 THEN 'outgoing' WHEN 2 THEN 'incoming' END"
+    "  AS direction,"
+    " partner.text AS partner,"
+    " CASE m.recognised WHEN 1 THEN 'Yes' WHEN 0 THEN 'No' END AS recognised"
+    " FROM mobility m"
+    " LEFT JOIN project p ON p.id = m.project_id"
+    " LEFT JOIN label act ON act.id = m.activity_id"
+    " LEFT JOIN label fld ON fld.id = m.field_id"
+    " LEFT JOIN country nat ON nat.id = m.nationality_id"
+    " LEFT JOIN label edu ON edu.id = m.education_level_id"
+    " LEFT JOIN country sc ON sc.id = m.sending_country_id"
+    " LEFT JOIN label scity ON scity.id = m.sending_city_id"
+    " LEFT JOIN institution si ON si.id = m.sending_id"
+    " LEFT JOIN country rc ON rc.id = m.receiving_country_id"
+    " LEFT JOIN label rcity ON rcity.id = m.receiving_city_id"
+    " LEFT JOIN institution ri ON ri.id = m.receiving_id"
+    " LEFT JOIN label partner ON partner.id = m.partner_id"
+    " ORDER BY m.id";
+
+/* The tables that can be exported as they are stored. */
+static const struct {
+  const char *name;
+  const char *sql;
+} tables[] = {
+    {"mobility", mobility_sql},
+    {"institution", "SELECT * FROM institution ORDER BY id"},
+    {"country", "SELECT * FROM country ORDER BY code"},
+    {"project", "SELECT * FROM project ORDER BY id"},
+    {"label", "SELECT * FROM label ORDER BY id"},
+    {"import_log", "SELECT * FROM import_log ORDER BY id"},
+    {"import_reject", "SELECT * FROM import_reject ORDER BY import_id, line"},
+    {"mobility_file", "SELECT * FROM mobility_file ORDER BY import_id"},
+    {"mobility_summary", "SELECT * FROM mobility_summary"},
+    {"mobility_destination", "SELECT * FROM mobility_destination"},
+};
+
+#define NTABLES (sizeof tables / sizeof tables[0])
+
+const char *vista_export_tables(size_t i) {
+  return i < NTABLES ? tables[i].name : NULL;
+}
+
+static int needs_guard(const unsigned char *p, size_t n) {
+  return n && (p[0] == '=' || p[0] == '+' || p[0] == '-' || p[0] == '@' ||
+               p[0] == '\t' || p[0] == '\r');
+}
+
+static void csv_text(FILE *out, const unsigned char *p, size_t n) {
+  int guard = needs_guard(p, n);
+  int quote = guard || (n && (p[0] == ' ' || p[n - 1] == ' '));
+  for (size_t i = 0; i < n && !quote; i++)
+    quote = p[i] == ',' || p[i] == '"' || p[i] == '\n' || p[i] == '\r';
+  if (quote)
+    fputc('"', out);
+  if (guard)
+    fputc('\'', out);
+  for (size_t i = 0; i < n; i++) {
+    if (p[i] == '"')
+      fputc('"', out);
+    fputc(p[i], out);
+  }
+  if (quote)
+    fputc('"', out);
+}
+
+static void json_text(FILE *out, const unsigned char *p, size_t n) {
+  fputc('"', out);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = p[i];
+    if (c == '"' || c == '\\')
+      fprintf(out, "\\%c", c);
+    else if (c == '\n')
+      fputs("\\n", out);
+    else if (c == '\r')
+      fputs("\\r", out);
+    else if (c == '\t')
+      fputs("\\t", out);
+    else if (c < 0x20)
+      fprintf(out, "\\u%04x", c);
+    else
+      fputc(c, out);
+  }
+  fputc('"', out);
+}
+
+static void write_value(FILE *out, sqlite3_stmt *st, int c, int json) {
+  switch (sqlite3_column_type(st, c)) {
+  case SQLITE_NULL:
+    if (json)
+      fputs("null", out);
+    break;
+  case SQLITE_INTEGER:
+    fprintf(out, "%lld", (long long)sqlite3_column_int64(st, c));
+    break;
+  case SQLITE_FLOAT:
+    fprintf(out, "%.17g", sqlite3_column_double(st, c));
+    break;
+  default: {
+    const unsigned char *p = sqlite3_column_text(st, c);
+    size_t n = (size_t)sqlite3_column_bytes(st, c);
+    if (json)
+      json_text(out, p, n);
+    else
+      csv_text(out, p, n);
+  }
+  }
+}
+
+int vista_export(vista_session *s, const char *table, const char *format,
+                 FILE *out, int64_t *rows) {
+  const char *sql = NULL;
+  *rows = 0;
+  for (size_t i = 0; i < NTABLES; i++)
+    if (strcmp(tables[i].name, table) == 0)
+      sql = tables[i].sql;
+  if (!sql)
+    return vista_seterr(s, VISTA_ERR_INPUT,
+                        "cannot export '%s' (tables: mobility, institution, "
+                        "country, project, label, import_log, import_reject, "
+                        "mobility_file, mobility_summary, "
+                        "mobility_destination)",
+                        table);
+  int json = strcmp(format, "json") == 0;
+  if (!json && strcmp(format, "csv") != 0)
+    return vista_seterr(s, VISTA_ERR_INPUT,
+                        "unknown export format '%s' (csv or json)", format);
+  int rc = vista_store_open(s);
+  if (rc != VISTA_OK)
+    return rc;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return vista_seterr_sql(s, table);
+  int ncol = sqlite3_column_count(st);
+  if (json) {
+    fputc('[', out);
+  } else {
+    for (int c = 0; c < ncol; c++) {
+      const char *name = sqlite3_column_name(st, c);
+      if (c)
+        fputc(',', out);
+      csv_text(out, (const unsigned char *)name, strlen(name));
+    }
+    fputc('\n', out);
+  }
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    if (json) {
+      fputs(*rows ? ",\n{" : "\n{", out);
+      for (int c = 0; c < ncol; c++) {
+        const char *name = sqlite3_column_name(st, c);
+        if (c)
+          fputc(',', out);
+        json_text(out, (const unsigned char *)name, strlen(name));
+        fputc(':', out);
+        write_value(out, st, c, 1);
+      }
+      fputc('}', out);
+    } else {
+      for (int c = 0; c < ncol; c++) {
+        if (c)
+          fputc(',', out);
+        write_value(out, st, c, 0);
+      }
+      fputc('\n', out);
+    }
+    (*rows)++;
+  }
+  if (json)
+    fputs("\n]\n", out);
+  if (step != SQLITE_DONE)
+    rc = vista_seterr_sql(s, table);
+  else if (fflush(out) != 0 || ferror(out))
+    rc = vista_seterr(s, VISTA_ERR_IO, "export: write error");
+  sqlite3_finalize(st);
+  return rc;
+}
