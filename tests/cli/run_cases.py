@@ -18,8 +18,8 @@ A case is a file in CASES_DIR:
 
 `vista` in commands is the binary under test. $SOURCE is the source tree,
 $SHARED the shared folder beside it. A missing section must be empty
-(stdout, stderr) or 0 (exit); '--- stdout re' compares with a regular
-expression that must match the whole output instead.
+(stdout, stderr) or 0 (exit); '--- stdout re' (or stderr re) compares with
+a regular expression that must match the whole output instead.
 """
 import difflib
 import os
@@ -32,7 +32,8 @@ import tempfile
 
 def parse(path):
     case = {"setup": [], "then": [], "stdin": [], "cmd": None,
-            "stdout": "", "stderr": "", "exit": 0, "stdout_re": False}
+            "stdout": "", "stderr": "", "exit": 0, "stdout_re": False,
+            "stderr_re": False}
     section = None
     body = {"stdout": [], "stderr": []}
     with open(path, encoding="utf-8") as f:
@@ -58,8 +59,9 @@ def parse(path):
             elif line.startswith("--- stdout"):
                 section = "stdout"
                 case["stdout_re"] = line.strip() == "--- stdout re"
-            elif line == "--- stderr":
+            elif line.startswith("--- stderr"):
                 section = "stderr"
+                case["stderr_re"] = line.strip() == "--- stderr re"
             elif line.startswith("--- exit "):
                 case["exit"] = int(line[9:])
                 section = None
@@ -115,7 +117,11 @@ def main():
                         difflib.unified_diff(case["stdout"].splitlines(True),
                                              r.stdout.splitlines(True),
                                              "expected", "actual")))
-                if r.stderr != case["stderr"]:
+                if case["stderr_re"]:
+                    if not re.fullmatch(case["stderr"], r.stderr, re.S):
+                        problems.append(f"stderr does not match /{case['stderr']}/:\n"
+                                        + r.stderr)
+                elif r.stderr != case["stderr"]:
                     problems.append("stderr differs:\n" + "".join(
                         difflib.unified_diff(case["stderr"].splitlines(True),
                                              r.stderr.splitlines(True),
