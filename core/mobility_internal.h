@@ -1,0 +1,161 @@
+/* mobility_internal.h: what the mobility files share: the rules
+ * (mobility_rules.c), the in-memory summaries (mobility_summary.c) and the
+ * importer (mobility.c). */
+#ifndef VISTA_MOBILITY_INTERNAL_H
+#define VISTA_MOBILITY_INTERNAL_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mobility.h"
+
+#define MF_IGNORE MF_COUNT /* a column read on purpose as nothing */
+#define NONE INT64_MIN     /* an unknown value, stored as NULL */
+#define MAX_KEY_ACTIONS 255
+
+/* A record's values while the reader works on it, NONE when unknown. */
+enum {
+  C_IMPORT, C_LINE, C_PROJECT, C_ACADEMIC_YEAR, C_START, C_END, C_DURATION,
+  C_ACTIVITY, C_FIELD, C_NATIONALITY, C_EDUCATION_LEVEL, C_GENDER,
+  C_PROFILE, C_SPECIAL, C_FEWER, C_LEADER, C_AGE, C_S_COUNTRY, C_S_CITY,
+  C_SENDING, C_R_COUNTRY, C_R_CITY, C_RECEIVING, C_PARTICIPANTS,
+  C_DIRECTION, C_PARTNER, C_RECOGNISED, C_VET, C_BAND, C_YEAR, C_EDGE,
+  C_COUNT
+};
+
+/* The fact table's stored columns, in insert order: the small codes go
+ * packed into S_CODES (see the schema in store.c). */
+enum {
+  S_IMPORT, S_LINE, S_PROJECT, S_ACADEMIC_YEAR, S_START, S_END, S_DURATION,
+  S_ACTIVITY, S_FIELD, S_NATIONALITY, S_EDUCATION_LEVEL, S_CODES, S_AGE,
+  S_S_COUNTRY, S_S_CITY, S_SENDING, S_R_COUNTRY, S_R_CITY, S_RECEIVING,
+  S_PARTICIPANTS, S_PARTNER,
+  S_COUNT
+};
+
+/* ---- rules (mobility_rules.c) ---- */
+
+/* The official column names, for messages and suggestions. */
+extern const char *const mob_official_columns[MF_COUNT];
+
+/* Lowercase, every run of other characters one space. */
+void mob_normalise(char *dst, size_t n, const char *src, size_t len);
+/* The MF_* field a header name means, MF_IGNORE for "-", or -1. */
+int mob_field_by_name(const char *name, size_t len);
+const char *mob_trim(const char *p, size_t *len);
+/* The official missing-value markers: "", "-", "???", "? Unknown ?",
+ * "??? - ? Unknown ?", "Undefined". */
+int mob_is_missing(const char *p, size_t n);
+int mob_eqi(const char *p, size_t n, const char *word);
+/* Each returns 0, or -1 when the text is not such a value. */
+int mob_parse_int(const char *p, size_t n, int64_t lo, int64_t hi,
+                  int64_t *out);
+int mob_parse_month(const char *p, size_t n, int64_t *out);
+int mob_parse_academic_year(const char *p, size_t n, int64_t *out);
+int mob_parse_yes_no(const char *p, size_t n, int64_t *out);
+
+typedef struct mob_project_ref {
+  int call_year, round;
+  char na[8];
+  char key_action[16];
+} mob_project_ref;
+
+int mob_parse_project(const char *p, size_t n, mob_project_ref *r);
+int mob_is_vet_key_action(const char *ka);
+int mob_activity_is_vet(const char *p, size_t n);
+
+/* ---- summaries (mobility_summary.c) ---- */
+
+typedef struct agg_entry {
+  uint64_t k0, k1; /* packed key; both 0 marks an empty slot */
+  int64_t v[6];    /* participants, rows, duration_sum, duration_n,
+                      age_sum, age_n */
+} agg_entry;
+
+typedef struct agg_map {
+  agg_entry *slots;
+  size_t cap, count;
+} agg_map;
+
+int mob_agg_init(agg_map *m);
+/* Adds one fact row (C_* columns) with its key action's index to both
+ * maps. -1 when out of memory. */
+int mob_summarise(agg_map *summary, agg_map *destination, const int64_t *c,
+                  int ka);
+/* Writes both maps into their tables, adding to what is there; the maps
+ * are reordered and cannot be added to afterwards. */
+int mob_write_summaries(vista_session *s, agg_map *summary,
+                        agg_map *destination, char *const *key_actions);
+
+/* ---- reader to writer (mobility_store.c) ---- */
+
+/* Messages: a type byte, then int64 values and texts (uint32 length and
+ * bytes), in this order:
+ *   MSG_FACT        S_COUNT int64 (NONE for unknown)
+ *   MSG_LABEL       id, text
+ *   MSG_PROJECT     id, call year, round, reference, National Agency,
+ *                   key action
+ *   MSG_INSTITUTION id, Erasmus code, name, country, city ("" = NULL)
+ *   MSG_REJECT      line, column, reason */
+enum { MSG_FACT = 1, MSG_LABEL, MSG_PROJECT, MSG_INSTITUTION, MSG_REJECT };
+
+#define MOB_BATCH 32 /* records per INSERT statement */
+
+typedef struct mob_block {
+  char *data;
+  size_t len, cap;
+  struct mob_block *next;
+} mob_block;
+
+/* A bounded queue of blocks between the reader and the writer. */
+typedef struct mob_channel {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  mob_block *full, *full_tail; /* sent, in order */
+  mob_block *free;             /* empty, to be filled */
+  int closed;                  /* the reader sent everything */
+  int failed;                  /* the writer stopped: the reader stops too */
+} mob_channel;
+
+int mob_channel_init(mob_channel *ch, int blocks, size_t size);
+void mob_channel_free(mob_channel *ch);
+/* An empty block, waiting for one; NULL once the writer has failed. */
+mob_block *mob_channel_take_free(mob_channel *ch);
+void mob_channel_send(mob_channel *ch, mob_block *b);
+void mob_channel_close(mob_channel *ch);
+void mob_channel_fail(mob_channel *ch);
+/* The next block sent, waiting for it; NULL when closed and empty. */
+mob_block *mob_channel_receive(mob_channel *ch);
+void mob_channel_give_back(mob_channel *ch, mob_block *b);
+
+typedef struct mob_writer {
+  vista_session *s;
+  const char *path;
+  int64_t import_id;
+  sqlite3_stmt *insert_batch, *insert_label, *insert_project,
+      *insert_institution;
+  int64_t batch[MOB_BATCH][S_COUNT];
+  int nbatch;
+  int64_t first_id, last_id; /* the records this import wrote */
+} mob_writer;
+
+int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
+                    int64_t import_id);
+/* Stores the messages of one block, in order. */
+int mob_writer_consume(mob_writer *w, const char *data, size_t len);
+/* Stores the records still in the batch. */
+int mob_writer_finish(mob_writer *w);
+void mob_writer_close(mob_writer *w);
+
+/* The import that stored a file with this SHA-256 (and when), or 0. */
+int64_t mob_find_import(vista_session *s, const char *hex, char *when,
+                        size_t n);
+int mob_record_file(vista_session *s, const mob_writer *w,
+                    const vista_mobility_report *r, int64_t size);
+/* Removes an earlier import's records and log, and rebuilds the
+ * summaries. */
+int mob_remove_import(vista_session *s, int64_t import_id);
+
+#endif

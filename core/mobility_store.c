@@ -1,0 +1,405 @@
+/* mobility_store.c: the writing half of a mobility import. The reader (in
+ * mobility.c, on its own thread) validates rows and assigns the ids of new
+ * texts; it sends messages in blocks through a bounded channel, and this
+ * side, on the thread that owns the connection, stores them in order:
+ * labels, projects and institutions before the records that use them,
+ * records 32 to an INSERT statement, rejects. Parsing and inserting then
+ * run on the two cores at once. Also here: the file log (SHA-256, the rows
+ * an import wrote) and removing an earlier import. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "mobility_internal.h"
+
+/* ---- the channel ----------------------------------------------------------- */
+
+int mob_channel_init(mob_channel *ch, int blocks, size_t size) {
+  memset(ch, 0, sizeof *ch);
+  if (pthread_mutex_init(&ch->mu, NULL) != 0)
+    return -1;
+  if (pthread_cond_init(&ch->cv, NULL) != 0) {
+    pthread_mutex_destroy(&ch->mu);
+    return -1;
+  }
+  for (int i = 0; i < blocks; i++) {
+    mob_block *b = calloc(1, sizeof *b);
+    if (b)
+      b->data = malloc(size);
+    if (!b || !b->data) {
+      free(b);
+      return -1;
+    }
+    b->cap = size;
+    b->next = ch->free;
+    ch->free = b;
+  }
+  return 0;
+}
+
+static void free_list(mob_block *b) {
+  while (b) {
+    mob_block *next = b->next;
+    free(b->data);
+    free(b);
+    b = next;
+  }
+}
+
+void mob_channel_free(mob_channel *ch) {
+  free_list(ch->free);
+  free_list(ch->full);
+  pthread_cond_destroy(&ch->cv);
+  pthread_mutex_destroy(&ch->mu);
+}
+
+mob_block *mob_channel_take_free(mob_channel *ch) {
+  pthread_mutex_lock(&ch->mu);
+  while (!ch->free && !ch->failed)
+    pthread_cond_wait(&ch->cv, &ch->mu);
+  mob_block *b = ch->failed ? NULL : ch->free;
+  if (b) {
+    ch->free = b->next;
+    b->next = NULL;
+    b->len = 0;
+  }
+  pthread_mutex_unlock(&ch->mu);
+  return b;
+}
+
+void mob_channel_send(mob_channel *ch, mob_block *b) {
+  pthread_mutex_lock(&ch->mu);
+  b->next = NULL;
+  if (ch->full_tail)
+    ch->full_tail->next = b;
+  else
+    ch->full = b;
+  ch->full_tail = b;
+  pthread_cond_broadcast(&ch->cv);
+  pthread_mutex_unlock(&ch->mu);
+}
+
+void mob_channel_close(mob_channel *ch) {
+  pthread_mutex_lock(&ch->mu);
+  ch->closed = 1;
+  pthread_cond_broadcast(&ch->cv);
+  pthread_mutex_unlock(&ch->mu);
+}
+
+void mob_channel_fail(mob_channel *ch) {
+  pthread_mutex_lock(&ch->mu);
+  ch->failed = 1;
+  pthread_cond_broadcast(&ch->cv);
+  pthread_mutex_unlock(&ch->mu);
+}
+
+mob_block *mob_channel_receive(mob_channel *ch) {
+  pthread_mutex_lock(&ch->mu);
+  while (!ch->full && !ch->closed)
+    pthread_cond_wait(&ch->cv, &ch->mu);
+  mob_block *b = ch->full;
+  if (b) {
+    ch->full = b->next;
+    if (!ch->full)
+      ch->full_tail = NULL;
+  }
+  pthread_mutex_unlock(&ch->mu);
+  return b;
+}
+
+void mob_channel_give_back(mob_channel *ch, mob_block *b) {
+  pthread_mutex_lock(&ch->mu);
+  b->next = ch->free;
+  ch->free = b;
+  pthread_cond_broadcast(&ch->cv);
+  pthread_mutex_unlock(&ch->mu);
+}
+
+/* ---- the writer ------------------------------------------------------------- */
+
+static const char fact_columns[] =
+    "import_id, line, project_id, academic_year, start_month, end_month,"
+    " duration, activity_id, field_id, nationality_id, education_level_id,"
+    " codes, age, sending_country_id, sending_city_id, sending_id,"
+    " receiving_country_id, receiving_city_id, receiving_id, participants,"
+    " partner_id";
+
+/* "INSERT INTO mobility(...) VALUES (?, ...), ..." for n rows (caller
+ * frees), or NULL. */
+static char *insert_sql(int n) {
+  size_t cap = sizeof fact_columns + 40 + (size_t)n * (S_COUNT * 2 + 4);
+  char *sql = malloc(cap);
+  if (!sql)
+    return NULL;
+  size_t len = (size_t)snprintf(sql, cap, "INSERT INTO mobility(%s) VALUES ",
+                                fact_columns);
+  for (int r = 0; r < n; r++) {
+    sql[len++] = r ? ',' : ' ';
+    sql[len++] = '(';
+    for (int k = 0; k < S_COUNT; k++) {
+      sql[len++] = '?';
+      if (k + 1 < S_COUNT)
+        sql[len++] = ',';
+    }
+    sql[len++] = ')';
+  }
+  sql[len] = '\0';
+  return sql;
+}
+
+static int prepare(mob_writer *w, sqlite3_stmt **st, const char *sql) {
+  if (!sql)
+    return vista_seterr(w->s, VISTA_ERR_NOMEM, "out of memory");
+  if (sqlite3_prepare_v3(w->s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+                         NULL) != SQLITE_OK)
+    return vista_seterr_sql(w->s, w->path);
+  return VISTA_OK;
+}
+
+int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
+                    int64_t import_id) {
+  memset(w, 0, sizeof *w);
+  w->s = s;
+  w->path = path;
+  w->import_id = import_id;
+  char *sql = insert_sql(MOB_BATCH);
+  int rc = prepare(w, &w->insert_batch, sql);
+  free(sql);
+  if (rc || (rc = prepare(w, &w->insert_label,
+                          "INSERT INTO label(id, text) VALUES (?1, ?2)")) ||
+      (rc = prepare(w, &w->insert_project,
+                    "INSERT INTO project(id, reference, call_year, round,"
+                    " na_code, key_action) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) ||
+      (rc = prepare(w, &w->insert_institution,
+                    "INSERT INTO institution(id, erasmus_code, name, country,"
+                    " city) VALUES (?1, ?2, ?3, ?4, ?5)")))
+    return rc;
+  return VISTA_OK;
+}
+
+void mob_writer_close(mob_writer *w) {
+  sqlite3_finalize(w->insert_batch);
+  sqlite3_finalize(w->insert_label);
+  sqlite3_finalize(w->insert_project);
+  sqlite3_finalize(w->insert_institution);
+  memset(w, 0, sizeof *w);
+}
+
+/* Inserts the records gathered so far: a full batch with the prepared
+ * statement, the last partial one with a statement of its own size. */
+static int flush(mob_writer *w) {
+  if (!w->nbatch)
+    return VISTA_OK;
+  sqlite3_stmt *st = w->insert_batch, *one = NULL;
+  int rc = VISTA_OK;
+  if (w->nbatch < MOB_BATCH) {
+    char *sql = insert_sql(w->nbatch);
+    int prc = sql ? sqlite3_prepare_v2(w->s->db, sql, -1, &one, NULL)
+                  : SQLITE_NOMEM;
+    free(sql);
+    if (prc != SQLITE_OK)
+      return vista_seterr_sql(w->s, w->path);
+    st = one;
+  }
+  sqlite3_reset(st);
+  int i = 1;
+  for (int r = 0; r < w->nbatch; r++)
+    for (int k = 0; k < S_COUNT; k++, i++) {
+      int64_t v = w->batch[r][k];
+      if ((v == NONE ? sqlite3_bind_null(st, i)
+                     : sqlite3_bind_int64(st, i, v)) != SQLITE_OK) {
+        rc = vista_seterr_sql(w->s, w->path);
+        goto done;
+      }
+    }
+  if (sqlite3_step(st) != SQLITE_DONE) {
+    rc = vista_seterr(w->s, VISTA_ERR_SQL, "%s:%lld: %s", w->path,
+                      (long long)w->batch[0][S_LINE],
+                      sqlite3_errmsg(w->s->db));
+    goto done;
+  }
+  /* One statement's rows get consecutive ids, the last one known. */
+  w->last_id = sqlite3_last_insert_rowid(w->s->db);
+  if (!w->first_id)
+    w->first_id = w->last_id - w->nbatch + 1;
+done:
+  sqlite3_finalize(one);
+  w->nbatch = 0;
+  return rc;
+}
+
+/* Reading a message: fixed-size values are copied out, texts are given as
+ * pointer and length into the block. */
+typedef struct cursor {
+  const char *p, *end;
+} cursor;
+
+static int64_t get_i64(cursor *c) {
+  int64_t v;
+  memcpy(&v, c->p, sizeof v);
+  c->p += sizeof v;
+  return v;
+}
+
+static const char *get_text(cursor *c, size_t *len) {
+  uint32_t n;
+  memcpy(&n, c->p, sizeof n);
+  c->p += sizeof n;
+  const char *t = c->p;
+  c->p += n;
+  *len = n;
+  return t;
+}
+
+static int bind_text_or_null(sqlite3_stmt *st, int i, const char *p,
+                             size_t n) {
+  return n ? sqlite3_bind_text(st, i, p, (int)n, SQLITE_STATIC)
+           : sqlite3_bind_null(st, i);
+}
+
+int mob_writer_consume(mob_writer *w, const char *data, size_t len) {
+  cursor c = {data, data + len};
+  int rc = VISTA_OK;
+  while (c.p < c.end && rc == VISTA_OK) {
+    int type = (unsigned char)*c.p++;
+    size_t n, n2, n3;
+    const char *t, *t2, *t3;
+    sqlite3_stmt *st;
+    switch (type) {
+    case MSG_FACT:
+      memcpy(w->batch[w->nbatch], c.p, sizeof w->batch[0]);
+      c.p += sizeof w->batch[0];
+      if (++w->nbatch == MOB_BATCH)
+        rc = flush(w);
+      break;
+    case MSG_LABEL: {
+      int64_t id = get_i64(&c);
+      t = get_text(&c, &n);
+      st = w->insert_label;
+      sqlite3_reset(st);
+      if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+          sqlite3_bind_text(st, 2, t, (int)n, SQLITE_STATIC) != SQLITE_OK ||
+          sqlite3_step(st) != SQLITE_DONE)
+        rc = vista_seterr_sql(w->s, w->path);
+      break;
+    }
+    case MSG_PROJECT: {
+      int64_t id = get_i64(&c);
+      int64_t year = get_i64(&c), round = get_i64(&c);
+      t = get_text(&c, &n);   /* reference */
+      t2 = get_text(&c, &n2); /* National Agency */
+      t3 = get_text(&c, &n3); /* key action */
+      st = w->insert_project;
+      sqlite3_reset(st);
+      if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+          sqlite3_bind_text(st, 2, t, (int)n, SQLITE_STATIC) != SQLITE_OK ||
+          sqlite3_bind_int64(st, 3, year) != SQLITE_OK ||
+          sqlite3_bind_int64(st, 4, round) != SQLITE_OK ||
+          sqlite3_bind_text(st, 5, t2, (int)n2, SQLITE_STATIC) != SQLITE_OK ||
+          sqlite3_bind_text(st, 6, t3, (int)n3, SQLITE_STATIC) != SQLITE_OK ||
+          sqlite3_step(st) != SQLITE_DONE)
+        rc = vista_seterr_sql(w->s, w->path);
+      break;
+    }
+    case MSG_INSTITUTION: {
+      int64_t id = get_i64(&c);
+      const char *code, *name, *country, *city;
+      size_t nc, nn, nco, nci;
+      code = get_text(&c, &nc);
+      name = get_text(&c, &nn);
+      country = get_text(&c, &nco);
+      city = get_text(&c, &nci);
+      st = w->insert_institution;
+      sqlite3_reset(st);
+      if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+          bind_text_or_null(st, 2, code, nc) != SQLITE_OK ||
+          sqlite3_bind_text(st, 3, name, (int)nn, SQLITE_STATIC) !=
+              SQLITE_OK ||
+          bind_text_or_null(st, 4, country, nco) != SQLITE_OK ||
+          bind_text_or_null(st, 5, city, nci) != SQLITE_OK ||
+          sqlite3_step(st) != SQLITE_DONE)
+        rc = vista_seterr_sql(w->s, w->path);
+      break;
+    }
+    case MSG_REJECT: {
+      int64_t line = get_i64(&c), field = get_i64(&c);
+      t = get_text(&c, &n);
+      char reason[VISTA_ERRMSG_SIZE];
+      snprintf(reason, sizeof reason, "%.*s", (int)n, t);
+      rc = vista_store_reject(w->s, w->import_id, line, (int)field, reason);
+      break;
+    }
+    default:
+      rc = vista_seterr(w->s, VISTA_ERR, "%s: internal error: message %d",
+                        w->path, type);
+    }
+  }
+  return rc;
+}
+
+int mob_writer_finish(mob_writer *w) { return flush(w); }
+
+/* ---- the file log ------------------------------------------------------------ */
+
+int64_t mob_find_import(vista_session *s, const char *hex, char *when,
+                        size_t n) {
+  sqlite3_stmt *st = NULL;
+  int64_t id = 0;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT f.import_id, l.imported_at FROM mobility_file"
+                         " f JOIN import_log l ON l.id = f.import_id"
+                         " WHERE f.sha256 = ?1",
+                         -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    id = sqlite3_column_int64(st, 0);
+    snprintf(when, n, "%s", (const char *)sqlite3_column_text(st, 1));
+  }
+  sqlite3_finalize(st);
+  return id;
+}
+
+int mob_record_file(vista_session *s, const mob_writer *w,
+                    const vista_mobility_report *r, int64_t size) {
+  sqlite3_stmt *st = NULL;
+  int rc = VISTA_OK;
+  if (sqlite3_prepare_v2(s->db,
+                         "INSERT INTO mobility_file(import_id, sha256, size,"
+                         " format, first_id, last_id, participants)"
+                         " VALUES (?1, ?2, ?3, ?4, nullif(?6, 0),"
+                         " nullif(?7, 0), ?5)",
+                         -1, &st, NULL) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 1, r->rows.import_id) != SQLITE_OK ||
+      sqlite3_bind_text(st, 2, r->sha256, -1, SQLITE_STATIC) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 3, size) != SQLITE_OK ||
+      sqlite3_bind_text(st, 4, r->format, -1, SQLITE_STATIC) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 5, r->participants) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 6, w->first_id) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 7, w->last_id) != SQLITE_OK ||
+      sqlite3_step(st) != SQLITE_DONE)
+    rc = vista_seterr_sql(s, "recording the file");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int mob_remove_import(vista_session *s, int64_t import_id) {
+  static const char *const steps[] = {
+      "DELETE FROM mobility WHERE id BETWEEN"
+      " (SELECT first_id FROM mobility_file WHERE import_id = ?1) AND"
+      " (SELECT last_id FROM mobility_file WHERE import_id = ?1)"
+      " AND import_id = ?1",
+      "DELETE FROM import_log WHERE id = ?1"};
+  sqlite3_stmt *st = NULL;
+  int rc = VISTA_OK;
+  for (int i = 0; i < 2 && rc == VISTA_OK; i++) {
+    if (sqlite3_prepare_v2(s->db, steps[i], -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, import_id) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+      rc = vista_seterr_sql(s, "replacing the earlier import");
+    sqlite3_finalize(st);
+    st = NULL;
+  }
+  return rc == VISTA_OK ? vista_mobility_rebuild_summaries(s) : rc;
+}

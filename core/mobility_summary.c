@@ -1,0 +1,207 @@
+/* mobility_summary.c: the participant-weighted summaries the importer keeps
+ * in memory while it reads (a hash map of packed keys), writes into
+ * mobility_summary and mobility_destination at the end of the import, and
+ * rebuilds from the records when rows are removed. Packing and unpacking
+ * the keys live here together. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "mobility_internal.h"
+
+int mob_agg_init(agg_map *m) {
+  m->cap = 4096;
+  m->count = 0;
+  m->slots = calloc(m->cap, sizeof *m->slots);
+  return m->slots ? 0 : -1;
+}
+
+static uint64_t mix(uint64_t a, uint64_t b) {
+  uint64_t h = a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull);
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ull;
+  return h ^ (h >> 32);
+}
+
+static agg_entry *agg_slot(agg_map *m, uint64_t k0, uint64_t k1) {
+  size_t mask = m->cap - 1;
+  for (size_t i = mix(k0, k1) & mask;; i = (i + 1) & mask) {
+    agg_entry *e = &m->slots[i];
+    if ((e->k0 == k0 && e->k1 == k1) || (!e->k0 && !e->k1))
+      return e;
+  }
+}
+
+/* Adds vals to the entry of the key (k0, k1 never both 0). */
+static int agg_add(agg_map *m, uint64_t k0, uint64_t k1, const int64_t *v,
+                   int nv) {
+  if ((m->count + 1) * 2 > m->cap) {
+    agg_map bigger = {calloc(m->cap * 2, sizeof(agg_entry)), m->cap * 2, 0};
+    if (!bigger.slots)
+      return -1;
+    for (size_t i = 0; i < m->cap; i++) {
+      agg_entry *e = &m->slots[i];
+      if (e->k0 || e->k1) {
+        *agg_slot(&bigger, e->k0, e->k1) = *e;
+        bigger.count++;
+      }
+    }
+    free(m->slots);
+    *m = bigger;
+  }
+  agg_entry *e = agg_slot(m, k0, k1);
+  if (!e->k0 && !e->k1) {
+    e->k0 = k0;
+    e->k1 = k1;
+    m->count++;
+  }
+  for (int i = 0; i < nv; i++)
+    e->v[i] += v[i];
+  return 0;
+}
+
+
+int mob_summarise(agg_map *summary, agg_map *destination, const int64_t *c,
+                  int ka) {
+#define K(x, none) ((uint64_t)((x) == NONE ? (none) : (x)))
+  uint64_t inst = K(c[C_SENDING], 0), sc = K(c[C_S_COUNTRY], 0);
+  uint64_t year = K(c[C_YEAR], 0), vet = (uint64_t)c[C_VET];
+  uint64_t prof = K(c[C_PROFILE], 0), gen = K(c[C_GENDER], 0);
+  uint64_t band = K(c[C_BAND], 0), dir = K(c[C_DIRECTION], 0);
+  uint64_t few = c[C_FEWER] == NONE ? 0 : (uint64_t)c[C_FEWER] + 1;
+  uint64_t spe = c[C_SPECIAL] == NONE ? 0 : (uint64_t)c[C_SPECIAL] + 1;
+  uint64_t rc = K(c[C_R_COUNTRY], 0);
+#undef K
+  int64_t p = c[C_PARTICIPANTS];
+  int64_t v[6] = {p, 1, 0, 0, 0, 0};
+  if (c[C_DURATION] != NONE)
+    v[2] = c[C_DURATION] * p, v[3] = p;
+  if (c[C_AGE] != NONE)
+    v[4] = c[C_AGE] * p, v[5] = p;
+  /* Keys: the institution in the high word, the small codes packed below.
+   * Bit 63 of k1 is set so that no key is ever all zero. */
+  uint64_t k0 = inst << 16 | sc << 6 | (uint64_t)ka >> 2;
+  uint64_t small = ((uint64_t)ka & 3) << 40 | year << 24 | vet << 23 |
+                   prof << 21 | band << 18 | dir << 16;
+  uint64_t k1 = 1ull << 63 | small | gen << 4 | few << 2 | spe;
+  uint64_t k1d = 1ull << 63 | small | rc << 4;
+  if (agg_add(summary, k0, k1, v, 6) != 0 ||
+      agg_add(destination, k0, k1d, v, 1) != 0)
+    return -1;
+  return 0;
+}
+
+static int entry_order(const void *a, const void *b) {
+  const agg_entry *x = a, *y = b;
+  if (x->k0 != y->k0)
+    return x->k0 < y->k0 ? -1 : 1;
+  return x->k1 < y->k1 ? -1 : x->k1 > y->k1;
+}
+
+/* Writes the in-memory summaries into their tables, adding to what earlier
+ * imports left there. */
+int mob_write_summaries(vista_session *s, agg_map *summary,
+                        agg_map *destination, char *const *key_actions) {
+  static const char sum_sql[] =
+      "INSERT INTO mobility_summary VALUES"
+      " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+      " ?16) ON CONFLICT DO UPDATE SET"
+      " participants = participants + excluded.participants,"
+      " duration_sum = duration_sum + excluded.duration_sum,"
+      " duration_n = duration_n + excluded.duration_n,"
+      " age_sum = age_sum + excluded.age_sum,"
+      " age_n = age_n + excluded.age_n";
+  static const char dest_sql[] =
+      "INSERT INTO mobility_destination VALUES"
+      " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO UPDATE SET"
+      " participants = participants + excluded.participants";
+  sqlite3_stmt *st = NULL;
+  int rc = VISTA_OK;
+  for (int which = 0; which < 2 && rc == VISTA_OK; which++) {
+    agg_map *m = which ? destination : summary;
+    if (sqlite3_prepare_v2(s->db, which ? dest_sql : sum_sql, -1, &st,
+                           NULL) != SQLITE_OK)
+      return vista_seterr_sql(s, "writing the mobility summaries");
+    /* In key order, so that the B-tree is filled from left to right
+     * rather than at random places: several times faster. The map is not
+     * used as a map after this. */
+    size_t n = 0;
+    for (size_t i = 0; i < m->cap; i++)
+      if (m->slots[i].k0 || m->slots[i].k1)
+        m->slots[n++] = m->slots[i];
+    qsort(m->slots, n, sizeof *m->slots, entry_order);
+    for (size_t i = 0; i < n && rc == VISTA_OK; i++) {
+      agg_entry *e = &m->slots[i];
+      /* Unpack the key (see summarise); 0 there means unknown. */
+      int ka = (int)((e->k0 & 63) << 2 | ((e->k1 >> 40) & 3));
+#define CODE(x) ((x) ? (int64_t)(x) : -1)
+      int64_t vals[16];
+      int nv = 0;
+      vals[nv++] = (int64_t)(e->k0 >> 16);           /* institution */
+      vals[nv++] = (int64_t)((e->k0 >> 6) & 1023);   /* sending country */
+      vals[nv++] = (int64_t)((e->k1 >> 24) & 65535); /* year */
+      int ka_at = nv++;                              /* key action */
+      vals[nv++] = (int64_t)((e->k1 >> 23) & 1);     /* vet */
+      vals[nv++] = CODE((e->k1 >> 21) & 3);          /* profile */
+      if (!which)
+        vals[nv++] = CODE((e->k1 >> 4) & 3);         /* gender */
+      vals[nv++] = CODE((e->k1 >> 18) & 7);          /* band */
+      if (!which) {
+        vals[nv++] = (int64_t)((e->k1 >> 2) & 3) - 1; /* fewer opportunities */
+        vals[nv++] = (int64_t)(e->k1 & 3) - 1;        /* special needs */
+      }
+      vals[nv++] = CODE((e->k1 >> 16) & 3);          /* direction */
+      if (which)
+        vals[nv++] = (int64_t)((e->k1 >> 4) & 1023); /* receiving country */
+      vals[nv++] = e->v[0];                          /* participants */
+      if (!which)
+        for (int k = 2; k < 6; k++)
+          vals[nv++] = e->v[k];
+#undef CODE
+      sqlite3_reset(st);
+      int ok = 1;
+      for (int k = 0; k < nv; k++)
+        ok &= (k == ka_at ? sqlite3_bind_text(st, k + 1,
+                                              ka ? key_actions[ka] : "",
+                                              -1, SQLITE_STATIC)
+                          : sqlite3_bind_int64(st, k + 1, vals[k])) ==
+              SQLITE_OK;
+      if (!ok || sqlite3_step(st) != SQLITE_DONE)
+        rc = vista_seterr_sql(s, "writing the mobility summaries");
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+  }
+  return rc;
+}
+
+int vista_mobility_rebuild_summaries(vista_session *s) {
+  static const char sql[] =
+      "DELETE FROM mobility_summary;"
+      "DELETE FROM mobility_destination;"
+      "INSERT INTO mobility_summary SELECT"
+      "  coalesce(m.sending_id, 0), coalesce(m.sending_country_id, 0),"
+      "  coalesce(m.year, 0), coalesce(p.key_action, ''), m.is_vet,"
+      "  coalesce(m.profile, -1), coalesce(m.gender, -1),"
+      "  coalesce(m.band, -1), coalesce(m.fewer_opportunities, -1),"
+      "  coalesce(m.special_needs, -1), coalesce(m.direction, -1),"
+      "  sum(m.participants), coalesce(sum(m.duration * m.participants), 0),"
+      "  coalesce(sum(CASE WHEN m.duration IS NOT NULL THEN m.participants"
+      "    END), 0),"
+      "  coalesce(sum(m.age * m.participants), 0),"
+      "  coalesce(sum(CASE WHEN m.age IS NOT NULL THEN m.participants END),"
+      "    0)"
+      " FROM mobility m LEFT JOIN project p ON p.id = m.project_id"
+      " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;"
+      "INSERT INTO mobility_destination SELECT"
+      "  coalesce(m.sending_id, 0), coalesce(m.sending_country_id, 0),"
+      "  coalesce(m.year, 0), coalesce(p.key_action, ''), m.is_vet,"
+      "  coalesce(m.profile, -1), coalesce(m.band, -1),"
+      "  coalesce(m.direction, -1), coalesce(m.receiving_country_id, 0),"
+      "  sum(m.participants)"
+      " FROM mobility m LEFT JOIN project p ON p.id = m.project_id"
+      " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;";
+  if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return vista_seterr_sql(s, "rebuilding the mobility summaries");
+  return VISTA_OK;
+}
