@@ -34,6 +34,13 @@ test: build build-san
 	@echo "== test pass 2: AddressSanitizer + UndefinedBehaviorSanitizer =="
 	@ctest --test-dir $(BUILD_SAN) --output-on-failure -j $(JOBS)
 
+# The benchmark against sqlite3, pandas and DuckDB (not part of the tests:
+# it takes minutes and installs the peers). BENCH_ARGS="--rows 100000".
+bench: build
+	@sh tools/deps.sh bench
+	@cd bench && { [ -d node_modules/@duckdb/node-api ] || npm install --no-audit --no-fund --loglevel=error; }
+	@/usr/bin/python3 bench/bench.py --vista $(BUILD)/vista $(BENCH_ARGS)
+
 # One pass only, for the edit-build-test loop.
 test-fast: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

@@ -8,6 +8,11 @@ set -eu
 # Build and test: the four libraries, line editing, pkg-config, and the
 # sqlite3 shell that the tests use as an independent oracle.
 packages="pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev libcmocka-dev libedit-dev sqlite3 python3"
+# The benchmark's peers (make bench): pandas, and Node for DuckDB.
+if [ "${1:-}" = bench ]; then
+  packages="$packages python3-pandas"
+  command -v npm >/dev/null 2>&1 || packages="$packages nodejs npm"
+fi
 
 missing=""
 for p in $packages; do
