@@ -70,8 +70,9 @@ int mob_activity_is_vet(const char *p, size_t n);
 
 typedef struct agg_entry {
   uint64_t k0, k1; /* packed key; both 0 marks an empty slot */
-  int64_t v[6];    /* participants, rows, duration_sum, duration_n,
-                      age_sum, age_n */
+  int64_t v[9];    /* participants, female, male, fewer opportunities,
+                      special needs, duration_sum, duration_n, age_sum,
+                      age_n (the destinations use v[0] only) */
 } agg_entry;
 
 typedef struct agg_map {

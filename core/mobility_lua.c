@@ -50,7 +50,7 @@ static const field fields[] = {
      "vocational education and training (from key action and activity)"},
     {"profile", "m.profile", "nullif(s.profile, -1)", "nullif(d.profile, -1)",
      K_CODE, profile_codes, 0, "learner or staff"},
-    {"gender", "m.gender", "nullif(s.gender, -1)", NULL, K_CODE, gender_codes,
+    {"gender", "m.gender", NULL, NULL, K_CODE, gender_codes,
      0, "female or male (unknown and 'Undefined' are nil)"},
     {"band", "m.band", "nullif(s.band, -1)", "nullif(d.band, -1)", K_CODE,
      band_codes, 0,
@@ -59,11 +59,11 @@ static const field fields[] = {
     {"direction", "m.direction", "nullif(s.direction, -1)",
      "nullif(d.direction, -1)", K_CODE, direction_codes, 0,
      "outgoing or incoming (institutions' own lists)"},
-    {"fewer_opportunities", "m.fewer_opportunities",
-     "nullif(s.fewer_opportunities, -1)", NULL, K_BOOL, NULL, 0,
+    {"fewer_opportunities", "m.fewer_opportunities", NULL, NULL, K_BOOL,
+     NULL, 0,
      "participant with fewer opportunities"},
-    {"special_needs", "m.special_needs", "nullif(s.special_needs, -1)", NULL,
-     K_BOOL, NULL, 0, "participant with special needs"},
+    {"special_needs", "m.special_needs", NULL, NULL, K_BOOL, NULL, 0,
+     "participant with special needs"},
     {"group_leader", "m.group_leader", NULL, NULL, K_BOOL, NULL, 0,
      "group leader"},
     {"recognised", "m.recognised", NULL, NULL, K_BOOL, NULL, 0,
@@ -375,12 +375,8 @@ static const char *const summary_figures =
     " sum(CASE WHEN s.band IN (1, 2, 5) THEN s.participants ELSE 0 END)"
     "  AS learners,"
     " sum(CASE WHEN s.band = 3 THEN s.participants ELSE 0 END) AS staff,"
-    " sum(CASE WHEN s.gender = 1 THEN s.participants ELSE 0 END) AS female,"
-    " sum(CASE WHEN s.gender = 2 THEN s.participants ELSE 0 END) AS male,"
-    " sum(CASE WHEN s.fewer_opportunities = 1 THEN s.participants ELSE 0 END)"
-    "  AS fewer,"
-    " sum(CASE WHEN s.special_needs = 1 THEN s.participants ELSE 0 END)"
-    "  AS special,"
+    " sum(s.female) AS female, sum(s.male) AS male,"
+    " sum(s.fewer_opportunities) AS fewer, sum(s.special_needs) AS special,"
     " count(DISTINCT nullif(s.institution_id, 0)) AS sending_institutions,"
     " sum(s.duration_sum) AS duration_sum, sum(s.duration_n) AS duration_n,"
     " sum(s.age_sum) AS age_sum, sum(s.age_n) AS age_n,"

@@ -63,30 +63,30 @@ static int agg_add(agg_map *m, uint64_t k0, uint64_t k1, const int64_t *v,
 
 int mob_summarise(agg_map *summary, agg_map *destination, const int64_t *c,
                   int ka) {
-#define K(x, none) ((uint64_t)((x) == NONE ? (none) : (x)))
-  uint64_t inst = K(c[C_SENDING], 0), sc = K(c[C_S_COUNTRY], 0);
-  uint64_t year = K(c[C_YEAR], 0), vet = (uint64_t)c[C_VET];
-  uint64_t prof = K(c[C_PROFILE], 0), gen = K(c[C_GENDER], 0);
-  uint64_t band = K(c[C_BAND], 0), dir = K(c[C_DIRECTION], 0);
-  uint64_t few = c[C_FEWER] == NONE ? 0 : (uint64_t)c[C_FEWER] + 1;
-  uint64_t spe = c[C_SPECIAL] == NONE ? 0 : (uint64_t)c[C_SPECIAL] + 1;
-  uint64_t rc = K(c[C_R_COUNTRY], 0);
+#define K(x) ((uint64_t)((x) == NONE ? 0 : (x)))
+  uint64_t inst = K(c[C_SENDING]), sc = K(c[C_S_COUNTRY]);
+  uint64_t year = K(c[C_YEAR]), vet = (uint64_t)c[C_VET];
+  uint64_t prof = K(c[C_PROFILE]), band = K(c[C_BAND]);
+  uint64_t dir = K(c[C_DIRECTION]), rc = K(c[C_R_COUNTRY]);
 #undef K
   int64_t p = c[C_PARTICIPANTS];
-  int64_t v[6] = {p, 1, 0, 0, 0, 0};
+  int64_t v[9] = {p,
+                  c[C_GENDER] == GENDER_FEMALE ? p : 0,
+                  c[C_GENDER] == GENDER_MALE ? p : 0,
+                  c[C_FEWER] == 1 ? p : 0,
+                  c[C_SPECIAL] == 1 ? p : 0,
+                  0, 0, 0, 0};
   if (c[C_DURATION] != NONE)
-    v[2] = c[C_DURATION] * p, v[3] = p;
+    v[5] = c[C_DURATION] * p, v[6] = p;
   if (c[C_AGE] != NONE)
-    v[4] = c[C_AGE] * p, v[5] = p;
-  /* Keys: the institution in the high word, the small codes packed below.
-   * Bit 63 of k1 is set so that no key is ever all zero. */
+    v[7] = c[C_AGE] * p, v[8] = p;
+  /* Keys: the institution in the high word, the small codes packed below;
+   * 0 means unknown. Bit 63 of k1 is set so that no key is all zero. */
   uint64_t k0 = inst << 16 | sc << 6 | (uint64_t)ka >> 2;
-  uint64_t small = ((uint64_t)ka & 3) << 40 | year << 24 | vet << 23 |
-                   prof << 21 | band << 18 | dir << 16;
-  uint64_t k1 = 1ull << 63 | small | gen << 4 | few << 2 | spe;
-  uint64_t k1d = 1ull << 63 | small | rc << 4;
-  if (agg_add(summary, k0, k1, v, 6) != 0 ||
-      agg_add(destination, k0, k1d, v, 1) != 0)
+  uint64_t k1 = 1ull << 63 | ((uint64_t)ka & 3) << 40 | year << 24 |
+                vet << 23 | prof << 21 | band << 18 | dir << 16;
+  if (agg_add(summary, k0, k1, v, 9) != 0 ||
+      agg_add(destination, k0, k1 | rc << 4, v, 1) != 0)
     return -1;
   return 0;
 }
@@ -105,8 +105,12 @@ int mob_write_summaries(vista_session *s, agg_map *summary,
   static const char sum_sql[] =
       "INSERT INTO mobility_summary VALUES"
       " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-      " ?16) ON CONFLICT DO UPDATE SET"
+      " ?16, ?17) ON CONFLICT DO UPDATE SET"
       " participants = participants + excluded.participants,"
+      " female = female + excluded.female, male = male + excluded.male,"
+      " fewer_opportunities = fewer_opportunities +"
+      "   excluded.fewer_opportunities,"
+      " special_needs = special_needs + excluded.special_needs,"
       " duration_sum = duration_sum + excluded.duration_sum,"
       " duration_n = duration_n + excluded.duration_n,"
       " age_sum = age_sum + excluded.age_sum,"
@@ -135,7 +139,7 @@ int mob_write_summaries(vista_session *s, agg_map *summary,
       /* Unpack the key (see summarise); 0 there means unknown. */
       int ka = (int)((e->k0 & 63) << 2 | ((e->k1 >> 40) & 3));
 #define CODE(x) ((x) ? (int64_t)(x) : -1)
-      int64_t vals[16];
+      int64_t vals[20];
       int nv = 0;
       vals[nv++] = (int64_t)(e->k0 >> 16);           /* institution */
       vals[nv++] = (int64_t)((e->k0 >> 6) & 1023);   /* sending country */
@@ -143,19 +147,13 @@ int mob_write_summaries(vista_session *s, agg_map *summary,
       int ka_at = nv++;                              /* key action */
       vals[nv++] = (int64_t)((e->k1 >> 23) & 1);     /* vet */
       vals[nv++] = CODE((e->k1 >> 21) & 3);          /* profile */
-      if (!which)
-        vals[nv++] = CODE((e->k1 >> 4) & 3);         /* gender */
       vals[nv++] = CODE((e->k1 >> 18) & 7);          /* band */
-      if (!which) {
-        vals[nv++] = (int64_t)((e->k1 >> 2) & 3) - 1; /* fewer opportunities */
-        vals[nv++] = (int64_t)(e->k1 & 3) - 1;        /* special needs */
-      }
       vals[nv++] = CODE((e->k1 >> 16) & 3);          /* direction */
       if (which)
         vals[nv++] = (int64_t)((e->k1 >> 4) & 1023); /* receiving country */
       vals[nv++] = e->v[0];                          /* participants */
       if (!which)
-        for (int k = 2; k < 6; k++)
+        for (int k = 1; k < 9; k++)
           vals[nv++] = e->v[k];
 #undef CODE
       sqlite3_reset(st);
@@ -182,17 +180,21 @@ int vista_mobility_rebuild_summaries(vista_session *s) {
       "INSERT INTO mobility_summary SELECT"
       "  coalesce(m.sending_id, 0), coalesce(m.sending_country_id, 0),"
       "  coalesce(m.year, 0), coalesce(p.key_action, ''), m.is_vet,"
-      "  coalesce(m.profile, -1), coalesce(m.gender, -1),"
-      "  coalesce(m.band, -1), coalesce(m.fewer_opportunities, -1),"
-      "  coalesce(m.special_needs, -1), coalesce(m.direction, -1),"
-      "  sum(m.participants), coalesce(sum(m.duration * m.participants), 0),"
+      "  coalesce(m.profile, -1), coalesce(m.band, -1),"
+      "  coalesce(m.direction, -1), sum(m.participants),"
+      "  sum(CASE WHEN m.gender = 1 THEN m.participants ELSE 0 END),"
+      "  sum(CASE WHEN m.gender = 2 THEN m.participants ELSE 0 END),"
+      "  sum(CASE WHEN m.fewer_opportunities = 1 THEN m.participants"
+      "    ELSE 0 END),"
+      "  sum(CASE WHEN m.special_needs = 1 THEN m.participants ELSE 0 END),"
+      "  coalesce(sum(m.duration * m.participants), 0),"
       "  coalesce(sum(CASE WHEN m.duration IS NOT NULL THEN m.participants"
       "    END), 0),"
       "  coalesce(sum(m.age * m.participants), 0),"
       "  coalesce(sum(CASE WHEN m.age IS NOT NULL THEN m.participants END),"
       "    0)"
       " FROM mobility m LEFT JOIN project p ON p.id = m.project_id"
-      " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;"
+      " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;"
       "INSERT INTO mobility_destination SELECT"
       "  coalesce(m.sending_id, 0), coalesce(m.sending_country_id, 0),"
       "  coalesce(m.year, 0), coalesce(p.key_action, ''), m.is_vet,"
