@@ -271,14 +271,16 @@ static int64_t institution_id(importer *im, int side, const char *name,
    * common case, and costs a comparison instead of a lookup. */
   inst_cache *last = &im->last_inst[side];
   if (last->id && last->country == country && last->clen == clen &&
-      last->nlen == nlen && memcmp(last->text, code, clen) == 0 &&
-      memcmp(last->text + clen, name, nlen) == 0)
+      last->nlen == nlen && (!clen || memcmp(last->text, code, clen) == 0) &&
+      (!nlen || memcmp(last->text + clen, name, nlen) == 0))
     return last->id;
   int64_t id = find_institution(im, name, nlen, code, clen, country, city,
                                 citylen);
   if (id > 0 && clen + nlen <= sizeof last->text) {
-    memcpy(last->text, code, clen);
-    memcpy(last->text + clen, name, nlen);
+    if (clen)
+      memcpy(last->text, code, clen);
+    if (nlen)
+      memcpy(last->text + clen, name, nlen);
     last->clen = clen;
     last->nlen = nlen;
     last->country = country;
