@@ -90,6 +90,28 @@ static void test_csv_tracks_lines_across_bom_crlf_and_quoted_newlines(void **st)
   vista_session_free(s);
 }
 
+/* Lines without quotes take a fast path around libcsv: they must split
+ * exactly as libcsv splits the same fields when a quote sends them through
+ * it (spaces around unquoted fields dropped, empty fields kept). */
+static void test_csv_fast_path_splits_as_libcsv_does(void **st) {
+  (void)st;
+  const char *plain = "h1;h2;h3;h4\n  a ;\tb\t;;d  \n   \n";
+  const char *quoted = "h1;h2;h3;h4\n  a ;\tb\t;;\"d\"  \n   \n";
+  vista_session *s = memory_session();
+  for (int k = 0; k < 2; k++) {
+    write_file(k ? quoted : plain, strlen(k ? quoted : plain));
+    seen got = {0};
+    assert_int_equal(vista_csv_read(s, path, NULL, collect, collect_bad, &got),
+                     VISTA_OK);
+    assert_int_equal(got.n, 2);
+    assert_int_equal(got.nfields[1], 4);
+    assert_string_equal(got.first[1], "a");
+    assert_string_equal(got.last_field[1], "d");
+    assert_int_equal(got.lines[1], 2);
+  }
+  vista_session_free(s);
+}
+
 static void test_csv_detects_the_delimiter(void **st) {
   (void)st;
   WRITE("\"Name, full\",Country\nA,BE\n");
@@ -227,6 +249,8 @@ int main(void) {
       cmocka_unit_test_teardown(
           test_csv_tracks_lines_across_bom_crlf_and_quoted_newlines, cleanup),
       cmocka_unit_test_teardown(test_csv_detects_the_delimiter, cleanup),
+      cmocka_unit_test_teardown(test_csv_fast_path_splits_as_libcsv_does,
+                                cleanup),
       cmocka_unit_test_teardown(test_csv_flags_invalid_utf8, cleanup),
       cmocka_unit_test_teardown(test_csv_reports_a_quote_that_never_closes,
                                 cleanup),
