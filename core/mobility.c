@@ -992,8 +992,8 @@ static void cleanup(importer *im) {
     free(im->key_actions[i]);
   free(im->project_ka);
   free(im->activity_kind);
-  free(im->summary.slots);
-  free(im->destination.slots);
+  mob_agg_free(&im->summary);
+  mob_agg_free(&im->destination);
   if (im->rejects)
     fclose(im->rejects);
 }

@@ -69,18 +69,21 @@ int mob_activity_is_vet(const char *p, size_t n);
 /* ---- summaries (mobility_summary.c) ---- */
 
 typedef struct agg_entry {
-  uint64_t k0, k1; /* packed key; both 0 marks an empty slot */
+  uint64_t k0, k1; /* packed key */
   int64_t v[9];    /* participants, female, male, fewer opportunities,
                       special needs, duration_sum, duration_n, age_sum,
                       age_n (the destinations use v[0] only) */
 } agg_entry;
 
 typedef struct agg_map {
-  agg_entry *slots;
-  size_t cap, count;
+  uint32_t *index;    /* hash index: 0 empty, else entry position + 1 */
+  size_t cap;         /* slots in the index, a power of two */
+  agg_entry *entries; /* dense, in the order first seen */
+  size_t count, entries_cap;
 } agg_map;
 
 int mob_agg_init(agg_map *m);
+void mob_agg_free(agg_map *m);
 /* Adds one fact row (C_* columns) with its key action's index to both
  * maps. -1 when out of memory. */
 int mob_summarise(agg_map *summary, agg_map *destination, const int64_t *c,

@@ -10,10 +10,16 @@
 #include "mobility_internal.h"
 
 int mob_agg_init(agg_map *m) {
+  memset(m, 0, sizeof *m);
   m->cap = 4096;
-  m->count = 0;
-  m->slots = calloc(m->cap, sizeof *m->slots);
-  return m->slots ? 0 : -1;
+  m->index = calloc(m->cap, sizeof *m->index);
+  return m->index ? 0 : -1;
+}
+
+void mob_agg_free(agg_map *m) {
+  free(m->index);
+  free(m->entries);
+  memset(m, 0, sizeof *m);
 }
 
 static uint64_t mix(uint64_t a, uint64_t b) {
@@ -23,43 +29,57 @@ static uint64_t mix(uint64_t a, uint64_t b) {
   return h ^ (h >> 32);
 }
 
-static agg_entry *agg_slot(agg_map *m, uint64_t k0, uint64_t k1) {
+/* The index slot of a key: the one holding it, or the empty one where it
+ * would go. */
+static uint32_t *agg_slot(const agg_map *m, uint64_t k0, uint64_t k1) {
   size_t mask = m->cap - 1;
   for (size_t i = mix(k0, k1) & mask;; i = (i + 1) & mask) {
-    agg_entry *e = &m->slots[i];
-    if ((e->k0 == k0 && e->k1 == k1) || (!e->k0 && !e->k1))
-      return e;
+    uint32_t at = m->index[i];
+    if (!at)
+      return &m->index[i];
+    const agg_entry *e = &m->entries[at - 1];
+    if (e->k0 == k0 && e->k1 == k1)
+      return &m->index[i];
   }
 }
 
-/* Adds vals to the entry of the key (k0, k1 never both 0). */
+/* Adds vals to the entry of the key. The entries are kept dense, the hash
+ * index holds their positions: memory follows the number of keys. */
 static int agg_add(agg_map *m, uint64_t k0, uint64_t k1, const int64_t *v,
                    int nv) {
   if ((m->count + 1) * 2 > m->cap) {
-    agg_map bigger = {calloc(m->cap * 2, sizeof(agg_entry)), m->cap * 2, 0};
-    if (!bigger.slots)
+    uint32_t *index = calloc(m->cap * 2, sizeof *index);
+    if (!index)
       return -1;
-    for (size_t i = 0; i < m->cap; i++) {
-      agg_entry *e = &m->slots[i];
-      if (e->k0 || e->k1) {
-        *agg_slot(&bigger, e->k0, e->k1) = *e;
-        bigger.count++;
-      }
-    }
-    free(m->slots);
-    *m = bigger;
+    free(m->index);
+    m->index = index;
+    m->cap *= 2;
+    for (size_t i = 0; i < m->count; i++)
+      *agg_slot(m, m->entries[i].k0, m->entries[i].k1) = (uint32_t)i + 1;
   }
-  agg_entry *e = agg_slot(m, k0, k1);
-  if (!e->k0 && !e->k1) {
+  uint32_t *slot = agg_slot(m, k0, k1);
+  if (!*slot) {
+    if (m->count == m->entries_cap) {
+      size_t cap = m->entries_cap ? m->entries_cap * 2 : 1024;
+      if (cap > UINT32_MAX - 1)
+        return -1;
+      agg_entry *e = realloc(m->entries, cap * sizeof *e);
+      if (!e)
+        return -1;
+      m->entries = e;
+      m->entries_cap = cap;
+    }
+    agg_entry *e = &m->entries[m->count];
+    memset(e, 0, sizeof *e);
     e->k0 = k0;
     e->k1 = k1;
-    m->count++;
+    *slot = (uint32_t)++m->count;
   }
+  agg_entry *e = &m->entries[*slot - 1];
   for (int i = 0; i < nv; i++)
     e->v[i] += v[i];
   return 0;
 }
-
 
 int mob_summarise(agg_map *summary, agg_map *destination, const int64_t *c,
                   int ka) {
@@ -127,15 +147,12 @@ int mob_write_summaries(vista_session *s, agg_map *summary,
                            NULL) != SQLITE_OK)
       return vista_seterr_sql(s, "writing the mobility summaries");
     /* In key order, so that the B-tree is filled from left to right
-     * rather than at random places: several times faster. The map is not
-     * used as a map after this. */
-    size_t n = 0;
-    for (size_t i = 0; i < m->cap; i++)
-      if (m->slots[i].k0 || m->slots[i].k1)
-        m->slots[n++] = m->slots[i];
-    qsort(m->slots, n, sizeof *m->slots, entry_order);
+     * rather than at random places: several times faster. The index is
+     * not valid after this; the map is not added to any more. */
+    size_t n = m->count;
+    qsort(m->entries, n, sizeof *m->entries, entry_order);
     for (size_t i = 0; i < n && rc == VISTA_OK; i++) {
-      agg_entry *e = &m->slots[i];
+      agg_entry *e = &m->entries[i];
       /* Unpack the key (see summarise); 0 there means unknown. */
       int ka = (int)((e->k0 & 63) << 2 | ((e->k1 >> 40) & 3));
 #define CODE(x) ((x) ? (int64_t)(x) : -1)
