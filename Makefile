@@ -26,7 +26,14 @@ demo: build
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	@$(BUILD)/vista --db $(DEMO_DB) init
 	@$(BUILD)/vista --db $(DEMO_DB) import institutions examples/institutions.csv
+	@$(BUILD)/vista --db $(DEMO_DB) import mobility examples/mobility.csv
+	@$(BUILD)/vista --db $(DEMO_DB) import mobility examples/own_list.csv
+	@echo; echo "== Institutions by country (vista run institutions)"
 	@$(BUILD)/vista --db $(DEMO_DB) run institutions
+	@echo; echo "== VET learners abroad by year (vista run mobility --by year vet=true profile=learner)"
+	@$(BUILD)/vista --db $(DEMO_DB) run mobility --by year vet=true profile=learner
+	@echo; echo "== A school's own list, out and in (vista run mobility --by direction,profile direction=outgoing,incoming)"
+	@$(BUILD)/vista --db $(DEMO_DB) run mobility --by direction,profile direction=outgoing,incoming
 
 test: build build-san
 	@echo "== test pass 1: release build =="
