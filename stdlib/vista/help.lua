@@ -21,6 +21,23 @@ vista.sql(query, ...) -> rows
   Writes, ATTACH, DETACH and PRAGMAs that change state are refused by SQLite's
   authorizer; more than one statement is an error.]==])
 
+topic("vista.mobility", vista.mobility, [==[
+vista.mobility: mobility records, as participant-weighted figures
+  vista.mobility.figures{by = {FIELD, ...}, FIELD = value or {values}, ...}
+    -> rows, one per group: participants, learners, staff, female, male,
+       undefined_gender and their shares (percent of participants),
+       fewer_opportunities and special_needs (counts and shares),
+       receiving_countries, sending_institutions, mean_duration, mean_age
+       (weighted by participants), long_term and long_term_share (of
+       learners). Group leaders and accompanying persons are neither
+       learners nor staff.
+    vista.mobility.figures{by = "year", vet = true, profile = "learner"}
+    vista.mobility.figures{by = {"institution", "year"}, sending_country = "BE"}
+  vista.mobility.fields() -> the fields to group and filter by; "fast" ones
+    are answered from the summaries the importer keeps.
+  vista.mobility.imports() -> the files imported, with their counts.
+  The records themselves: vista.sql("SELECT * FROM mobility_view ...").]==])
+
 topic("vista.format", nil, [==[
 require "vista.format" -- rows as text
   format.render(rows [, fmt [, columns]]) -> string   fmt: table, csv, json, md
