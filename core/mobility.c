@@ -394,6 +394,8 @@ static int reject(importer *im, int64_t line, size_t column,
                         msg);
   im->report->rows.rows_rejected++;
   write_reject_row(im, raw, raw_len, delim, reason);
+  if (im->opts->progress) /* the message goes on a line of its own */
+    fputs("\r\033[K", stderr);
   if (im->on_reject)
     im->on_reject(im->ud, msg);
   size_t n = strlen(reason);
