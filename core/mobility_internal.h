@@ -7,8 +7,11 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
+#include "csv_reader.h"
+#include "dict.h"
 #include "mobility.h"
 
 #define MF_IGNORE MF_COUNT /* a column read on purpose as nothing */
@@ -161,5 +164,72 @@ int mob_record_file(vista_session *s, const mob_writer *w,
 /* Removes an earlier import's records and log, and rebuilds the
  * summaries. */
 int mob_remove_import(vista_session *s, int64_t import_id);
+
+/* ---- the reader (mobility_read.c), driven by mobility.c ---- */
+
+typedef struct last_text {
+  char *text;
+  size_t len, cap;
+  int64_t id;
+} last_text;
+
+typedef struct inst_cache {
+  char text[512]; /* code then name */
+  size_t clen, nlen;
+  int country;
+  int64_t id;
+} inst_cache;
+
+typedef struct mob_importer {
+  vista_session *s;
+  const char *path;
+  const vista_mobility_options *opts;
+  vista_reject_fn on_reject;
+  void *ud;
+  vista_mobility_report *report;
+
+  int field_of[256]; /* file column -> MF_* (MF_IGNORE to skip) */
+  int column_of[MF_COUNT]; /* MF_* -> 1-based file column, 0 = absent */
+  size_t ncolumns;
+
+  vista_dict *labels, *institutions, *projects;
+  last_text last[MF_COUNT]; /* the previous row's text and id, per field */
+  inst_cache last_inst[2];  /* the previous sending and receiving one */
+  /* Per project id: its key action's index in key_actions (0 unknown). */
+  unsigned char *project_ka;
+  size_t project_ka_cap;
+  char *key_actions[MF_COUNT + MAX_KEY_ACTIONS];
+  int nkey_actions;
+  /* Per activity label id: 0 not classified yet, else 1 + kind. */
+  unsigned char *activity_kind;
+  size_t activity_kind_cap;
+
+  /* The ids the next new label, project and institution get. */
+  int64_t next_label, next_project, next_institution;
+  mob_channel *channel;
+  mob_block *block; /* being filled */
+  char delim;
+  agg_map summary, destination;
+
+  FILE *rejects;
+  char key[2048]; /* scratch for dictionary keys */
+
+  /* progress */
+  int64_t file_size, bytes_read;
+  double started, last_draw;
+} mob_importer;
+
+/* The csv reader's callbacks: a record (the header first), and a line that
+ * is not well-formed CSV. ud is the importer. */
+int mob_read_row(void *ud, const vista_csv_row *row);
+int mob_read_malformed(void *ud, int64_t line, size_t field,
+                       const char *reason, const char *raw, size_t raw_len);
+/* Sends the block being filled, if it holds anything. */
+void mob_send_block(mob_importer *im);
+/* The index of a key action in im->key_actions, added if new (0 when the
+ * list is full). */
+int mob_key_action_index(mob_importer *im, const char *ka);
+/* Remembers the key action (index) of project id. -1 out of memory. */
+int mob_remember_project_ka(mob_importer *im, int64_t id, int ka);
 
 #endif
