@@ -3,6 +3,7 @@
  * Kosovo — with the ISO code and the English short name. A code's id is
  * computed from its letters, so the importer needs no lookup to store it.
  * GR and GB are accepted too and stored as EL and UK (one country, one id). */
+#include <pthread.h>
 #include <string.h>
 
 #include "country.h"
@@ -144,9 +145,10 @@ static const vista_country countries[] = {
 
 #define COUNT (sizeof countries / sizeof countries[0])
 
-/* id -> index in countries + 1; filled on first use. */
+/* id -> index in countries + 1; filled once, on first use, from whichever
+ * thread comes first. */
 static unsigned char by_id[26 * 26 + 1];
-static int ready;
+static pthread_once_t ready = PTHREAD_ONCE_INIT;
 
 static int letters_id(const char *code) {
   return (code[0] - 'A') * 26 + (code[1] - 'A') + 1;
@@ -155,7 +157,6 @@ static int letters_id(const char *code) {
 static void init(void) {
   for (size_t i = 0; i < COUNT; i++)
     by_id[letters_id(countries[i].code)] = (unsigned char)(i + 1);
-  ready = 1;
 }
 
 int vista_country_id(const char *code, size_t len) {
@@ -172,8 +173,7 @@ int vista_country_id(const char *code, size_t len) {
     c[1] = 'L', c[0] = 'E';
   else if (c[0] == 'G' && c[1] == 'B')
     c[0] = 'U', c[1] = 'K';
-  if (!ready)
-    init();
+  pthread_once(&ready, init);
   int id = letters_id(c);
   return by_id[id] ? id : 0;
 }
@@ -183,8 +183,7 @@ const vista_country *vista_country_at(size_t i) {
 }
 
 const vista_country *vista_country_by_id(int id) {
-  if (!ready)
-    init();
+  pthread_once(&ready, init);
   if (id < 1 || id > 26 * 26 || !by_id[id])
     return NULL;
   return &countries[by_id[id] - 1];

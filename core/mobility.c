@@ -227,6 +227,25 @@ static int write_all(mob_channel *ch, mob_writer *w) {
 #define BLOCKS 8
 #define BLOCK_SIZE ((size_t)1 << 20)
 
+/* Takes the file's fingerprint; refuses a file imported before unless it
+ * replaces it (*before: the import it replaces, or 0). */
+static int check_duplicate(vista_session *s, mob_importer *im,
+                           const hasher *h, int64_t *before) {
+  char when[40] = "";
+  *before = 0;
+  if (h->failed)
+    return vista_seterr(s, VISTA_ERR_IO, "%s: read error", im->path);
+  memcpy(im->report->sha256, h->hex, sizeof h->hex);
+  *before = mob_find_import(s, h->hex, when, sizeof when);
+  if (*before && !im->opts->replace)
+    return vista_seterr(s, VISTA_ERR_INPUT,
+                        "%s: this file was imported before (import %lld, %s; "
+                        "same SHA-256): nothing imported; --replace imports "
+                        "it again in place of the old rows",
+                        im->path, (long long)*before, when);
+  return VISTA_OK;
+}
+
 int vista_mobility_import(vista_session *s, const char *path,
                           const vista_mobility_options *opts,
                           vista_reject_fn on_reject, void *ud,
@@ -277,6 +296,16 @@ int vista_mobility_import(vista_session *s, const char *path,
     goto done;
   }
   hashing = 1;
+  /* A file of a size imported before may be the same file: then wait for
+   * its fingerprint and refuse at once, rather than after reading it. */
+  int known = mob_size_imported(s, im->file_size);
+  int64_t known_before = 0;
+  if (known) {
+    pthread_join(hash_thread, NULL);
+    hashing = 0;
+    if ((rc = check_duplicate(s, im, &h, &known_before)) != VISTA_OK)
+      goto done;
+  }
   if (im->opts->rejects_path &&
       !(im->rejects = fopen(im->opts->rejects_path, "w"))) {
     rc = vista_seterr(s, VISTA_ERR_IO, "%s: %s", im->opts->rejects_path,
@@ -310,29 +339,21 @@ int vista_mobility_import(vista_session *s, const char *path,
   }
   rc = write_all(&channel, &writer);
   pthread_join(reader, NULL);
-  /* The reader's failure is the cause; the writer then only stopped. */
-  if (job.status != VISTA_OK)
+  /* When the writer failed, its message says why (the reader only stopped);
+   * otherwise a reader's failure is the cause. */
+  if (rc == VISTA_OK && job.status != VISTA_OK)
     rc = vista_seterr(s, job.status, "%s", vista_errmsg(rs));
   if (rc != VISTA_OK)
     goto done;
 
-  pthread_join(hash_thread, NULL);
-  hashing = 0;
-  if (h.failed) {
-    rc = vista_seterr(s, VISTA_ERR_IO, "%s: read error", path);
-    goto done;
+  int64_t before = 0;
+  if (!known) {
+    pthread_join(hash_thread, NULL);
+    hashing = 0;
+    if ((rc = check_duplicate(s, im, &h, &before)) != VISTA_OK)
+      goto done;
   }
-  memcpy(report->sha256, h.hex, sizeof h.hex);
-  char when[40] = "";
-  int64_t before = mob_find_import(s, h.hex, when, sizeof when);
-  if (before && !im->opts->replace) {
-    rc = vista_seterr(s, VISTA_ERR_INPUT,
-                      "%s: this file was imported before (import %lld, %s; "
-                      "same SHA-256): nothing imported; --replace imports it "
-                      "again in place of the old rows",
-                      path, (long long)before, when);
-    goto done;
-  }
+  before = before ? before : known_before;
   if ((rc = mob_write_summaries(s, &im->summary, &im->destination,
                                 im->key_actions)) != VISTA_OK ||
       (rc = mob_record_file(s, &writer, report, im->file_size)) != VISTA_OK ||

@@ -159,6 +159,8 @@ void mob_writer_close(mob_writer *w);
 /* The import that stored a file with this SHA-256 (and when), or 0. */
 int64_t mob_find_import(vista_session *s, const char *hex, char *when,
                         size_t n);
+/* Whether a file of this size was imported before (it may be the same). */
+int mob_size_imported(vista_session *s, int64_t size);
 int mob_record_file(vista_session *s, const mob_writer *w,
                     const vista_mobility_report *r, int64_t size);
 /* Removes an earlier import's records and log, and rebuilds the

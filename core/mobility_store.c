@@ -361,6 +361,17 @@ int64_t mob_find_import(vista_session *s, const char *hex, char *when,
   return id;
 }
 
+int mob_size_imported(vista_session *s, int64_t size) {
+  sqlite3_stmt *st = NULL;
+  int found = 0;
+  if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM mobility_file WHERE size = ?1",
+                         -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_bind_int64(st, 1, size) == SQLITE_OK)
+    found = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  return found;
+}
+
 int mob_record_file(vista_session *s, const mob_writer *w,
                     const vista_mobility_report *r, int64_t size) {
   sqlite3_stmt *st = NULL;
