@@ -30,7 +30,7 @@ enum {
   BAND_SHORT = 1,        /* learner, individual mobility, 10-89 days */
   BAND_LONG = 2,         /* learner, ErasmusPro, 90 days and more */
   BAND_STAFF = 3,        /* staff professional development */
-  BAND_ACCOMPANYING = 4, /* group leader or accompanying person */
+  BAND_LEADER = 4,       /* group leader or accompanying person */
   BAND_OTHER = 5         /* other learner activity (group, competition,
                             under 10 days) */
 };

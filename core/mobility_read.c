@@ -68,6 +68,21 @@ void mob_send_block(mob_importer *im) {
   }
 }
 
+/* Keeps a field's text and id, so that the next row with the same text
+ * costs a comparison. (Out of memory only means no shortcut.) */
+static void remember(last_text *l, const char *p, size_t n, int64_t id) {
+  if (n + 1 > l->cap) {
+    char *t = realloc(l->text, n + 1);
+    if (!t)
+      return;
+    l->text = t;
+    l->cap = n + 1;
+  }
+  memcpy(l->text, p, n);
+  l->len = n;
+  l->id = id;
+}
+
 /* The label id of a text, stored on first sight; 0 on a store error. */
 static int64_t label_id(mob_importer *im, int field, const char *p, size_t n) {
   last_text *l = &im->last[field];
@@ -86,16 +101,7 @@ static int64_t label_id(mob_importer *im, int field, const char *p, size_t n) {
       return 0;
     }
   }
-  if (n + 1 > l->cap) {
-    char *t = realloc(l->text, n + 1);
-    if (!t)
-      return id;
-    l->text = t;
-    l->cap = n + 1;
-  }
-  memcpy(l->text, p, n);
-  l->len = n;
-  l->id = id;
+  remember(l, p, n, id);
   return id;
 }
 
@@ -157,16 +163,7 @@ static int64_t project_id(mob_importer *im, const char *p, size_t n,
       return -1;
     }
   }
-  if (n + 1 > l->cap) {
-    char *t = realloc(l->text, n + 1);
-    if (!t)
-      return id;
-    l->text = t;
-    l->cap = n + 1;
-  }
-  memcpy(l->text, p, n);
-  l->len = n;
-  l->id = id;
+  remember(l, p, n, id);
   return id;
 }
 
@@ -709,7 +706,7 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
     if (profile == NONE && kind == 3)
       profile = PROFILE_STAFF;
     if (c[C_LEADER] == 1 || kind == 4)
-      c[C_BAND] = BAND_ACCOMPANYING;
+      c[C_BAND] = BAND_LEADER;
     else if (profile == PROFILE_STAFF)
       c[C_BAND] = BAND_STAFF;
     else if (profile == PROFILE_LEARNER) {
