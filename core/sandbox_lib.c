@@ -124,6 +124,25 @@ static int readonly_pairs(lua_State *L) {
   return 3;
 }
 
+static const char READONLY_KEY[] = "vista.readonly";
+
+/* rawset, except on the read-only tables: rawset would otherwise write
+ * past their __newindex. */
+static int l_rawset(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_getfield(L, LUA_REGISTRYINDEX, READONLY_KEY);
+  lua_pushvalue(L, 1);
+  if (lua_rawget(L, -2) != LUA_TNIL)
+    return luaL_error(L, "attempt to modify read-only table '%s'",
+                      lua_tostring(L, -1));
+  lua_pop(L, 2);
+  luaL_checkany(L, 2);
+  luaL_checkany(L, 3);
+  lua_settop(L, 3);
+  lua_rawset(L, 1);
+  return 1;
+}
+
 void vista_push_readonly(lua_State *L, int idx, const char *name,
                          const char *const *removed) {
   idx = lua_absindex(L, idx);
@@ -153,6 +172,21 @@ void vista_push_readonly(lua_State *L, int idx, const char *name,
   lua_pushboolean(L, 0);
   lua_setfield(L, -2, "__metatable");
   lua_setmetatable(L, -2);
+  /* Remember it as read-only (weakly), for rawset. */
+  if (lua_getfield(L, LUA_REGISTRYINDEX, READONLY_KEY) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_newtable(L);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, READONLY_KEY);
+  }
+  lua_pushvalue(L, -2);
+  lua_pushstring(L, name);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
 }
 
 /* ---- loading text ----------------------------------------------------- */
@@ -469,6 +503,8 @@ static void build_base(lua_State *L, vista_session *s) {
   lua_setfield(L, base, "load");
   lua_pushcfunction(L, l_require);
   lua_setfield(L, base, "require");
+  lua_pushcfunction(L, l_rawset);
+  lua_setfield(L, base, "rawset");
   lua_pushcfunction(L, l_help_stub);
   lua_setfield(L, base, "help");
 
@@ -513,8 +549,10 @@ static void build_base(lua_State *L, vista_session *s) {
   lua_setfield(L, g, "pcall"); /* the prelude's xpcall uses it too */
   lua_setfield(L, base, "pcall");
   const vista_embedded *e = vista_find_embedded("stdlib/vista/sandbox.lua");
-  if (!e || luaL_loadbufferx(L, e->data, e->size,
-                             "@stdlib/vista/sandbox.lua", "t") != LUA_OK)
+  if (!e)
+    luaL_error(L, "stdlib/vista/sandbox.lua is missing from the binary");
+  if (luaL_loadbufferx(L, e->data, e->size, "@stdlib/vista/sandbox.lua",
+                       "t") != LUA_OK)
     lua_error(L);
   lua_pushvalue(L, g); /* the prelude sees the full libraries */
   lua_setupvalue(L, -2, 1);

@@ -26,6 +26,10 @@ t.run {
     t.raises(function() vista.x = 1 end, "read-only table 'vista'")
     t.raises(function() table.insert = nil end, "read-only table 'table'")
     t.raises(function() setmetatable(vista, {}) end, "protected metatable")
+    t.raises(function() rawset(vista, "sql", print) end, "read-only table 'vista'")
+    t.raises(function() rawset(string, "dump", print) end, "read-only table 'string'")
+    local plain = {}
+    t.eq(rawset(plain, "k", 1), plain); t.eq(plain.k, 1)
     t.eq(type(vista.version), "string")
   end },
   { "coroutines, xpcall and load behave as in Lua", function()
