@@ -150,7 +150,8 @@ int mob_write_summaries(vista_session *s, agg_map *summary,
      * rather than at random places: several times faster. The index is
      * not valid after this; the map is not added to any more. */
     size_t n = m->count;
-    qsort(m->entries, n, sizeof *m->entries, entry_order);
+    if (n)
+      qsort(m->entries, n, sizeof *m->entries, entry_order);
     for (size_t i = 0; i < n && rc == VISTA_OK; i++) {
       agg_entry *e = &m->entries[i];
       /* Unpack the key (see summarise); 0 there means unknown. */
