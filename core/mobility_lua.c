@@ -3,7 +3,8 @@
  * figures{by = {...}, <filters>} returns participant-weighted figures per
  * group, computed in SQLite: from the summaries the importer keeps when
  * every field asked for is in them (thousands of rows instead of
- * millions), else from the records. Field names, their SQL and their codes
+ * millions), else from the records (mobility_fact, the records with
+ * their codes as columns). Field names, their SQL and their codes
  * come only from the fixed table below; every value is a bound parameter. */
 #include <lauxlib.h>
 #include <stdio.h>
@@ -383,8 +384,8 @@ static const char *const summary_figures =
     " sum(CASE WHEN s.band = 2 THEN s.participants ELSE 0 END) AS long_term";
 
 static const char *const fact_from =
-    " FROM mobility m LEFT JOIN project p ON p.id = m.project_id";
-static const char *const fact_from_plain = " FROM mobility m";
+    " FROM mobility_fact m LEFT JOIN project p ON p.id = m.project_id";
+static const char *const fact_from_plain = " FROM mobility_fact m";
 
 /* The group value as people read it, from the inner column gK. */
 static void add_decoded(luaL_Buffer *b, int f, int k) {

@@ -444,7 +444,7 @@ static int read_header(mob_importer *im, const vista_csv_row *row) {
 
 /* The stored columns of a record: the small codes packed into one integer,
  * two bits each (0 unknown, else the code, or the flag plus one), as the
- * generated columns of the mobility table read them. */
+ * view mobility_fact reads them (store.c). */
 static void pack(const int64_t *c, int64_t *s) {
 #define CODE(x) ((x) == NONE ? 0 : (x))
 #define FLAG(x) ((x) == NONE ? 0 : (x) + 1)

@@ -211,7 +211,7 @@ int vista_mobility_rebuild_summaries(vista_session *s) {
       "  coalesce(sum(m.age * m.participants), 0),"
       "  coalesce(sum(CASE WHEN m.age IS NOT NULL THEN m.participants END),"
       "    0)"
-      " FROM mobility m LEFT JOIN project p ON p.id = m.project_id"
+      " FROM mobility_fact m LEFT JOIN project p ON p.id = m.project_id"
       " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;"
       "INSERT INTO mobility_destination SELECT"
       "  coalesce(m.sending_id, 0), coalesce(m.sending_country_id, 0),"
@@ -219,7 +219,7 @@ int vista_mobility_rebuild_summaries(vista_session *s) {
       "  coalesce(m.profile, -1), coalesce(m.band, -1),"
       "  coalesce(m.direction, -1), coalesce(m.receiving_country_id, 0),"
       "  sum(m.participants)"
-      " FROM mobility m LEFT JOIN project p ON p.id = m.project_id"
+      " FROM mobility_fact m LEFT JOIN project p ON p.id = m.project_id"
       " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;";
   if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
     return vista_seterr_sql(s, "rebuilding the mobility summaries");

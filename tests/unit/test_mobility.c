@@ -70,7 +70,7 @@ static void test_bands_follow_activity_first_then_duration(void **st) {
   sqlite3_stmt *q;
   sqlite3_prepare_v2(vista_store_db(s),
                      "SELECT group_concat(coalesce(band, 0), '') FROM"
-                     " (SELECT band FROM mobility ORDER BY id)",
+                     " (SELECT band FROM mobility_fact ORDER BY id)",
                      -1, &q, NULL);
   assert_int_equal(sqlite3_step(q), SQLITE_ROW);
   /* other, short, long, other (9 days), staff, accompanying (by activity),
@@ -78,7 +78,7 @@ static void test_bands_follow_activity_first_then_duration(void **st) {
   assert_string_equal((const char *)sqlite3_column_text(q, 0), "51253440");
   sqlite3_finalize(q);
   /* 9 and 90 days sit on band edges and are flagged. */
-  assert_int_equal(one(s, "SELECT sum(band_edge) FROM mobility"), 2);
+  assert_int_equal(one(s, "SELECT sum(band_edge) FROM mobility_fact"), 2);
   vista_session_free(s);
 }
 
@@ -94,7 +94,7 @@ static void test_vet_comes_from_key_action_then_activity(void **st) {
       ",Something else\n",
       &r, NULL);
   assert_int_equal(r.rows.rows_stored, 5);
-  assert_int_equal(one(s, "SELECT sum(is_vet * (1 << (id - 1))) FROM mobility"),
+  assert_int_equal(one(s, "SELECT sum(is_vet * (1 << (id - 1))) FROM mobility_fact"),
                    1 + 2 + 8);
   assert_int_equal(one(s, "SELECT count(*) FROM project WHERE key_action ="
                           " 'KA121-VET' AND call_year = 2022 AND na_code ="
@@ -113,7 +113,7 @@ static void test_missing_markers_are_unknown(void **st) {
       "? Unknown ?;undefined;EL;Health\n",
       &r, NULL);
   assert_int_equal(r.rows.rows_stored, 2);
-  assert_int_equal(one(s, "SELECT count(*) FROM mobility WHERE"
+  assert_int_equal(one(s, "SELECT count(*) FROM mobility_fact WHERE"
                           " education_level_id IS NULL AND gender IS NULL"),
                    2);
   assert_int_equal(one(s, "SELECT count(*) FROM mobility WHERE"
@@ -144,7 +144,7 @@ static void test_values_are_read_and_checked(void **st) {
   assert_int_equal(r.rows.rows_rejected, 6);
   assert_int_equal(r.participants, 4);
   assert_int_equal(one(s, "SELECT sum(academic_year + start_month + year)"
-                          " FROM mobility"),
+                          " FROM mobility_fact"),
                    2 * (2018 + 201809 + 2018));
   /* Each rejected at its own column, in order. */
   assert_int_equal(one(s, "SELECT group_concat(field, '') FROM import_reject"),
