@@ -118,14 +118,72 @@ static int entry_order(const void *a, const void *b) {
   return x->k1 < y->k1 ? -1 : x->k1 > y->k1;
 }
 
-/* Writes the in-memory summaries into their tables, adding to what earlier
- * imports left there. */
-int mob_write_summaries(vista_session *s, agg_map *summary,
-                        agg_map *destination, char *const *key_actions) {
-  static const char sum_sql[] =
-      "INSERT INTO mobility_summary VALUES"
-      " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-      " ?16, ?17) ON CONFLICT DO UPDATE SET"
+/* The values of one entry, in the table's column order: the key unpacked
+ * (see mob_summarise; 0 there is unknown, -1 in the table), then the sums.
+ * *ka_at is where the key action's text goes. Returns the count. */
+static int unpack(const agg_entry *e, int dest, int64_t *vals, int *ka_at,
+                  int *ka) {
+#define CODE(x) ((x) ? (int64_t)(x) : -1)
+  int nv = 0;
+  *ka = (int)((e->k0 & 63) << 2 | ((e->k1 >> 40) & 3));
+  vals[nv++] = (int64_t)(e->k0 >> 16);           /* institution */
+  vals[nv++] = (int64_t)((e->k0 >> 6) & 1023);   /* sending country */
+  vals[nv++] = (int64_t)((e->k1 >> 24) & 65535); /* year */
+  *ka_at = nv++;                                 /* key action */
+  vals[nv++] = (int64_t)((e->k1 >> 23) & 1);     /* vet */
+  vals[nv++] = CODE((e->k1 >> 21) & 3);          /* profile */
+  vals[nv++] = CODE((e->k1 >> 18) & 7);          /* band */
+  vals[nv++] = CODE((e->k1 >> 16) & 3);          /* direction */
+  if (dest)
+    vals[nv++] = (int64_t)((e->k1 >> 4) & 1023); /* receiving country */
+  vals[nv++] = e->v[0];                          /* participants */
+  if (!dest)
+    for (int k = 1; k < 9; k++)
+      vals[nv++] = e->v[k];
+#undef CODE
+  return nv;
+}
+
+#define SUMMARY_BATCH 32
+
+/* "INSERT INTO table VALUES (?, ...), ..." for rows of ncol columns, with
+ * the upsert clause when the table already has rows (caller frees). */
+static char *summary_sql(const char *table, int ncol, int rows,
+                         const char *upsert) {
+  size_t cap = 64 + strlen(upsert) + (size_t)rows * (size_t)(ncol * 2 + 4);
+  char *sql = malloc(cap);
+  if (!sql)
+    return NULL;
+  size_t n = (size_t)snprintf(sql, cap, "INSERT INTO %s VALUES ", table);
+  for (int r = 0; r < rows; r++) {
+    sql[n++] = r ? ',' : ' ';
+    sql[n++] = '(';
+    for (int k = 0; k < ncol; k++) {
+      sql[n++] = '?';
+      if (k + 1 < ncol)
+        sql[n++] = ',';
+    }
+    sql[n++] = ')';
+  }
+  snprintf(sql + n, cap - n, "%s", upsert);
+  return sql;
+}
+
+static int table_is_empty(vista_session *s, const char *sql) {
+  sqlite3_stmt *st = NULL;
+  int empty = 0;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK)
+    empty = sqlite3_step(st) == SQLITE_DONE;
+  sqlite3_finalize(st);
+  return empty;
+}
+
+/* Writes one map: into an empty table 32 rows to a plain INSERT, else one
+ * upsert a row that adds to what is there. */
+static int write_map(vista_session *s, agg_map *m, int dest,
+                     char *const *key_actions) {
+  static const char sum_upsert[] =
+      " ON CONFLICT DO UPDATE SET"
       " participants = participants + excluded.participants,"
       " female = female + excluded.female, male = male + excluded.male,"
       " fewer_opportunities = fewer_opportunities +"
@@ -135,60 +193,61 @@ int mob_write_summaries(vista_session *s, agg_map *summary,
       " duration_n = duration_n + excluded.duration_n,"
       " age_sum = age_sum + excluded.age_sum,"
       " age_n = age_n + excluded.age_n";
-  static const char dest_sql[] =
-      "INSERT INTO mobility_destination VALUES"
-      " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO UPDATE SET"
+  static const char dest_upsert[] =
+      " ON CONFLICT DO UPDATE SET"
       " participants = participants + excluded.participants";
+  const char *table = dest ? "mobility_destination" : "mobility_summary";
+  int ncol = dest ? 10 : 17;
+  int empty = table_is_empty(s, dest ? "SELECT 1 FROM mobility_destination"
+                                     : "SELECT 1 FROM mobility_summary");
+  int per = empty ? SUMMARY_BATCH : 1;
+  const char *upsert = empty ? "" : dest ? dest_upsert : sum_upsert;
   sqlite3_stmt *st = NULL;
   int rc = VISTA_OK;
-  for (int which = 0; which < 2 && rc == VISTA_OK; which++) {
-    agg_map *m = which ? destination : summary;
-    if (sqlite3_prepare_v2(s->db, which ? dest_sql : sum_sql, -1, &st,
-                           NULL) != SQLITE_OK)
-      return vista_seterr_sql(s, "writing the mobility summaries");
-    /* In key order, so that the B-tree is filled from left to right
-     * rather than at random places: several times faster. The index is
-     * not valid after this; the map is not added to any more. */
-    size_t n = m->count;
-    if (n)
-      qsort(m->entries, n, sizeof *m->entries, entry_order);
-    for (size_t i = 0; i < n && rc == VISTA_OK; i++) {
-      agg_entry *e = &m->entries[i];
-      /* Unpack the key (see summarise); 0 there means unknown. */
-      int ka = (int)((e->k0 & 63) << 2 | ((e->k1 >> 40) & 3));
-#define CODE(x) ((x) ? (int64_t)(x) : -1)
-      int64_t vals[20];
-      int nv = 0;
-      vals[nv++] = (int64_t)(e->k0 >> 16);           /* institution */
-      vals[nv++] = (int64_t)((e->k0 >> 6) & 1023);   /* sending country */
-      vals[nv++] = (int64_t)((e->k1 >> 24) & 65535); /* year */
-      int ka_at = nv++;                              /* key action */
-      vals[nv++] = (int64_t)((e->k1 >> 23) & 1);     /* vet */
-      vals[nv++] = CODE((e->k1 >> 21) & 3);          /* profile */
-      vals[nv++] = CODE((e->k1 >> 18) & 7);          /* band */
-      vals[nv++] = CODE((e->k1 >> 16) & 3);          /* direction */
-      if (which)
-        vals[nv++] = (int64_t)((e->k1 >> 4) & 1023); /* receiving country */
-      vals[nv++] = e->v[0];                          /* participants */
-      if (!which)
-        for (int k = 1; k < 9; k++)
-          vals[nv++] = e->v[k];
-#undef CODE
-      sqlite3_reset(st);
-      int ok = 1;
-      for (int k = 0; k < nv; k++)
-        ok &= (k == ka_at ? sqlite3_bind_text(st, k + 1,
-                                              ka ? key_actions[ka] : "",
-                                              -1, SQLITE_STATIC)
-                          : sqlite3_bind_int64(st, k + 1, vals[k])) ==
-              SQLITE_OK;
-      if (!ok || sqlite3_step(st) != SQLITE_DONE)
-        rc = vista_seterr_sql(s, "writing the mobility summaries");
+  /* In key order, so that the B-tree is filled from left to right. The
+   * index is not valid after this; the map is not added to any more. */
+  size_t n = m->count;
+  if (n)
+    qsort(m->entries, n, sizeof *m->entries, entry_order);
+  for (size_t i = 0; i < n && rc == VISTA_OK; i += (size_t)per) {
+    int rows = n - i < (size_t)per ? (int)(n - i) : per;
+    if (!st || rows < per) {
+      sqlite3_finalize(st);
+      st = NULL;
+      char *sql = summary_sql(table, ncol, rows, upsert);
+      if (!sql)
+        return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
+      int prc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+      free(sql);
+      if (prc != SQLITE_OK)
+        return vista_seterr_sql(s, "writing the mobility summaries");
     }
-    sqlite3_finalize(st);
-    st = NULL;
+    sqlite3_reset(st);
+    int ok = 1;
+    for (int r = 0; r < rows; r++) {
+      int64_t vals[20];
+      int ka_at, ka;
+      int nv = unpack(&m->entries[i + (size_t)r], dest, vals, &ka_at, &ka);
+      for (int k = 0; k < nv; k++) {
+        int at = r * ncol + k + 1;
+        ok &= (k == ka_at ? sqlite3_bind_text(st, at,
+                                              ka ? key_actions[ka] : "", -1,
+                                              SQLITE_STATIC)
+                          : sqlite3_bind_int64(st, at, vals[k])) ==
+              SQLITE_OK;
+      }
+    }
+    if (!ok || sqlite3_step(st) != SQLITE_DONE)
+      rc = vista_seterr_sql(s, "writing the mobility summaries");
   }
+  sqlite3_finalize(st);
   return rc;
+}
+
+int mob_write_summaries(vista_session *s, agg_map *summary,
+                        agg_map *destination, char *const *key_actions) {
+  int rc = write_map(s, summary, 0, key_actions);
+  return rc == VISTA_OK ? write_map(s, destination, 1, key_actions) : rc;
 }
 
 int vista_mobility_rebuild_summaries(vista_session *s) {
