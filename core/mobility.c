@@ -130,10 +130,9 @@ static int load_dict(mob_importer *im, vista_session *s, vista_dict *d,
       break;
     }
     if (sqlite3_column_count(st) > 2 &&
-        mob_remember_project_ka(im, id,
-                            mob_key_action_index(im, (const char *)
-                                                     sqlite3_column_text(
-                                                         st, 2))) != 0) {
+        mob_ka_set(&im->ka, id,
+                   mob_ka_index(&im->ka, (const char *)sqlite3_column_text(
+                                             st, 2))) != 0) {
       rc = vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
       break;
     }
@@ -149,10 +148,8 @@ static int setup(mob_importer *im, vista_session *s) {
   im->labels = vista_dict_new();
   im->institutions = vista_dict_new();
   im->projects = vista_dict_new();
-  im->key_actions[0] = NULL;
-  im->nkey_actions = 1;
-  if (!im->labels || !im->institutions || !im->projects ||
-      mob_agg_init(&im->summary) != 0 || mob_agg_init(&im->destination) != 0)
+  mob_ka_init(&im->ka);
+  if (!im->labels || !im->institutions || !im->projects)
     return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
   if ((rc = load_dict(im, s, im->labels, "SELECT id, text FROM label",
                       &im->next_label)) ||
@@ -175,12 +172,8 @@ static void cleanup(mob_importer *im) {
   vista_dict_free(im->projects);
   for (int f = 0; f < MF_COUNT; f++)
     free(im->last[f].text);
-  for (int i = 1; i < im->nkey_actions; i++)
-    free(im->key_actions[i]);
-  free(im->project_ka);
+  mob_ka_free(&im->ka);
   free(im->activity_kind);
-  mob_agg_free(&im->summary);
-  mob_agg_free(&im->destination);
   if (im->rejects)
     fclose(im->rejects);
 }
@@ -320,8 +313,8 @@ int vista_mobility_import(vista_session *s, const char *path,
   if ((rc = setup(im, s)) != VISTA_OK ||
       (rc = vista_store_import_begin(s, "mobility", path,
                                      &report->rows.import_id)) != VISTA_OK ||
-      (rc = mob_writer_open(&writer, s, path, report->rows.import_id)) !=
-          VISTA_OK)
+      (rc = mob_writer_open(&writer, s, path, report->rows.import_id,
+                            &im->ka)) != VISTA_OK)
     goto done;
   writer_ready = 1;
   if (mob_channel_init(&channel, BLOCKS, BLOCK_SIZE) != 0) {
@@ -354,8 +347,8 @@ int vista_mobility_import(vista_session *s, const char *path,
       goto done;
   }
   before = before ? before : known_before;
-  if ((rc = mob_write_summaries(s, &im->summary, &im->destination,
-                                im->key_actions)) != VISTA_OK ||
+  if ((rc = mob_write_summaries(s, &writer.summary, &writer.destination,
+                                writer.ka.names)) != VISTA_OK ||
       (rc = mob_record_file(s, &writer, report, im->file_size)) != VISTA_OK ||
       (rc = vista_store_import_end(s, &report->rows)) != VISTA_OK)
     goto done;

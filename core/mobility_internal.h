@@ -87,10 +87,27 @@ typedef struct agg_map {
 
 int mob_agg_init(agg_map *m);
 void mob_agg_free(agg_map *m);
-/* Adds one fact row (C_* columns) with its key action's index to both
+/* Adds one stored record (S_* columns) with its key action's index to both
  * maps. -1 when out of memory. */
-int mob_summarise(agg_map *summary, agg_map *destination, const int64_t *c,
+int mob_summarise(agg_map *summary, agg_map *destination, const int64_t *s,
                   int ka);
+
+/* Each project's key action as a small index into a list of names (0:
+ * unknown). The reader and the writer each keep one. */
+typedef struct mob_ka_table {
+  char *names[MAX_KEY_ACTIONS + 1]; /* names[0] is unused */
+  int count;                        /* the next index; starts at 1 */
+  unsigned char *by_project;
+  size_t cap;
+} mob_ka_table;
+
+void mob_ka_init(mob_ka_table *t);
+void mob_ka_free(mob_ka_table *t);
+/* The index of a key action, added if new (0 when the list is full). */
+int mob_ka_index(mob_ka_table *t, const char *name);
+/* Remembers project id's key action. -1 when out of memory. */
+int mob_ka_set(mob_ka_table *t, int64_t project, int ka);
+int mob_ka_of(const mob_ka_table *t, int64_t project);
 /* Writes both maps into their tables, adding to what is there; the maps
  * are reordered and cannot be added to afterwards. */
 int mob_write_summaries(vista_session *s, agg_map *summary,
@@ -146,10 +163,15 @@ typedef struct mob_writer {
   int64_t batch[MOB_BATCH][S_COUNT];
   int nbatch;
   int64_t first_id, last_id; /* the records this import wrote */
+  /* The summaries, kept here: this thread has time to spare. */
+  mob_ka_table ka;
+  agg_map summary, destination;
 } mob_writer;
 
+/* Prepares the statements and the summaries; ka is copied (the projects
+ * known before this import). */
 int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
-                    int64_t import_id);
+                    int64_t import_id, const mob_ka_table *ka);
 /* Stores the messages of one block, in order. */
 int mob_writer_consume(mob_writer *w, const char *data, size_t len);
 /* Stores the records still in the batch. */
@@ -197,11 +219,7 @@ typedef struct mob_importer {
   vista_dict *labels, *institutions, *projects;
   last_text last[MF_COUNT]; /* the previous row's text and id, per field */
   inst_cache last_inst[2];  /* the previous sending and receiving one */
-  /* Per project id: its key action's index in key_actions (0 unknown). */
-  unsigned char *project_ka;
-  size_t project_ka_cap;
-  char *key_actions[MF_COUNT + MAX_KEY_ACTIONS];
-  int nkey_actions;
+  mob_ka_table ka; /* each project's key action */
   /* Per activity label id: 0 not classified yet, else 1 + kind. */
   unsigned char *activity_kind;
   size_t activity_kind_cap;
@@ -211,7 +229,6 @@ typedef struct mob_importer {
   mob_channel *channel;
   mob_block *block; /* being filled */
   char delim;
-  agg_map summary, destination;
 
   FILE *rejects;
   char key[2048]; /* scratch for dictionary keys */
@@ -228,10 +245,5 @@ int mob_read_malformed(void *ud, int64_t line, size_t field,
                        const char *reason, const char *raw, size_t raw_len);
 /* Sends the block being filled, if it holds anything. */
 void mob_send_block(mob_importer *im);
-/* The index of a key action in im->key_actions, added if new (0 when the
- * list is full). */
-int mob_key_action_index(mob_importer *im, const char *ka);
-/* Remembers the key action (index) of project id. -1 out of memory. */
-int mob_remember_project_ka(mob_importer *im, int64_t id, int ka);
 
 #endif

@@ -105,35 +105,6 @@ static int64_t label_id(mob_importer *im, int field, const char *p, size_t n) {
   return id;
 }
 
-int mob_key_action_index(mob_importer *im, const char *ka) {
-  for (int i = 1; i < im->nkey_actions; i++)
-    if (strcmp(im->key_actions[i], ka) == 0)
-      return i;
-  if (im->nkey_actions >= MAX_KEY_ACTIONS)
-    return 0;
-  char *copy = strdup(ka);
-  if (!copy)
-    return 0;
-  im->key_actions[im->nkey_actions] = copy;
-  return im->nkey_actions++;
-}
-
-int mob_remember_project_ka(mob_importer *im, int64_t id, int ka) {
-  if ((size_t)id >= im->project_ka_cap) {
-    size_t cap = im->project_ka_cap ? im->project_ka_cap : 4096;
-    while (cap <= (size_t)id)
-      cap *= 2;
-    unsigned char *a = realloc(im->project_ka, cap);
-    if (!a)
-      return -1;
-    memset(a + im->project_ka_cap, 0, cap - im->project_ka_cap);
-    im->project_ka = a;
-    im->project_ka_cap = cap;
-  }
-  im->project_ka[id] = (unsigned char)ka;
-  return 0;
-}
-
 /* The project id of a reference (0 with *why set when it fits no pattern,
  * or -1 on a store error). */
 static int64_t project_id(mob_importer *im, const char *p, size_t n,
@@ -158,7 +129,7 @@ static int64_t project_id(mob_importer *im, const char *p, size_t n,
     m = put_i64(put_i64(put_i64(m, id), r.call_year), r.round);
     put_text(put_text(put_text(m, p, n), r.na, na), r.key_action, ka);
     if (vista_dict_put(im->projects, p, n, id) != 0 ||
-        mob_remember_project_ka(im, id, mob_key_action_index(im, r.key_action)) != 0) {
+        mob_ka_set(&im->ka, id, mob_ka_index(&im->ka, r.key_action)) != 0) {
       vista_seterr(im->s, VISTA_ERR_NOMEM, "%s: out of memory", im->path);
       return -1;
     }
@@ -561,7 +532,7 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
       goto rejected;
     }
     c[C_PROJECT] = id;
-    ka = (size_t)id < im->project_ka_cap ? im->project_ka[id] : 0;
+    ka = mob_ka_of(&im->ka, id);
   }
   if (val[MF_ACADEMIC_YEAR]) {
     if (mob_parse_academic_year(val[MF_ACADEMIC_YEAR], len[MF_ACADEMIC_YEAR],
@@ -698,7 +669,7 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
                    ? activity_kind(im, c[C_ACTIVITY], val[MF_ACTIVITY],
                                    len[MF_ACTIVITY])
                    : 1;
-    const char *ka_text = ka ? im->key_actions[ka] : NULL;
+    const char *ka_text = ka ? im->ka.names[ka] : NULL;
     c[C_VET] = ka_text ? mob_is_vet_key_action(ka_text)
                        : (val[MF_ACTIVITY] &&
                           mob_activity_is_vet(val[MF_ACTIVITY], len[MF_ACTIVITY]));
@@ -722,9 +693,6 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
                 (d == 9 || d == 10 || d == 89 || d == 90);
   }
 
-  if (mob_summarise(&im->summary, &im->destination, c, ka) != 0)
-    return vista_seterr(im->s, VISTA_ERR_NOMEM, "%s: out of memory",
-                        im->path);
   int64_t stored[S_COUNT];
   pack(c, stored);
   char *m = reserve(im, 1 + sizeof stored);

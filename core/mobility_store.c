@@ -159,11 +159,22 @@ static int prepare(mob_writer *w, sqlite3_stmt **st, const char *sql) {
 }
 
 int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
-                    int64_t import_id) {
+                    int64_t import_id, const mob_ka_table *ka) {
   memset(w, 0, sizeof *w);
   w->s = s;
   w->path = path;
   w->import_id = import_id;
+  mob_ka_init(&w->ka);
+  if (mob_agg_init(&w->summary) != 0 || mob_agg_init(&w->destination) != 0)
+    return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
+  /* The same indices as the reader's for the projects known before. */
+  for (int i = 1; i < ka->count; i++)
+    if (mob_ka_index(&w->ka, ka->names[i]) != i)
+      return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
+  for (size_t p = 0; p < ka->cap; p++)
+    if (ka->by_project[p] && mob_ka_set(&w->ka, (int64_t)p,
+                                        ka->by_project[p]) != 0)
+      return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
   char *sql = insert_sql(MOB_BATCH);
   int rc = prepare(w, &w->insert_batch, sql);
   free(sql);
@@ -180,6 +191,9 @@ int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
 }
 
 void mob_writer_close(mob_writer *w) {
+  mob_ka_free(&w->ka);
+  mob_agg_free(&w->summary);
+  mob_agg_free(&w->destination);
   sqlite3_finalize(w->insert_batch);
   sqlite3_finalize(w->insert_label);
   sqlite3_finalize(w->insert_project);
@@ -268,12 +282,18 @@ int mob_writer_consume(mob_writer *w, const char *data, size_t len) {
     const char *t, *t2, *t3;
     sqlite3_stmt *st;
     switch (type) {
-    case MSG_FACT:
-      memcpy(w->batch[w->nbatch], c.p, sizeof w->batch[0]);
+    case MSG_FACT: {
+      int64_t *row = w->batch[w->nbatch];
+      memcpy(row, c.p, sizeof w->batch[0]);
       c.p += sizeof w->batch[0];
-      if (++w->nbatch == MOB_BATCH)
+      int ka = row[S_PROJECT] == NONE ? 0 : mob_ka_of(&w->ka, row[S_PROJECT]);
+      if (mob_summarise(&w->summary, &w->destination, row, ka) != 0)
+        rc = vista_seterr(w->s, VISTA_ERR_NOMEM, "%s: out of memory",
+                          w->path);
+      else if (++w->nbatch == MOB_BATCH)
         rc = flush(w);
       break;
+    }
     case MSG_LABEL: {
       int64_t id = get_i64(&c);
       t = get_text(&c, &n);
@@ -291,6 +311,12 @@ int mob_writer_consume(mob_writer *w, const char *data, size_t len) {
       t = get_text(&c, &n);   /* reference */
       t2 = get_text(&c, &n2); /* National Agency */
       t3 = get_text(&c, &n3); /* key action */
+      char ka_name[32];
+      snprintf(ka_name, sizeof ka_name, "%.*s", (int)n3, t3);
+      if (mob_ka_set(&w->ka, id, mob_ka_index(&w->ka, ka_name)) != 0) {
+        rc = vista_seterr(w->s, VISTA_ERR_NOMEM, "out of memory");
+        break;
+      }
       st = w->insert_project;
       sqlite3_reset(st);
       if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||

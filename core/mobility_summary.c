@@ -81,25 +81,28 @@ static int agg_add(agg_map *m, uint64_t k0, uint64_t k1, const int64_t *v,
   return 0;
 }
 
-int mob_summarise(agg_map *summary, agg_map *destination, const int64_t *c,
+int mob_summarise(agg_map *summary, agg_map *destination, const int64_t *s,
                   int ka) {
 #define K(x) ((uint64_t)((x) == NONE ? 0 : (x)))
-  uint64_t inst = K(c[C_SENDING]), sc = K(c[C_S_COUNTRY]);
-  uint64_t year = K(c[C_YEAR]), vet = (uint64_t)c[C_VET];
-  uint64_t prof = K(c[C_PROFILE]), band = K(c[C_BAND]);
-  uint64_t dir = K(c[C_DIRECTION]), rc = K(c[C_R_COUNTRY]);
+  uint64_t codes = (uint64_t)s[S_CODES];
+  uint64_t inst = K(s[S_SENDING]), sc = K(s[S_S_COUNTRY]);
+  uint64_t year = s[S_START] == NONE ? 0 : (uint64_t)(s[S_START] / 100);
+  uint64_t vet = codes >> 14 & 1, prof = codes >> 2 & 3;
+  uint64_t band = codes >> 15 & 7, dir = codes >> 10 & 3;
+  uint64_t rc = K(s[S_R_COUNTRY]);
 #undef K
-  int64_t p = c[C_PARTICIPANTS];
+  /* Flags are stored as 0 unknown, 1 no, 2 yes (see pack()). */
+  int64_t p = s[S_PARTICIPANTS];
   int64_t v[9] = {p,
-                  c[C_GENDER] == GENDER_FEMALE ? p : 0,
-                  c[C_GENDER] == GENDER_MALE ? p : 0,
-                  c[C_FEWER] == 1 ? p : 0,
-                  c[C_SPECIAL] == 1 ? p : 0,
+                  (codes & 3) == GENDER_FEMALE ? p : 0,
+                  (codes & 3) == GENDER_MALE ? p : 0,
+                  (codes >> 6 & 3) == 2 ? p : 0,
+                  (codes >> 4 & 3) == 2 ? p : 0,
                   0, 0, 0, 0};
-  if (c[C_DURATION] != NONE)
-    v[5] = c[C_DURATION] * p, v[6] = p;
-  if (c[C_AGE] != NONE)
-    v[7] = c[C_AGE] * p, v[8] = p;
+  if (s[S_DURATION] != NONE)
+    v[5] = s[S_DURATION] * p, v[6] = p;
+  if (s[S_AGE] != NONE)
+    v[7] = s[S_AGE] * p, v[8] = p;
   /* Keys: the institution in the high word, the small codes packed below;
    * 0 means unknown. Bit 63 of k1 is set so that no key is all zero. */
   uint64_t k0 = inst << 16 | sc << 6 | (uint64_t)ka >> 2;
@@ -109,6 +112,54 @@ int mob_summarise(agg_map *summary, agg_map *destination, const int64_t *c,
       agg_add(destination, k0, k1 | rc << 4, v, 1) != 0)
     return -1;
   return 0;
+}
+
+void mob_ka_init(mob_ka_table *t) {
+  memset(t, 0, sizeof *t);
+  t->count = 1;
+}
+
+void mob_ka_free(mob_ka_table *t) {
+  for (int i = 1; i < t->count; i++)
+    free(t->names[i]);
+  free(t->by_project);
+  mob_ka_init(t);
+}
+
+int mob_ka_index(mob_ka_table *t, const char *name) {
+  for (int i = 1; i < t->count; i++)
+    if (strcmp(t->names[i], name) == 0)
+      return i;
+  if (t->count > MAX_KEY_ACTIONS)
+    return 0;
+  char *copy = strdup(name);
+  if (!copy)
+    return 0;
+  t->names[t->count] = copy;
+  return t->count++;
+}
+
+int mob_ka_set(mob_ka_table *t, int64_t project, int ka) {
+  if (project < 0)
+    return 0;
+  if ((size_t)project >= t->cap) {
+    size_t cap = t->cap ? t->cap : 4096;
+    while (cap <= (size_t)project)
+      cap *= 2;
+    unsigned char *a = realloc(t->by_project, cap);
+    if (!a)
+      return -1;
+    memset(a + t->cap, 0, cap - t->cap);
+    t->by_project = a;
+    t->cap = cap;
+  }
+  t->by_project[project] = (unsigned char)ka;
+  return 0;
+}
+
+int mob_ka_of(const mob_ka_table *t, int64_t project) {
+  return project >= 0 && (size_t)project < t->cap ? t->by_project[project]
+                                                  : 0;
 }
 
 static int entry_order(const void *a, const void *b) {
