@@ -8,6 +8,8 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
+#include <strings.h>
 #include <stdint.h>
 
 #include "csv_reader.h"
@@ -47,10 +49,36 @@ extern const char *const mob_official_columns[MF_COUNT];
 void mob_normalise(char *dst, size_t n, const char *src, size_t len);
 /* The MF_* field a header name means, MF_IGNORE for "-", or -1. */
 int mob_field_by_name(const char *name, size_t len);
-const char *mob_trim(const char *p, size_t *len);
-/* The official missing-value markers: "", "-", "???", "? Unknown ?",
- * "??? - ? Unknown ?", "Undefined". */
-int mob_is_missing(const char *p, size_t n);
+/* Drops spaces and tabs around a value (inline: called for every field). */
+static inline const char *mob_trim(const char *p, size_t *len) {
+  size_t n = *len;
+  while (n && (*p == ' ' || *p == '\t'))
+    p++, n--;
+  while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+    n--;
+  *len = n;
+  return p;
+}
+
+/* The official missing-value markers, read as unknown: "", "-", "???",
+ * "? Unknown ?", "??? - ? Unknown ?", "Undefined" (inline, as above). */
+static inline int mob_is_missing(const char *p, size_t n) {
+  if (n == 0)
+    return 1;
+  switch (p[0]) {
+  case '-':
+    return n == 1;
+  case '?':
+    return (n == 3 && memcmp(p, "???", 3) == 0) ||
+           (n == 11 && memcmp(p, "? Unknown ?", 11) == 0) ||
+           (n == 17 && memcmp(p, "??? - ? Unknown ?", 17) == 0);
+  case 'U':
+  case 'u':
+    return n == 9 && strncasecmp(p, "undefined", 9) == 0;
+  default:
+    return 0;
+  }
+}
 int mob_eqi(const char *p, size_t n, const char *word);
 /* Each returns 0, or -1 when the text is not such a value. */
 int mob_parse_int(const char *p, size_t n, int64_t lo, int64_t hi,

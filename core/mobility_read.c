@@ -177,15 +177,25 @@ static int64_t find_institution(mob_importer *im, const char *name, size_t nlen,
                                 const char *code, size_t clen, int country,
                                 const char *city, size_t citylen) {
   const vista_country *c = vista_country_by_id(country);
-  size_t klen;
-  if (clen)
-    klen = (size_t)snprintf(im->key, sizeof im->key, "c\x1f%.*s", (int)clen,
-                            code);
-  else
-    klen = (size_t)snprintf(im->key, sizeof im->key, "n\x1f%.*s\x1f%s",
-                            (int)nlen, name, c ? c->code : "");
-  if (klen >= sizeof im->key)
-    klen = sizeof im->key - 1;
+  /* The key: "c", a separator and the code; or "n", the name, a
+   * separator and the country (as the database's institutions are keyed
+   * when they are loaded). Cut to the buffer: names are far shorter. */
+  size_t klen = 2;
+  const char *part = clen ? code : name;
+  size_t plen = clen ? clen : nlen;
+  if (plen > sizeof im->key - 8)
+    plen = sizeof im->key - 8;
+  im->key[0] = clen ? 'c' : 'n';
+  im->key[1] = '\x1f';
+  memcpy(im->key + klen, part, plen);
+  klen += plen;
+  if (!clen) {
+    im->key[klen++] = '\x1f';
+    if (c) {
+      memcpy(im->key + klen, c->code, 2);
+      klen += 2;
+    }
+  }
   int64_t id = vista_dict_get(im->institutions, im->key, klen);
   if (id)
     return id;

@@ -146,35 +146,6 @@ int mob_field_by_name(const char *name, size_t len) {
   return -1;
 }
 
-const char *mob_trim(const char *p, size_t *len) {
-  size_t n = *len;
-  while (n && (*p == ' ' || *p == '\t'))
-    p++, n--;
-  while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-    n--;
-  *len = n;
-  return p;
-}
-
-/* The official markers of a missing value, read as unknown. */
-int mob_is_missing(const char *p, size_t n) {
-  if (n == 0)
-    return 1;
-  switch (p[0]) {
-  case '-':
-    return n == 1;
-  case '?':
-    return (n == 3 && memcmp(p, "???", 3) == 0) ||
-           (n == 11 && memcmp(p, "? Unknown ?", 11) == 0) ||
-           (n == 17 && memcmp(p, "??? - ? Unknown ?", 17) == 0);
-  case 'U':
-  case 'u':
-    return n == 9 && strncasecmp(p, "undefined", 9) == 0;
-  default:
-    return 0;
-  }
-}
-
 int mob_eqi(const char *p, size_t n, const char *word) {
   return strlen(word) == n && strncasecmp(p, word, n) == 0;
 }
