@@ -312,11 +312,12 @@ int vista_mobility_import(vista_session *s, const char *path,
   in_tx = 1;
   if ((rc = setup(im, s)) != VISTA_OK ||
       (rc = vista_store_import_begin(s, "mobility", path,
-                                     &report->rows.import_id)) != VISTA_OK ||
-      (rc = mob_writer_open(&writer, s, path, report->rows.import_id,
+                                     &report->rows.import_id)) != VISTA_OK)
+    goto done;
+  writer_ready = 1; /* closing is safe after a failed open too */
+  if ((rc = mob_writer_open(&writer, s, path, report->rows.import_id,
                             &im->ka)) != VISTA_OK)
     goto done;
-  writer_ready = 1;
   if (mob_channel_init(&channel, BLOCKS, BLOCK_SIZE) != 0) {
     rc = vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
     goto done;
