@@ -34,6 +34,15 @@ demo: build
 	@$(BUILD)/vista --db $(DEMO_DB) run mobility --by year vet=true profile=learner
 	@echo; echo "== A school's own list, out and in (vista run mobility --by direction,profile direction=outgoing,incoming)"
 	@$(BUILD)/vista --db $(DEMO_DB) run mobility --by direction,profile direction=outgoing,incoming
+	@echo; echo "== A college's strategy: examples/college (vista import strategy|facts|partners)"
+	@$(BUILD)/vista --db $(DEMO_DB) import strategy examples/college/strategy.lua
+	@$(BUILD)/vista --db $(DEMO_DB) import mobility examples/college/mobility.csv
+	@$(BUILD)/vista --db $(DEMO_DB) import facts examples/college/facts.csv
+	@$(BUILD)/vista --db $(DEMO_DB) import partners examples/college/partners.csv
+	@echo; echo "== Its goals and their whys (vista run why)"
+	@$(BUILD)/vista --db $(DEMO_DB) run why
+	@echo; echo "== Check: indicators against targets, actions to act on (vista run pdca)"
+	@$(BUILD)/vista --db $(DEMO_DB) run pdca
 
 test: build build-san
 	@echo "== test pass 1: release build =="

@@ -39,5 +39,8 @@ void vista_push_rows(lua_State *L, sqlite3 *db, sqlite3_stmt *st);
 /* Openers, listed once in sandbox.c. */
 int luaopen_vista_sql(lua_State *L);
 int luaopen_vista_mobility(lua_State *L);
+int luaopen_vista_strategy(lua_State *L);
+int luaopen_vista_partner(lua_State *L);
+int luaopen_vista_indicator(lua_State *L);
 
 #endif

@@ -55,9 +55,7 @@ typedef struct importer {
   size_t nheader;
 } importer;
 
-/* Copies src into dst (size n) lowercased, '_'/'-' as space, trimmed,
- * inner runs of spaces collapsed. */
-static void normalise(char *dst, size_t n, const char *src) {
+void vista_normalise_header(char *dst, size_t n, const char *src) {
   size_t j = 0;
   int space = 0;
   for (; *src && j + 1 < n; src++) {
@@ -74,8 +72,7 @@ static void normalise(char *dst, size_t n, const char *src) {
   dst[j] = '\0';
 }
 
-/* Trims ASCII spaces; returns the start and sets *len. */
-static const char *trim(const char *p, size_t *len) {
+const char *vista_trim(const char *p, size_t *len) {
   size_t n = *len;
   while (n && isspace((unsigned char)*p))
     p++, n--;
@@ -110,7 +107,7 @@ static int read_header(importer *im, const vista_csv_row *row) {
                         im->path, (long long)row->line, row->nfields);
   for (size_t i = 0; i < row->nfields; i++) {
     char name[128];
-    normalise(name, sizeof name, row->fields[i]);
+    vista_normalise_header(name, sizeof name, row->fields[i]);
     int col = -1;
     for (size_t k = 0; k < NALIASES && col < 0; k++)
       if (strcmp(name, aliases[k].name) == 0)
@@ -158,7 +155,7 @@ static int store_row(importer *im, const vista_csv_row *row) {
   for (size_t i = 0; i < row->nfields; i++) {
     int c = im->col_of_field[i];
     len[c] = row->lens[i];
-    val[c] = trim(row->fields[i], &len[c]);
+    val[c] = vista_trim(row->fields[i], &len[c]);
     field_of[c] = i + 1;
   }
   if (len[COL_NAME] == 0)

@@ -44,4 +44,19 @@ int vista_store_import_end(vista_session *s, const vista_import_report *r);
 int vista_store_reject(vista_session *s, int64_t import_id, int64_t line,
                        int column, const char *reason);
 
+/* Copies a CSV header name src into dst (size n) lowercased, '_' and '-'
+ * as spaces, trimmed, inner runs of spaces collapsed. */
+void vista_normalise_header(char *dst, size_t n, const char *src);
+
+/* Trims ASCII white space; returns the start and sets *len. */
+const char *vista_trim(const char *p, size_t *len);
+
+/* Writes the ISO date text (len bytes) means into out[11]: 'YYYY-MM-DD',
+ * or 'YYYY-MM' as the month's first day (last day when last is set).
+ * Returns 0, or -1 when it is no date. */
+int vista_iso_date(const char *text, size_t len, int last, char out[11]);
+
+/* Reads yes/no, true/false, 1/0 (any case); -1 when it is none of them. */
+int vista_yes_no(const char *text, size_t len);
+
 #endif

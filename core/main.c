@@ -10,9 +10,12 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "indicator.h"
 #include "mobility.h"
+#include "partner.h"
 #include "repl.h"
 #include "sandbox.h"
+#include "strategy.h"
 #include "vista.h"
 
 enum {
@@ -39,6 +42,12 @@ static const char usage_text[] =
     "                              import mobility records: the Erasmus+ open data\n"
     "                              or vista's own CSV\n"
     "  import institutions FILE    import a list of institutions (CSV)\n"
+    "  import strategy FILE.lua [--check]\n"
+    "                              check and store an institution's strategy\n"
+    "                              (--check: only check it)\n"
+    "  import partners FILE [--institution CODE]\n"
+    "                              import partners, agreements, contacts (CSV)\n"
+    "  import facts FILE           import institutions' yearly facts (CSV)\n"
     "  export TABLE [--format csv|json] [--out FILE]\n"
     "                              write a table (mobility: vista's own CSV)\n"
     "  run SCRIPT [ARGS...]        run a Lua script: a path, or the name of a "
@@ -260,16 +269,103 @@ static int import_mobility(const options *o, char **args, int nargs) {
   return r.rows.rows_rejected ? EXIT_REJECTED : EXIT_OK;
 }
 
+static void print_problem(void *ud, const char *message) {
+  (void)ud;
+  fprintf(stderr, "vista: %s\n", message);
+}
+
+static int import_strategy(const options *o, char **args, int nargs) {
+  const char *file = NULL;
+  int check = 0;
+  for (int i = 1; i < nargs; i++) {
+    if (strcmp(args[i], "--check") == 0)
+      check = 1;
+    else if (args[i][0] == '-' && args[i][1])
+      return usage_error("unknown option '%s' for import strategy", args[i]);
+    else if (file)
+      return usage_error("import strategy takes one file, not also '%s'",
+                         args[i]);
+    else
+      file = args[i];
+  }
+  if (!file)
+    return usage_error("%s", "usage: vista import strategy FILE.lua [--check]");
+  vista_session *s;
+  if (open_session(o, &s) != EXIT_OK)
+    return EXIT_ERROR;
+  vista_strategy_report r;
+  if (vista_strategy_import(s, file, check, &o->limits, print_problem, NULL,
+                            &r) != VISTA_OK)
+    return fail(s);
+  printf("%s: %s; %d goals, %d actions, %d environment factors, %d "
+         "indicators%s\n",
+         file, check ? "checked, no problems (nothing stored)" : "stored",
+         r.goals, r.actions, r.factors, r.indicators,
+         !check && r.replaced ? "; replaced the strategy stored before" : "");
+  vista_session_free(s);
+  return EXIT_OK;
+}
+
+/* Partners and facts: a CSV file, rows stored or rejected. */
+static int import_rows(const options *o, char **args, int nargs) {
+  const char *file = NULL, *institution = NULL;
+  int partners = strcmp(args[0], "partners") == 0;
+  for (int i = 1; i < nargs; i++) {
+    if (partners && strcmp(args[i], "--institution") == 0) {
+      if (i + 1 == nargs)
+        return usage_error("%s needs an Erasmus code", args[i]);
+      institution = args[++i];
+    } else if (args[i][0] == '-' && args[i][1]) {
+      char what[64];
+      snprintf(what, sizeof what, "unknown option '%%s' for import %s",
+               args[0]);
+      return usage_error(what, args[i]);
+    } else if (file) {
+      return usage_error("import takes one file, not also '%s'", args[i]);
+    } else {
+      file = args[i];
+    }
+  }
+  if (!file)
+    return usage_error("%s", partners ? "usage: vista import partners FILE "
+                                        "[--institution CODE]"
+                                      : "usage: vista import facts FILE");
+  vista_session *s;
+  if (open_session(o, &s) != EXIT_OK)
+    return EXIT_ERROR;
+  vista_import_report r;
+  int shown = 0;
+  int rc = partners ? vista_partner_import(s, file, institution, print_reject,
+                                           &shown, &r)
+                    : vista_facts_import(s, file, print_reject, &shown, &r);
+  if (rc != VISTA_OK)
+    return fail(s);
+  if (shown > 20)
+    fprintf(stderr, "vista: ... and %d more rejected rows\n", shown - 20);
+  printf("%s: %" PRId64 " rows read, %" PRId64 " stored, %" PRId64
+         " rejected%s\n",
+         file, r.rows_read, r.rows_stored, r.rows_rejected,
+         r.rows_rejected ? " (listed in table import_reject)" : "");
+  vista_session_free(s);
+  return r.rows_rejected ? EXIT_REJECTED : EXIT_OK;
+}
+
 static int cmd_import(const options *o, char **args, int nargs) {
+  static const char kinds[] = "mobility, institutions, strategy, partners, "
+                              "facts";
   if (nargs < 1)
-    return usage_error("import needs a kind: %s",
-                       "vista import mobility|institutions FILE");
+    return usage_error("import needs a kind: %s", kinds);
   if (strcmp(args[0], "institutions") == 0)
     return import_institutions(o, args, nargs);
   if (strcmp(args[0], "mobility") == 0)
     return import_mobility(o, args, nargs);
-  return usage_error("cannot import '%s' (known: mobility, institutions)",
-                     args[0]);
+  if (strcmp(args[0], "strategy") == 0)
+    return import_strategy(o, args, nargs);
+  if (strcmp(args[0], "partners") == 0 || strcmp(args[0], "facts") == 0)
+    return import_rows(o, args, nargs);
+  char what[128];
+  snprintf(what, sizeof what, "cannot import '%%s' (known: %s)", kinds);
+  return usage_error(what, args[0]);
 }
 
 static int cmd_export(const options *o, char **args, int nargs) {

@@ -334,6 +334,18 @@ static int l_require(lua_State *L) {
   if (lua_getfield(L, -1, name) == LUA_TFUNCTION) {
     lua_pushstring(L, name);
     lua_call(L, 1, 1);
+    /* A model's C functions may be completed by the stdlib file of the same
+     * name, called with (name, the C table); what it returns is the model. */
+    if (strncmp(name, "vista.", 6) == 0 && find_module(L, name)) {
+      push_new_env(L);
+      lua_setupvalue(L, -2, 1);
+      lua_pushstring(L, name);
+      lua_pushvalue(L, -3);
+      lua_call(L, 2, 1);
+      lua_remove(L, -2);
+    } else {
+      lua_pop(L, 1); /* where find_module looked */
+    }
   } else {
     lua_pop(L, 1);
     if (!find_module(L, name))
@@ -443,6 +455,9 @@ static int l_help_stub(lua_State *L) {
 static const luaL_Reg c_modules[] = {
     {"vista.sql", luaopen_vista_sql},
     {"vista.mobility", luaopen_vista_mobility},
+    {"vista.strategy", luaopen_vista_strategy},
+    {"vista.partner", luaopen_vista_partner},
+    {"vista.indicator", luaopen_vista_indicator},
     {NULL, NULL},
 };
 
@@ -466,7 +481,8 @@ static void push_vista_table(lua_State *L, vista_session *s) {
   lua_call(L, 1, 1);
   lua_setfield(L, v, "sql");
   /* The models, read-only like vista itself. */
-  static const char *const models[] = {"mobility", NULL};
+  static const char *const models[] = {"strategy", "mobility", "partner",
+                                        "indicator", NULL};
   for (const char *const *m = models; *m; m++) {
     lua_pushcfunction(L, l_require);
     lua_pushfstring(L, "vista.%s", *m);

@@ -163,7 +163,9 @@ function M.json(v)
   if t == "number" then
     if mtype(v) == "integer" then return tostring(v) end
     if v ~= v or v == math.huge or v == -math.huge then return "null" end
-    return format("%.17g", v)
+    -- The shortest of 15 or 17 digits that reads back as the same number.
+    local short = format("%.15g", v)
+    return tonumber(short) == v and short or format("%.17g", v)
   end
   if t == "string" then
     return '"' .. v:gsub('[%c"\\]', function(c)
@@ -244,6 +246,58 @@ end
 --- Prints rows in one of the formats.
 function M.print(rows, fmt, cols)
   print(M.render(rows, fmt, cols))
+end
+
+--- Prints a report of several sections, each { key = "goals", title = ...,
+--- rows = ..., cols = ... } or { key = ..., title = ..., lines = {...} }.
+--- table and md print every section under its title; json prints one object
+--- from each key to its rows (or lines); csv prints the rows of the section
+--- marked main = true (else the first with rows), for other tools.
+function M.sections(list, fmt)
+  fmt = fmt or "table"
+  if not known[fmt] then
+    error("unknown format '" .. tostring(fmt) .. "' (use table, csv, json or md)", 2)
+  end
+  if fmt == "json" then
+    local obj, keys = {}, {}
+    for _, s in ipairs(list) do
+      local v = s.value or s.rows or s.lines
+      if s.rows and s.cols then
+        local out = {}
+        for i, r in ipairs(s.rows) do
+          local o = {}
+          for _, c in ipairs(s.cols) do o[c] = r[c] end
+          out[i] = o
+        end
+        v = out
+      end
+      obj[s.key] = v
+      keys[#keys + 1] = s.key
+    end
+    print(M.json(obj))
+    return
+  end
+  if fmt == "csv" then
+    local main
+    for _, s in ipairs(list) do if s.main then main = s end end
+    if not main then for _, s in ipairs(list) do if s.rows and not main then main = s end end end
+    if main then print(M.render(main.rows, "csv", main.cols)) end
+    return
+  end
+  for i, s in ipairs(list) do
+    if i > 1 then print("") end
+    if s.title then
+      if fmt == "md" then print("## " .. s.title .. "\n")
+      else print(s.title); print(rep("=", M.width(s.title))) end
+    end
+    if s.rows then
+      if #s.rows == 0 then print(s.empty or "(none)")
+      else print(M.render(s.rows, fmt, s.cols)) end
+    end
+    for _, line in ipairs(s.lines or {}) do
+      print(fmt == "md" and line ~= "" and not line:match("^[%-%*] ") and not line:match("^ ") and line .. "  " or line)
+    end
+  end
 end
 
 --- Takes --format FMT (or --format=FMT) out of a script's arguments.

@@ -1,0 +1,406 @@
+/* indicator.c: what the indicators are computed from. It owns importing an
+ * institution's yearly facts (the denominators: learners enrolled,
+ * graduates, staff FTE, budget, ...) and the one-pass SQL behind the
+ * built-in indicators (vista.indicator.base and friends). The definitions
+ * themselves, built-in and custom, are Lua: stdlib/vista/indicator.lua. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "bind.h"
+#include "csv_reader.h"
+#include "indicator.h"
+#include "internal.h"
+
+/* The facts an institution records by period (also listed, with their
+ * meaning, in stdlib/vista/indicator_catalog.lua). */
+static const char *const fact_names[] = {
+    "learners_enrolled", "new_learners",  "graduates",
+    "staff_headcount",   "staff_fte",     "budget",
+    "external_funding",  "competition_learners", "programmes",
+    "iah_programmes"};
+#define NFACTS ((int)(sizeof fact_names / sizeof fact_names[0]))
+
+enum { F_INSTITUTION = NFACTS, F_PERIOD, F_COLS };
+
+typedef struct facts_importer {
+  vista_session *s;
+  const char *path;
+  vista_reject_fn on_reject;
+  void *ud;
+  vista_import_report *report;
+  int col_of_field[64];
+  size_t nheader;
+  sqlite3_stmt *find, *upsert;
+} facts_importer;
+
+static int facts_reject(facts_importer *im, int64_t line, size_t field,
+                        const char *reason) {
+  char msg[VISTA_ERRMSG_SIZE];
+  snprintf(msg, sizeof msg, "%s:%lld:%zu: %s", im->path, (long long)line,
+           field, reason);
+  im->report->rows_rejected++;
+  if (im->on_reject)
+    im->on_reject(im->ud, msg);
+  return vista_store_reject(im->s, im->report->import_id, line, (int)field,
+                            reason);
+}
+
+static int facts_header(facts_importer *im, const vista_csv_row *row) {
+  const char *names[F_COLS];
+  for (int i = 0; i < NFACTS; i++)
+    names[i] = fact_names[i];
+  names[F_INSTITUTION] = "institution";
+  names[F_PERIOD] = "period";
+  int seen[F_COLS] = {0};
+  if (row->nfields > sizeof im->col_of_field / sizeof im->col_of_field[0])
+    return vista_seterr(im->s, VISTA_ERR_INPUT, "%s:%lld: too many columns",
+                        im->path, (long long)row->line);
+  for (size_t i = 0; i < row->nfields; i++) {
+    char name[128], canon[128];
+    vista_normalise_header(name, sizeof name, row->fields[i]);
+    int col = -1;
+    for (int c = 0; c < F_COLS && col < 0; c++) {
+      vista_normalise_header(canon, sizeof canon, names[c]);
+      if (strcmp(name, canon) == 0)
+        col = c;
+    }
+    if (col < 0 && (strcmp(name, "year") == 0 ||
+                    strcmp(name, "school year") == 0))
+      col = F_PERIOD;
+    if (col < 0 && strcmp(name, "erasmus code") == 0)
+      col = F_INSTITUTION;
+    if (col < 0) {
+      const char *near = vista_nearest_name(row->fields[i], names, F_COLS);
+      return vista_seterr(im->s, VISTA_ERR_INPUT,
+                          "%s:%lld:%zu: unknown column '%s'%s%s%s", im->path,
+                          (long long)row->line, i + 1, row->fields[i],
+                          near ? " (did you mean " : "", near ? near : "",
+                          near ? "?)" : "");
+    }
+    if (seen[col]++)
+      return vista_seterr(im->s, VISTA_ERR_INPUT,
+                          "%s:%lld:%zu: column '%s' appears twice", im->path,
+                          (long long)row->line, i + 1, names[col]);
+    im->col_of_field[i] = col;
+  }
+  if (!seen[F_INSTITUTION] || !seen[F_PERIOD])
+    return vista_seterr(im->s, VISTA_ERR_INPUT,
+                        "%s:%lld: the header needs 'institution' (Erasmus "
+                        "code) and 'period' columns",
+                        im->path, (long long)row->line);
+  im->nheader = row->nfields;
+  return VISTA_OK;
+}
+
+/* A period label: 'YYYY' or 'YYYY-YY' (a school year); 0 when it is not. */
+static int valid_period(const char *p, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (i != 4 && (p[i] < '0' || p[i] > '9'))
+      return 0;
+  if (n == 4)
+    return 1;
+  if (n != 7 || p[4] != '-')
+    return 0;
+  int y = atoi(p) + 1;
+  return (p[5] - '0') * 10 + (p[6] - '0') == y % 100;
+}
+
+static int facts_row(facts_importer *im, const vista_csv_row *row) {
+  char why[160];
+  im->report->rows_read++;
+  if (row->nfields != im->nheader) {
+    snprintf(why, sizeof why, "expected %zu fields as in the header, found %zu",
+             im->nheader, row->nfields);
+    return facts_reject(im, row->line, 0, why);
+  }
+  const char *val[F_COLS] = {0};
+  size_t len[F_COLS] = {0}, field[F_COLS] = {0};
+  for (size_t i = 0; i < row->nfields; i++) {
+    int c = im->col_of_field[i];
+    len[c] = row->lens[i];
+    val[c] = vista_trim(row->fields[i], &len[c]);
+    field[c] = i + 1;
+  }
+  if (!valid_period(val[F_PERIOD], len[F_PERIOD]))
+    return facts_reject(im, row->line, field[F_PERIOD],
+                        "period must be a year (2024) or a school year "
+                        "(2024-25)");
+  double values[NFACTS];
+  for (int c = 0; c < NFACTS; c++) {
+    if (!len[c])
+      continue;
+    char buf[64], *end;
+    snprintf(buf, sizeof buf, "%.*s", (int)(len[c] > 60 ? 60 : len[c]),
+             val[c]);
+    values[c] = strtod(buf, &end);
+    if (*end || end == buf || len[c] > 60 || values[c] < 0 ||
+        values[c] != values[c]) {
+      snprintf(why, sizeof why, "%s '%s' is not a number, 0 or more",
+               fact_names[c], buf);
+      return facts_reject(im, row->line, field[c], why);
+    }
+  }
+  sqlite3_bind_text(im->find, 1, val[F_INSTITUTION], (int)len[F_INSTITUTION],
+                    SQLITE_STATIC);
+  int64_t inst = sqlite3_step(im->find) == SQLITE_ROW
+                     ? sqlite3_column_int64(im->find, 0)
+                     : 0;
+  sqlite3_reset(im->find);
+  if (!inst) {
+    snprintf(why, sizeof why, "no institution with Erasmus code '%.*s'",
+             (int)(len[F_INSTITUTION] > 40 ? 40 : len[F_INSTITUTION]),
+             val[F_INSTITUTION]);
+    return facts_reject(im, row->line, field[F_INSTITUTION], why);
+  }
+  for (int c = 0; c < NFACTS; c++) {
+    if (!len[c])
+      continue;
+    sqlite3_stmt *st = im->upsert;
+    sqlite3_bind_int64(st, 1, inst);
+    sqlite3_bind_text(st, 2, val[F_PERIOD], (int)len[F_PERIOD], SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, fact_names[c], -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 4, values[c]);
+    sqlite3_bind_text(st, 5, im->path, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+      return vista_seterr(im->s, VISTA_ERR_SQL, "%s:%lld: %s", im->path,
+                          (long long)row->line, sqlite3_errmsg(im->s->db));
+  }
+  im->report->rows_stored++;
+  return VISTA_OK;
+}
+
+static int facts_on_row(void *ud, const vista_csv_row *row) {
+  facts_importer *im = ud;
+  return row->index == 0 ? facts_header(im, row) : facts_row(im, row);
+}
+
+static int facts_malformed(void *ud, int64_t line, size_t field,
+                           const char *reason, const char *raw,
+                           size_t raw_len) {
+  facts_importer *im = ud;
+  (void)raw, (void)raw_len;
+  im->report->rows_read++;
+  return facts_reject(im, line, field, reason);
+}
+
+int vista_facts_import(vista_session *s, const char *path,
+                       vista_reject_fn on_reject, void *ud,
+                       vista_import_report *report) {
+  facts_importer im;
+  memset(&im, 0, sizeof im);
+  im.s = s, im.path = path, im.on_reject = on_reject, im.ud = ud;
+  im.report = report;
+  memset(report, 0, sizeof *report);
+  int rc = vista_store_open(s);
+  if (rc != VISTA_OK || (rc = vista_store_begin(s)) != VISTA_OK)
+    return rc;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT id FROM institution WHERE erasmus_code = ?1",
+                         -1, &im.find, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(s->db,
+                         "INSERT INTO institution_fact(institution_id,"
+                         " period, name, value, source)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE"
+                         " SET value = excluded.value,"
+                         " source = excluded.source",
+                         -1, &im.upsert, NULL) != SQLITE_OK)
+    rc = vista_seterr_sql(s, "facts import");
+  if (rc == VISTA_OK)
+    rc = vista_store_import_begin(s, "facts", path, &report->import_id);
+  if (rc == VISTA_OK)
+    rc = vista_csv_read(s, path, NULL, facts_on_row, facts_malformed, &im);
+  if (rc == VISTA_OK && im.nheader == 0)
+    rc = vista_seterr(s, VISTA_ERR_INPUT, "%s: the file is empty (no header)",
+                      path);
+  sqlite3_finalize(im.find);
+  sqlite3_finalize(im.upsert);
+  if (rc == VISTA_OK && (rc = vista_store_import_end(s, report)) == VISTA_OK)
+    rc = vista_store_commit(s);
+  if (rc != VISTA_OK)
+    vista_store_rollback(s);
+  return rc;
+}
+
+/* ---- the Lua side: the figures the built-ins are computed from ---- */
+
+/* The period of a mobility, by its start month: the calendar year, or the
+ * school year (September to August) as '2023-24'. */
+static const char calendar_period[] = "CAST(m.start_month / 100 AS TEXT)";
+static const char school_period[] =
+    "printf('%d-%02d', m.start_month / 100 - (m.start_month % 100 < 9),"
+    " (m.start_month / 100 - (m.start_month % 100 < 9) + 1) % 100)";
+
+/* Reads {period = 'calendar'|'school', institution = id|code} at 1. */
+static const char *read_options(lua_State *L, vista_session *s,
+                                lua_Integer *inst) {
+  *inst = 0;
+  if (lua_isnoneornil(L, 1))
+    return calendar_period;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  const char *expr = calendar_period;
+  lua_getfield(L, 1, "period");
+  if (!lua_isnil(L, -1)) {
+    const char *p = lua_tostring(L, -1);
+    if (p && strcmp(p, "school") == 0)
+      expr = school_period;
+    else if (!p || strcmp(p, "calendar") != 0)
+      luaL_error(L, "vista.indicator: period must be 'calendar' or 'school'");
+  }
+  lua_getfield(L, 1, "institution");
+  if (lua_isinteger(L, -1)) {
+    *inst = lua_tointeger(L, -1);
+  } else if (lua_type(L, -1) == LUA_TSTRING) {
+    sqlite3_stmt *st = vista_push_statement(
+        L, vista_store_db(s),
+        "SELECT id FROM institution WHERE erasmus_code = ?");
+    sqlite3_bind_text(st, 1, lua_tostring(L, -2), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW)
+      *inst = sqlite3_column_int64(st, 0);
+    vista_finish_statement(L, -1);
+    lua_pop(L, 1);
+    if (!*inst)
+      luaL_error(L, "vista.indicator: no institution with Erasmus code '%s'",
+                 lua_tostring(L, -1));
+  } else if (!lua_isnil(L, -1)) {
+    luaL_error(L, "vista.indicator: institution must be an id or an Erasmus "
+                  "code");
+  }
+  lua_pop(L, 2);
+  return expr;
+}
+
+/* Runs one of the queries below: fmt has two %s, the period expression and
+ * the institution filter on column col (our own text, never a script's). */
+static int run_query(lua_State *L, const char *fmt, const char *col) {
+  vista_session *s = vista_bind_session(L);
+  lua_Integer inst;
+  const char *period = read_options(L, s, &inst);
+  char filter[64] = "";
+  if (inst)
+    snprintf(filter, sizeof filter, " AND %s = ?1", col);
+  char sql[4096];
+  snprintf(sql, sizeof sql, fmt, period, filter);
+  sqlite3 *db = vista_store_db(s);
+  sqlite3_stmt *st = vista_push_statement(L, db, sql);
+  if (inst)
+    sqlite3_bind_int64(st, 1, inst);
+  int box = lua_gettop(L);
+  vista_push_rows(L, db, st);
+  vista_finish_statement(L, box);
+  return 1;
+}
+
+/* Learners are the learner profile less group leaders and accompanying
+ * persons (band 4); staff exchanges are the staff band. A record of the
+ * official data has no direction: it is outgoing for its sender. */
+#define LEARNER "m.profile = 1 AND coalesce(m.band, 0) <> 4"
+#define W(cond) "sum(CASE WHEN " cond " THEN m.participants ELSE 0 END)"
+
+static int l_base(lua_State *L) {
+  return run_query(
+      L, "SELECT m.sending_id AS institution, %s AS period,"
+         " " W(LEARNER) " AS learners,"
+         " " W(LEARNER " AND m.duration >= 10") " AS learners_10d,"
+         " " W(LEARNER " AND m.duration > 14") " AS learners_15d,"
+         " " W(LEARNER " AND m.duration >= 10 AND m.is_vet = 1 AND"
+               " m.education_level_id IN (SELECT id FROM label WHERE"
+               " text LIKE 'ISCED-3%%' OR text LIKE 'ISCED-4%%' OR"
+               " text LIKE 'ISCED 3%%' OR text LIKE 'ISCED 4%%')")
+         " AS ivet_10d,"
+         " " W(LEARNER " AND m.fewer_opportunities = 1") " AS fewer,"
+         " " W(LEARNER " AND m.special_needs = 1") " AS special,"
+         " " W(LEARNER " AND m.gender = 1") " AS female,"
+         " " W(LEARNER " AND m.gender = 2") " AS male,"
+         " " W(LEARNER " AND m.band = 2") " AS long_term,"
+         " " W(LEARNER " AND m.recognised = 1") " AS recognised,"
+         " " W(LEARNER " AND m.recognised IS NOT NULL")
+         " AS recognition_known,"
+         " " W("m.profile = 2 AND m.band = 3 AND m.duration >= 5")
+         " AS staff_5d,"
+         " " W("m.profile = 2 AND m.band = 3") " AS staff,"
+         " count(DISTINCT m.receiving_country_id) AS destinations,"
+         " count(DISTINCT m.receiving_id) AS receiving_organisations"
+         " FROM mobility_fact m"
+         " WHERE m.sending_id IS NOT NULL AND m.start_month IS NOT NULL"
+         " AND coalesce(m.direction, 1) = 1%s"
+         " GROUP BY 1, 2 ORDER BY 1, 2",
+      "m.sending_id");
+}
+
+static int l_incoming(lua_State *L) {
+  return run_query(
+      L, "SELECT m.receiving_id AS institution, %s AS period,"
+         " " W(LEARNER) " AS learners,"
+         " " W("m.profile = 2 AND m.band = 3") " AS staff"
+         " FROM mobility_fact m"
+         " WHERE m.receiving_id IS NOT NULL AND m.start_month IS NOT NULL"
+         " AND coalesce(m.direction, 2) = 2%s"
+         " GROUP BY 1, 2 ORDER BY 1, 2",
+      "m.receiving_id");
+}
+
+static int l_destinations(lua_State *L) {
+  return run_query(
+      L, "SELECT m.sending_id AS institution, %s AS period,"
+         " c.code AS country, sum(m.participants) AS participants"
+         " FROM mobility_fact m JOIN country c ON c.id = m.receiving_country_id"
+         " WHERE m.sending_id IS NOT NULL AND m.start_month IS NOT NULL"
+         " AND coalesce(m.direction, 1) = 1%s"
+         " GROUP BY 1, 2, 3 ORDER BY 1, 2, 4 DESC, 3",
+      "m.sending_id");
+}
+
+/* Partners with an agreement in effect, and those that received someone,
+ * by the calendar year of the mobility (partners are matched by Erasmus
+ * code, else by name and country). */
+static int l_partner_activity(lua_State *L) {
+  return run_query(
+      L, "SELECT m.sending_id AS institution, %s AS period,"
+         " count(DISTINCT p.id) AS active"
+         " FROM mobility_fact m JOIN institution r ON r.id = m.receiving_id"
+         " JOIN partner p ON p.institution_id = m.sending_id AND"
+         "  (p.erasmus_code = r.erasmus_code OR (p.name = r.name AND"
+         "   p.country = r.country))"
+         " WHERE m.start_month IS NOT NULL"
+         " AND coalesce(m.direction, 1) = 1%s"
+         " GROUP BY 1, 2 ORDER BY 1, 2",
+      "m.sending_id");
+}
+
+/* vista.indicator.facts([institution]) -> rows institution, period, name,
+ * value, source. */
+static int l_facts(lua_State *L) {
+  vista_session *s = vista_bind_session(L);
+  sqlite3 *db = vista_store_db(s);
+  sqlite3_stmt *st = vista_push_statement(
+      L, db,
+      "SELECT f.institution_id AS institution, f.period, f.name, f.value,"
+      " f.source FROM institution_fact f"
+      " JOIN institution i ON i.id = f.institution_id"
+      " WHERE ?1 IS NULL OR f.institution_id = ?1 OR i.erasmus_code = ?1"
+      " ORDER BY 1, 2, 3");
+  if (lua_isinteger(L, 1))
+    sqlite3_bind_int64(st, 1, lua_tointeger(L, 1));
+  else if (lua_type(L, 1) == LUA_TSTRING)
+    sqlite3_bind_text(st, 1, lua_tostring(L, 1), -1, SQLITE_TRANSIENT);
+  int box = lua_gettop(L);
+  vista_push_rows(L, db, st);
+  vista_finish_statement(L, box);
+  return 1;
+}
+
+int luaopen_vista_indicator(lua_State *L) {
+  static const luaL_Reg fns[] = {{"base", l_base},
+                                 {"incoming", l_incoming},
+                                 {"destinations", l_destinations},
+                                 {"partner_activity", l_partner_activity},
+                                 {"facts", l_facts},
+                                 {NULL, NULL}};
+  luaL_newlib(L, fns);
+  return 1;
+}

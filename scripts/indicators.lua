@@ -1,0 +1,58 @@
+-- indicators: the built-in and custom indicators of the institution, by period.
+local usage = [==[usage: vista run indicators [--institution CODE] [--indicator ID[,ID...]]
+                            [--period P[,P...]] [--all] [--list] [--format table|csv|json|md]
+  Computes each indicator per period (a calendar year such as 2024, or a
+  school year such as 2024-25, as the indicator declares) from the mobility
+  records and the institution's facts: value, numerator, denominator, unit
+  and status. Where a denominator is missing the status says so; nothing is
+  guessed. By default: the strategy's indicators (all fifteen built-ins and
+  the custom ones with --all) over the periods with data or targets.
+  --list describes every indicator instead.]==]
+local o, fmt = require("vista.args").parse(arg,
+  { institution = "value", indicator = "value", period = "value", all = "flag", list = "flag" }, usage)
+if o.help then return end
+local format = require "vista.format"
+local ok, s = pcall(vista.strategy.get, o.institution)
+if not ok then s = nil end
+if o.list then
+  local rows = vista.indicator.list(s)
+  for _, d in ipairs(rows) do d.kind = d.builtin and "built-in" or "custom" end
+  format.print(rows, fmt, { "id", "kind", "period", "unit", "direction", "name", "definition" })
+  return
+end
+local inst = o.institution or (s and s.institution.id)
+if not inst then error("whose indicators? give --institution CODE or import a strategy", 0) end
+local function split(text)
+  if not text then return nil end
+  local t = {}
+  for x in text:gmatch("[^,]+") do t[#t + 1] = x end
+  return t
+end
+local ids = split(o.indicator)
+if not ids and s and not o.all then
+  local seen = {}
+  ids = {}
+  for _, i in ipairs(s.indicators) do if not seen[i.id] then ids[#ids + 1] = i.id; seen[i.id] = true end end
+  for _, g in ipairs(s.goals) do
+    for _, id in ipairs(g.indicators) do if not seen[id] then ids[#ids + 1] = id; seen[id] = true end end
+  end
+end
+local rows = vista.indicator.compute { institution = inst, strategy = s, ids = ids, periods = split(o.period) }
+if s and fmt ~= "csv" then
+  -- Targets beside the values, where the strategy sets them.
+  local t = {}
+  for _, i in ipairs(s.indicators) do t[i.id] = i.targets end
+  for _, r in ipairs(rows) do r.target = t[r.indicator] and t[r.indicator][r.period] end
+end
+local cols = { "indicator", "period", "value", "unit", "numerator", "denominator", "target", "status", "note" }
+if fmt == "json" then
+  local out = {}
+  for i, r in ipairs(rows) do
+    out[i] = { indicator = r.indicator, name = r.name, period = r.period, value = r.value, unit = r.unit,
+               numerator = r.numerator, denominator = r.denominator, target = r.target,
+               status = r.status, note = r.note, source = r.source }
+  end
+  print(format.json(out))
+else
+  format.print(rows, fmt, cols)
+end

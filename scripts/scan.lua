@@ -1,0 +1,11 @@
+-- scan: the operating-environment scan, levels by categories, weighted.
+local usage = [[usage: vista run scan [--institution CODE] [--format table|csv|json|md]
+  Prints the factors of the strategy's operating environment as a table of
+  levels (institutional ... global) by categories (political ... environmental)
+  with their count and weighted impact (impact x likelihood), the factors
+  strongest first, the levels with no factor or no source document, and the
+  factors no goal answers. csv gives one row per factor.]]
+local o, fmt = require("vista.args").parse(arg, { institution = "value" }, usage)
+if o.help then return end
+local s = vista.strategy.get(o.institution)
+require("vista.format").sections(require("vista.scan").report(s), fmt)

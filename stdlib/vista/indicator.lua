@@ -1,0 +1,383 @@
+--- vista.indicator: the built-in indicators of DOMAIN.md and custom ones,
+--- computed per institution and period. The figures they are made of come
+--- from one SQL pass each (core/indicator.c); this file only divides.
+---
+---   vista.indicator.list([strategy]) -> the definitions
+---   vista.indicator.define{ id = ..., name = ..., unit = ..., numerator = ...,
+---                           denominator = ..., scale = 100 | compute = function(f) ... end }
+---   vista.indicator.compute{ institution = ..., ids = {...}, periods = {...} } -> results
+local _, M = ...
+local catalog = require "vista.indicator_catalog"
+local strategy_file = require "vista.strategy_file"
+
+local defined = {}   -- this session's own definitions, by id
+local defined_order = {}
+
+local function round2(x)
+  if x == nil then return nil end
+  local r = math.floor(x * 100 + 0.5) / 100
+  return math.tointeger(r) or r
+end
+
+-- The built-ins: each gets the figures f of one institution and period and
+-- returns value, numerator, denominator (nil value: why in the status).
+local builtin = {}
+local function share(num, den, scale)
+  return function(f)
+    local n, d = f[num], f[den]
+    return n, d, scale
+  end
+end
+builtin.eu_ivet_mobility_rate = share("ivet_10d", "graduates", 100)
+builtin.gi_student_exchange_rate = share("learners_15d", "learners_enrolled", 100)
+builtin.fewer_opps_share = share("fewer", "learners", 100)
+builtin.female_share = share("female", "learners", 100)
+builtin.long_term_share = share("long_term", "learners", 100)
+builtin.staff_exchanges_5d = function(f) return f.staff_5d end
+builtin.staff_exchange_rate_fte = share("staff_5d", "staff_fte", 100)
+builtin.external_funding_share = share("external_funding", "budget", 100)
+builtin.skills_competition_rate = share("competition_learners", "graduates", 100)
+builtin.iah_programmes = function(f) return f.iah_programmes, f.programmes, "count" end
+builtin.recognition_rate = share("recognised", "recognition_known", 100)
+builtin.incoming_outgoing_ratio = share("incoming_learners", "learners", 1)
+builtin.destination_diversity = function(f) return f.destinations end
+builtin.partner_activity_rate = share("active_partners", "partners_in_agreement", 100)
+builtin.member_participation_rate = share("active_members", "members", 100)
+
+-- Where each figure comes from, for "denominator missing" messages.
+local fact_figure = {}
+for _, x in ipairs(catalog.facts) do fact_figure[x.name] = true end
+
+local function check_def(d, level)
+  local function bad(msg) error("vista.indicator.define: " .. msg, level + 1) end
+  if type(d) ~= "table" then bad("needs a table { id = ..., name = ..., unit = ... }") end
+  if type(d.id) ~= "string" or not d.id:match("^[%a_][%w_%-]*$") then bad("id must be a name of letters, digits and '_'") end
+  if catalog.by_id[d.id] then bad("'" .. d.id .. "' is a built-in indicator") end
+  if type(d.name) ~= "string" then bad("name must be a string") end
+  if type(d.unit) ~= "string" then bad("unit must be a string") end
+  if d.direction ~= nil and d.direction ~= "higher" and d.direction ~= "lower" then bad("direction must be higher or lower") end
+  if d.period ~= nil and d.period ~= "calendar" and d.period ~= "school" then bad("period must be calendar or school") end
+  if (d.compute == nil) == (d.numerator == nil) then bad("give numerator (and denominator) or compute = function(f) ... end") end
+  if d.compute ~= nil and type(d.compute) ~= "function" then bad("compute must be a function") end
+end
+
+local function custom(def)
+  return {
+    id = def.id, name = def.name, unit = def.unit, definition = def.definition or "",
+    direction = def.direction or "higher", period = def.period or "calendar",
+    builtin = false, numerator = def.numerator, denominator = def.denominator,
+    scale = def.scale, compute = def.compute,
+  }
+end
+
+--- vista.indicator.define{...}: a custom indicator for this session; it
+--- then behaves exactly like a built-in in compute, pdca and the scripts.
+function M.define(def)
+  check_def(def, 2)
+  if not defined[def.id] then defined_order[#defined_order + 1] = def.id end
+  defined[def.id] = custom(def)
+  return defined[def.id]
+end
+
+--- The custom indicators a stored strategy defines, read again from its
+--- text (numerators, denominators and functions are not SQL data).
+local function strategy_customs(s)
+  if not s or not s.source then return {} end
+  local d, problems = strategy_file.read(s.source, s.source_path)
+  if not d then error("the stored strategy no longer reads: " .. problems[1], 3) end
+  local out = {}
+  for _, i in ipairs(d.indicators) do
+    if not i.builtin then
+      local t = i.raw
+      out[#out + 1] = custom { id = i.id, name = i.name, unit = i.unit, definition = i.definition,
+        direction = i.direction, period = i.period_type, numerator = t.numerator,
+        denominator = t.denominator, scale = t.scale, compute = t.compute }
+      out[#out].measured_only = t.numerator == nil and t.compute == nil
+    end
+  end
+  return out
+end
+
+--- vista.indicator.list([strategy]) -> every definition: the fifteen
+--- built-ins, then the strategy's custom ones, then this session's.
+function M.list(strategy)
+  local out = {}
+  for _, b in ipairs(catalog.list) do
+    out[#out + 1] = { id = b.id, name = b.name, unit = b.unit, definition = b.definition,
+                      direction = b.direction, period = b.period, builtin = true, special = b.special }
+  end
+  for _, c in ipairs(strategy_customs(strategy)) do out[#out + 1] = c end
+  for _, id in ipairs(defined_order) do out[#out + 1] = defined[id] end
+  return out
+end
+
+-- Figures of one institution, by period type then period label.
+local function gather(inst, ptype)
+  local by = {}
+  local function row(period)
+    local r = by[period]
+    if not r then
+      r = { period = period }
+      by[period] = r
+    end
+    return r
+  end
+  local opts = { period = ptype, institution = inst }
+  for _, r in ipairs(M.base(opts)) do
+    local x = row(r.period)
+    for k, v in pairs(r) do if k ~= "institution" and k ~= "period" then x[k] = v end end
+  end
+  for _, r in ipairs(M.incoming(opts)) do
+    row(r.period).incoming_learners = r.learners
+    row(r.period).incoming_staff = r.staff
+  end
+  local dest = {}
+  for _, r in ipairs(M.destinations(opts)) do
+    local d = dest[r.period] or { total = 0, list = {} }
+    dest[r.period] = d
+    d.total = d.total + r.participants
+    d.list[#d.list + 1] = r
+  end
+  for period, d in pairs(dest) do
+    local c = 0
+    for _, r in ipairs(d.list) do c = c + (r.participants / d.total) ^ 2 end
+    row(period).concentration = c
+  end
+  for _, r in ipairs(M.partner_activity(opts)) do row(r.period).active_partners = r.active end
+  return by
+end
+
+local function facts_of(inst)
+  local by = {}
+  for _, r in ipairs(M.facts(inst)) do
+    by[r.period] = by[r.period] or {}
+    by[r.period][r.name] = r.value
+  end
+  return by
+end
+
+local function period_range(label)
+  local _, ptype, first, last = strategy_file.period(label)
+  return ptype, first, last
+end
+
+-- Partners with an agreement in effect during the period.
+local function partners_in_agreement(inst, label)
+  local _, first, last = period_range(label)
+  local r = vista.sql([[SELECT count(DISTINCT p.id) AS n FROM partner p JOIN agreement a ON a.partner_id = p.id
+    WHERE p.institution_id = ? AND coalesce(a.valid_from, '0000') <= ? AND coalesce(a.valid_to, '9999') >= ?]],
+    inst, last, first)
+  local any = vista.sql("SELECT count(*) AS n FROM partner WHERE institution_id = ?", inst)[1].n
+  return any > 0 and r[1].n or nil
+end
+
+-- Consortium members: the sending organisations of the institution's
+-- projects; active: those that sent a learner in the period.
+local function members(inst, label)
+  local _, first, last = period_range(label)
+  local from = tonumber(first:sub(1, 4)) * 100 + tonumber(first:sub(6, 7))
+  local to = tonumber(last:sub(1, 4)) * 100 + tonumber(last:sub(6, 7))
+  local r = vista.sql([[WITH mine AS (SELECT DISTINCT project_id FROM mobility_fact
+      WHERE sending_id = :i AND project_id IS NOT NULL AND coalesce(direction, 1) = 1)
+    SELECT count(DISTINCT m.sending_id) AS members,
+      count(DISTINCT CASE WHEN m.start_month BETWEEN :a AND :b AND m.profile = 1
+        AND coalesce(m.band, 0) <> 4 THEN m.sending_id END) AS active
+    FROM mobility_fact m WHERE m.project_id IN (SELECT project_id FROM mine)
+      AND coalesce(m.direction, 1) = 1]], { i = inst, a = from, b = to })[1]
+  return r.members, r.active
+end
+
+local function resolve_institution(inst)
+  if math.type(inst) == "integer" then return inst end
+  if type(inst) == "string" then
+    local r = vista.sql("SELECT id FROM institution WHERE erasmus_code = ?", inst)[1]
+    if r then return r.id end
+  end
+  error("vista.indicator.compute: no institution " .. tostring(inst), 3)
+end
+
+local MISSING = "denominator missing"
+
+-- Built-ins made of facts alone: they need no mobility records.
+local facts_only = { external_funding_share = true, skills_competition_rate = true, iah_programmes = true }
+
+-- Evaluates definition def for figures f: a result row.
+local function evaluate(def, f, ctx)
+  local num, den, scale, value, status, note
+  if def.builtin then
+    num, den, scale = builtin[def.id](f)
+    if def.id == "iah_programmes" then
+      value = num
+      if num == nil then status = "no data: no iah_programmes fact for " .. f.period end
+      if num and den and den > 0 then note = string.format("%s%% of %s programmes", round2(num / den * 100), round2(den)) end
+      return value, num, den, status, note
+    end
+  elseif def.compute then
+    local a, b, c = def.compute(ctx)
+    if type(a) == "string" then return nil, nil, nil, a end
+    if a == nil and type(b) == "string" then return nil, nil, nil, b end
+    value, num, den = a, b, c
+    if value ~= nil and type(value) ~= "number" then
+      error("indicator '" .. def.id .. "': compute returned a " .. type(value) .. ", not a number", 0)
+    end
+    return value, num, den, value == nil and "no data" or nil
+  else
+    local function part(spec)
+      if spec == nil then return nil, true end
+      if type(spec) == "string" then return ctx.figure(spec), true end
+      return ctx.mobility(spec.mobility), true
+    end
+    num = part(def.numerator)
+    if def.denominator ~= nil then den = part(def.denominator) end
+    scale = def.scale or (def.denominator ~= nil and 100 or 1)
+  end
+  local needs_den = def.builtin and catalog.by_id[def.id].denominator or (not def.builtin and def.denominator ~= nil)
+  if num == nil then
+    return nil, nil, den, "no data"
+  end
+  if not needs_den then
+    return num, num, nil
+  end
+  if den == nil then
+    local what = def.builtin and catalog.by_id[def.id].denominator or tostring(def.denominator)
+    return nil, num, nil, MISSING .. " (" .. what .. " for " .. f.period .. ")"
+  end
+  if den == 0 then
+    return nil, num, den, num == 0 and "no data (0 of 0)" or "denominator is 0"
+  end
+  value = num / den * (scale or 1)
+  if def.id == "female_share" and f.learners then
+    local undefined = f.learners - (f.female or 0) - (f.male or 0)
+    if undefined > 0 then note = undefined .. " with gender undefined" end
+  elseif def.id == "destination_diversity" then
+    note = nil
+  end
+  return value, num, den, nil, note
+end
+
+--- vista.indicator.compute{ institution = id or Erasmus code, ids = {...},
+--- periods = {...}, strategy = s } -> one result per indicator and period:
+--- indicator, name, period, value (two decimals), numerator, denominator,
+--- unit, status ("ok", "denominator missing (...)", "no data"), note.
+--- Periods default to those with mobility, facts or targets.
+function M.compute(opts)
+  opts = opts or {}
+  local inst = resolve_institution(opts.institution)
+  local defs = M.list(opts.strategy)
+  if opts.ids then
+    local want, out = {}, {}
+    for _, id in ipairs(opts.ids) do want[id] = true end
+    for _, d in ipairs(defs) do if want[d.id] then out[#out + 1] = d; want[d.id] = nil end end
+    local missing = next(want)
+    if missing then error("vista.indicator.compute: no indicator '" .. missing .. "'", 2) end
+    defs = out
+  end
+  local facts = facts_of(inst)
+  local figures = { calendar = gather(inst, "calendar"), school = gather(inst, "school") }
+  local last_figures = {}
+  for ptype, by in pairs(figures) do
+    for p in pairs(by) do
+      if not last_figures[ptype] or p > last_figures[ptype] then last_figures[ptype] = p end
+    end
+  end
+  local strategy_values = {}
+  if opts.strategy then
+    for _, i in ipairs(opts.strategy.indicators) do strategy_values[i.id] = i end
+  end
+  local out = {}
+  local cache = {}
+  local compute_one
+  local function context(def, period)
+    local ptype = def.period
+    local f = setmetatable({ period = period }, { __index = figures[ptype][period] or {} })
+    for k, v in pairs(facts[period] or {}) do f[k] = v end
+    -- Mobility figures absent for the period are 0; facts absent are nil.
+    for _, k in ipairs { "learners", "learners_10d", "learners_15d", "ivet_10d", "fewer", "special",
+                         "female", "male", "long_term", "recognised", "recognition_known", "staff_5d",
+                         "staff", "destinations", "incoming_learners", "incoming_staff", "active_partners" } do
+      if f[k] == nil then f[k] = 0 end
+    end
+    if def.id == "partner_activity_rate" then f.partners_in_agreement = partners_in_agreement(inst, period) end
+    if def.id == "member_participation_rate" then f.members, f.active_members = members(inst, period) end
+    local ctx = {
+      period = period, institution = inst, figures = f,
+      figure = function(name) return f[name] end,
+      fact = function(name) return (facts[period] or {})[name] end,
+      value = function(id) local r = compute_one(id, period); return r and r.value end,
+      mobility = function(filters)
+        local q = { institution = inst, by = ptype == "school" and "start_month" or "year" }
+        for k, v in pairs(filters or {}) do q[k] = v end
+        local total = 0
+        for _, r in ipairs(vista.mobility.figures(q)) do
+          local key = ptype == "school" and r.start_month or r.year
+          if key then
+            local lbl = ptype == "school"
+              and string.format("%d-%02d", key // 100 - (key % 100 < 9 and 1 or 0), (key // 100 - (key % 100 < 9 and 1 or 0) + 1) % 100)
+              or tostring(key)
+            if lbl == period then total = total + r.participants end
+          end
+        end
+        return total
+      end,
+    }
+    setmetatable(ctx, { __index = f })
+    return f, ctx
+  end
+  local by_id = {}
+  for _, d in ipairs(M.list(opts.strategy)) do by_id[d.id] = d end
+  compute_one = function(id, period)
+    local key = id .. "@" .. period
+    if cache[key] ~= nil then return cache[key] or nil end
+    local def = by_id[id]
+    if not def then error("no indicator '" .. tostring(id) .. "'", 0) end
+    cache[key] = false -- a definition that asks for itself gets nil
+    local r = { indicator = id, name = def.name, period = period, unit = def.unit, builtin = def.builtin }
+    local sv = strategy_values[id]
+    if def.measured_only or (sv and sv.measured[period] ~= nil and not def.builtin and not def.compute and not def.numerator) then
+      local v = sv and sv.measured[period]
+      r.value, r.status, r.source = round2(v), v == nil and "not measured" or "ok", "entered"
+    elseif not (figures[def.period][period] or facts[period])
+        or (not facts_only[def.id] and period > (last_figures[def.period] or "")) then
+      -- After the last period with mobility records, zero is not a count.
+      r.status, r.source = "no data", "computed"
+    else
+      local f, ctx = context(def, period)
+      local value, num, den, status, note = evaluate(def, f, ctx)
+      r.value, r.numerator, r.denominator = round2(value), num, den
+      r.status, r.note, r.source = status or "ok", note, "computed"
+      if def.id == "destination_diversity" and f.concentration then
+        r.note = "concentration " .. round2(f.concentration)
+      end
+    end
+    cache[key] = r
+    return r
+  end
+  for _, def in ipairs(defs) do
+    local periods = opts.periods
+    if not periods then
+      local seen = {}
+      periods = {}
+      local function add(p)
+        local lbl, pt = strategy_file.period(p)
+        if lbl and pt == def.period and not seen[lbl] then seen[lbl] = true; periods[#periods + 1] = lbl end
+      end
+      for p in pairs(figures[def.period]) do add(p) end
+      for p in pairs(facts) do add(p) end
+      local sv = strategy_values[def.id]
+      if sv then
+        for _, kind in ipairs { "baseline", "targets", "measured" } do
+          for p in pairs(sv[kind]) do add(p) end
+        end
+      end
+      table.sort(periods)
+    end
+    for _, p in ipairs(periods) do
+      local lbl, pt = strategy_file.period(p)
+      if lbl and pt == def.period then out[#out + 1] = compute_one(def.id, lbl) end
+    end
+  end
+  out.columns = { "indicator", "period", "value", "unit", "numerator", "denominator", "status", "note" }
+  return out
+end
+
+return M

@@ -1,0 +1,94 @@
+--- vista.scan: the operating-environment scan of a strategy, levels by
+--- categories, each factor weighted by its expected impact on international
+--- activities (-3 hinders a lot .. 3 helps a lot) times its likelihood (0..1).
+---
+---   vista.scan.analyse(strategy) -> matrix, factors, findings
+---   vista.scan.report(strategy) -> sections for vista.format.sections
+local M = {}
+local sf = require "vista.strategy_file"
+
+local function round2(x)
+  local r = math.floor(x * 100 + 0.5) / 100
+  return math.tointeger(r) or r
+end
+
+function M.analyse(s)
+  local answered = {}
+  for _, g in ipairs(s.goals) do
+    if g.why_kind == "factor" then
+      answered[g.why] = answered[g.why] or {}
+      table.insert(answered[g.why], g.id)
+    end
+  end
+  local cells, factors = {}, {}
+  local documented, present = {}, {}
+  for _, f in ipairs(s.factors) do
+    local w = f.impact * f.likelihood
+    local key = f.level .. "/" .. f.category
+    local c = cells[key] or { n = 0, weight = 0 }
+    cells[key] = c
+    c.n, c.weight = c.n + 1, c.weight + w
+    present[f.level] = true
+    if f.source then documented[f.level] = true end
+    factors[#factors + 1] = {
+      factor = f.id, level = f.level, category = f.category, impact = f.impact,
+      likelihood = f.likelihood, weight = round2(w), trend = f.trend,
+      source = f.source, text = f.text,
+      answered_by = answered[f.id] and table.concat(answered[f.id], ", ") or nil,
+    }
+  end
+  table.sort(factors, function(a, b)
+    if math.abs(a.weight) ~= math.abs(b.weight) then return math.abs(a.weight) > math.abs(b.weight) end
+    return a.factor < b.factor
+  end)
+  local matrix = {}
+  for _, level in ipairs(sf.levels) do
+    local row = { level = level }
+    local total = 0
+    for _, cat in ipairs(sf.categories) do
+      local c = cells[level .. "/" .. cat]
+      if c then
+        row[cat] = string.format("%d (%+.2f)", c.n, c.weight)
+        total = total + c.weight
+      end
+    end
+    row.net = round2(total)
+    matrix[#matrix + 1] = row
+  end
+  local undocumented, empty, unanswered = {}, {}, {}
+  for _, level in ipairs(sf.levels) do
+    if not present[level] then empty[#empty + 1] = level
+    elseif not documented[level] then undocumented[#undocumented + 1] = level end
+  end
+  for _, f in ipairs(factors) do
+    if not f.answered_by then unanswered[#unanswered + 1] = f.factor end
+  end
+  table.sort(unanswered)
+  return { matrix = matrix, factors = factors, levels_without_factors = empty,
+           levels_without_sources = undocumented, unanswered = unanswered }
+end
+
+local function list_or_none(t) return #t == 0 and "none" or table.concat(t, ", ") end
+
+function M.report(s)
+  local a = M.analyse(s)
+  local cols = { "level" }
+  for _, c in ipairs(sf.categories) do cols[#cols + 1] = c end
+  cols[#cols + 1] = "net"
+  return {
+    { key = "matrix", title = "Operating environment: factors (weighted impact) by level and category",
+      rows = a.matrix, cols = cols },
+    { key = "factors", title = "Factors, strongest first", rows = a.factors, main = true,
+      cols = { "factor", "level", "category", "impact", "likelihood", "weight", "trend", "answered_by", "source" } },
+    { key = "findings", title = "Findings", value = {
+        levels_without_factors = a.levels_without_factors,
+        levels_without_sources = a.levels_without_sources, unanswered = a.unanswered },
+      lines = {
+        "Levels with no factor: " .. list_or_none(a.levels_without_factors),
+        "Levels whose factors cite no source document: " .. list_or_none(a.levels_without_sources),
+        "Factors no goal answers (no goal names them as its why): " .. list_or_none(a.unanswered),
+      } },
+  }, a
+end
+
+return M

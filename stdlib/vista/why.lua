@@ -1,0 +1,171 @@
+--- vista.why: the why-chains of a strategy's goals. Ask "why?" of a goal;
+--- while the answer is another goal, ask again; the goal whose answer is no
+--- longer a goal is a true, strategically focused goal.
+---
+---   vista.why.analyse(strategy) -> findings (strategy as vista.strategy.get() gives it)
+---   vista.why.report(strategy) -> sections for vista.format.sections
+local M = {}
+
+local function reason_text(s, g)
+  if g.why_kind == "mission" then return "mission: " .. (s.mission or "") end
+  if g.why_kind == "vision" then return "vision: " .. (s.vision or "") end
+  if g.why_kind == "factor" then
+    for _, f in ipairs(s.factors or {}) do
+      if f.id == g.why then return "factor " .. f.id .. ": " .. f.text end
+    end
+    return "factor " .. tostring(g.why) .. " (not in the scan)"
+  end
+  if g.why_kind == "text" then return '"' .. tostring(g.why) .. '"' end
+  return nil
+end
+
+-- The reason a chain ends at, in a few words (the tree has it in full).
+local function short_reason(g)
+  if g.why_kind == "factor" then return "factor " .. tostring(g.why) end
+  if g.why_kind == "text" then
+    local t = tostring(g.why)
+    if #t > 40 then t = t:sub(1, 37):gsub("[\128-\191]*$", ""):gsub("[\192-\255]$", "") .. "..." end
+    return '"' .. t .. '"'
+  end
+  return g.why_kind
+end
+
+--- The goal-count advice of the guide: five or six, never more than eight.
+function M.count_advice(n)
+  if n > 8 then return "too many", string.format("%d goals: the guide advises five or six, never more than eight", n) end
+  if n >= 7 then return "many", string.format("%d goals: allowed, but the guide advises five or six", n) end
+  if n >= 5 then return "ok", string.format("%d goals: as the guide advises (five or six)", n) end
+  return "few", string.format("%d goal%s: the guide advises five or six", n, n == 1 and "" or "s")
+end
+
+--- Findings about the goals of strategy s: chains (goal -> ... -> reason),
+--- strategic goals, cycles, dangling whys, goals without an indicator or an
+--- action, and the goal count.
+function M.analyse(s)
+  local by = {}
+  for _, g in ipairs(s.goals) do by[g.id] = g end
+  local out = { goals = {}, strategic = {}, cycles = {}, dangling = {},
+                no_indicator = {}, no_action = {} }
+  local cycle_seen = {}
+  for _, g in ipairs(s.goals) do
+    local chain, seen, cur = { g.id }, { [g.id] = true }, g
+    local ends, reason
+    while true do
+      if cur.why_kind ~= "goal" then
+        ends, reason = "reason", reason_text(s, cur)
+        break
+      end
+      local nxt = by[cur.why]
+      if not nxt then
+        ends = "dangling"
+        out.dangling[#out.dangling + 1] = { goal = cur.id, why = cur.why }
+        break
+      end
+      if seen[nxt.id] then
+        ends = "cycle"
+        local start
+        for i, id in ipairs(chain) do if id == nxt.id then start = i end end
+        local cyc = {}
+        for i = start, #chain do cyc[#cyc + 1] = chain[i] end
+        local sorted = { table.unpack(cyc) }
+        table.sort(sorted)
+        local key = table.concat(sorted, ",")
+        if not cycle_seen[key] then
+          cycle_seen[key] = true
+          cyc[#cyc + 1] = nxt.id
+          out.cycles[#out.cycles + 1] = cyc
+        end
+        break
+      end
+      chain[#chain + 1] = nxt.id
+      seen[nxt.id] = true
+      cur = nxt
+    end
+    local strategic = g.why_kind ~= "goal"
+    if strategic then out.strategic[#out.strategic + 1] = g.id end
+    local n_ind = #(g.indicators or {})
+    local n_act = #(g.actions or {})
+    if n_ind == 0 then out.no_indicator[#out.no_indicator + 1] = g.id end
+    if n_act == 0 then out.no_action[#out.no_action + 1] = g.id end
+    out.goals[#out.goals + 1] = {
+      goal = g.id, text = g.text, strategic = strategic, depth = #chain - 1,
+      chain = table.concat(chain, " -> ") .. (reason and (" -> " .. short_reason(cur)) or ""),
+      ends = ends, reason = reason, root = chain[#chain],
+      indicators = n_ind, actions = n_act,
+    }
+  end
+  out.count = #s.goals
+  out.advice, out.advice_text = M.count_advice(#s.goals)
+  return out
+end
+
+--- The goals as a tree: each reason, the strategic goal it answers, and
+--- under every goal the goals whose why it is. Lines of text.
+function M.tree(s)
+  local children, lines = {}, {}
+  for _, g in ipairs(s.goals) do
+    if g.why_kind == "goal" then
+      children[g.why] = children[g.why] or {}
+      table.insert(children[g.why], g)
+    end
+  end
+  local function walk(g, prefix, last, seen)
+    local mark = last and "`-- " or "|-- "
+    lines[#lines + 1] = prefix .. mark .. g.id .. ": " .. g.text
+    if seen[g.id] then return end
+    seen[g.id] = true
+    local kids = children[g.id] or {}
+    for i, k in ipairs(kids) do
+      walk(k, prefix .. (last and "    " or "|   "), i == #kids, seen)
+    end
+  end
+  -- Group strategic goals under their reason, in goal order.
+  local reasons, order = {}, {}
+  for _, g in ipairs(s.goals) do
+    if g.why_kind ~= "goal" then
+      local r = reason_text(s, g)
+      if not reasons[r] then reasons[r] = {}; order[#order + 1] = r end
+      table.insert(reasons[r], g)
+    end
+  end
+  local seen = {}
+  for _, r in ipairs(order) do
+    lines[#lines + 1] = "why: " .. r
+    for i, g in ipairs(reasons[r]) do walk(g, "", i == #reasons[r], seen) end
+  end
+  -- Goals no reason reaches: cycles and dangling chains.
+  for _, g in ipairs(s.goals) do
+    if not seen[g.id] then
+      lines[#lines + 1] = "why: (no reason reached)"
+      walk(g, "", true, seen)
+    end
+  end
+  return lines
+end
+
+local function list_or_none(t) return #t == 0 and "none" or table.concat(t, ", ") end
+
+--- The report vista run why prints.
+function M.report(s)
+  local a = M.analyse(s)
+  local findings = {
+    "Goals: " .. a.advice_text,
+    "True strategic goals (their why is no longer a goal): " .. list_or_none(a.strategic),
+    "Cycles: " .. (#a.cycles == 0 and "none" or ""),
+  }
+  for _, c in ipairs(a.cycles) do findings[#findings + 1] = "  " .. table.concat(c, " -> ") end
+  local dangling = {}
+  for _, d in ipairs(a.dangling) do dangling[#dangling + 1] = d.goal .. " (why: " .. d.why .. ")" end
+  findings[#findings + 1] = "Whys naming a missing goal: " .. list_or_none(dangling)
+  findings[#findings + 1] = "Goals without an indicator: " .. list_or_none(a.no_indicator)
+  findings[#findings + 1] = "Goals without an action: " .. list_or_none(a.no_action)
+  return {
+    { key = "tree", title = "Why-chains of " .. (s.title or "the strategy"), lines = M.tree(s) },
+    { key = "findings", title = "Findings", lines = findings,
+      value = a },
+    { key = "goals", title = "Goals", rows = a.goals, main = true,
+      cols = { "goal", "strategic", "depth", "indicators", "actions", "chain" } },
+  }, a
+end
+
+return M
