@@ -133,8 +133,15 @@ local function render_table(rows, cols)
   return concat(out, "\n")
 end
 
+-- A float in the fewest digits (15, else 17) that read back as itself.
+local function exact(v)
+  if v ~= v or v == math.huge or v == -math.huge then return tostring(v) end
+  local short = format("%.15g", v)
+  return tonumber(short) == v and short or format("%.17g", v)
+end
+
 local function csv_field(v)
-  local s = v == nil and "" or (mtype(v) == "float" and format("%.17g", v) or tostring(v))
+  local s = v == nil and "" or (mtype(v) == "float" and exact(v) or tostring(v))
   if s:find('[",\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
   return s
 end
@@ -163,9 +170,7 @@ function M.json(v)
   if t == "number" then
     if mtype(v) == "integer" then return tostring(v) end
     if v ~= v or v == math.huge or v == -math.huge then return "null" end
-    -- The shortest of 15 or 17 digits that reads back as the same number.
-    local short = format("%.15g", v)
-    return tonumber(short) == v and short or format("%.17g", v)
+    return exact(v)
   end
   if t == "string" then
     return '"' .. v:gsub('[%c"\\]', function(c)

@@ -29,11 +29,17 @@ local function one_of(list, v)
   return false
 end
 
---- The line of the data file a DSL call sits on: error() at that level
---- names it, and pcall hands the message back.
-local function line_at(level)
-  local _, msg = pcall(error, "", level + 2)
-  return tonumber(msg:match(":(%d+): $")) or 0
+--- The line of the data file a DSL call sits on: error() at a level
+--- names that level's line, and pcall hands the message back. The first
+--- level outside this file is the data file.
+local function line_at()
+  for level = 3, 12 do
+    local _, msg = pcall(error, "", level)
+    if msg ~= "" and not msg:find("strategy_file%.lua:%d+: $") then
+      return tonumber(msg:match(":(%d+): $")) or 0
+    end
+  end
+  return 0
 end
 
 local DAYS = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
@@ -113,7 +119,7 @@ function M.read(text, name)
   -- `kind "id"` refers to an entry; `kind "id" { ... }` defines it.
   local function definer(kind, store)
     return function(id)
-      local line = line_at(2)
+      local line = line_at()
       if type(id) ~= "string" or not id:match("^[%a_][%w_%-]*$") then
         error(string.format("%s needs an id of letters, digits, '_' and '-', not %s",
                             kind, type(id) == "string" and ("'" .. id .. "'") or type(id)), 2)
@@ -122,7 +128,7 @@ function M.read(text, name)
       return setmetatable(r, { __call = function(_, t)
         if type(t) ~= "table" then error(kind .. " '" .. id .. "' needs a table { ... }", 2) end
         r.defined = true
-        store(id, t, line_at(2))
+        store(id, t, line_at())
       end })
     end
   end
@@ -131,7 +137,7 @@ function M.read(text, name)
   env.vision = { kind = "vision" }
 
   env.strategy = function(t)
-    local line = line_at(2)
+    local line = line_at()
     if type(t) ~= "table" then error("strategy needs a table { ... }", 2) end
     if d.strategy then problem(line, "a second strategy { }; a file holds one (the first is on line %d)", d.strategy.line); return end
     check_fields("strategy", t, line, "strategy")
@@ -172,7 +178,7 @@ function M.read(text, name)
   end)
 
   env.target = function(id)
-    local line = line_at(2)
+    local line = line_at()
     return function(t)
       if type(t) ~= "table" then error("target '" .. tostring(id) .. "' needs a table { [period] = value }", 2) end
       d.targets[#d.targets + 1] = { id = id, line = line, values = t }
@@ -180,7 +186,7 @@ function M.read(text, name)
   end
 
   env.action = function(t)
-    local line = line_at(2)
+    local line = line_at()
     if type(t) ~= "table" then error("action needs a table { ... }", 2) end
     check_fields("action", t, line, "action")
     local a = { line = line, pos = #d.actions + 1 }
@@ -189,7 +195,7 @@ function M.read(text, name)
   end
 
   env.facts = function(period)
-    local line = line_at(2)
+    local line = line_at()
     return function(t)
       if type(t) ~= "table" then error("facts '" .. tostring(period) .. "' needs a table { name = value }", 2) end
       d.facts[#d.facts + 1] = { period = period, line = line, values = t }
