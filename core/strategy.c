@@ -393,7 +393,7 @@ int vista_strategy_import(vista_session *s, const char *path, int check_only,
   lua_pushlstring(L, text, len);
   lua_pushstring(L, path);
   if ((rc = vista_sandbox_call(sb, 2, 2)) != VISTA_OK) {
-    vista_seterr(s, VISTA_ERR_INPUT, "%s", vista_sandbox_errmsg(sb));
+    vista_seterr(s, VISTA_ERR_INPUT, "%s: %s", path, vista_sandbox_errmsg(sb));
     goto done;
   }
   if (lua_isnil(L, -2)) {

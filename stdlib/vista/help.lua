@@ -38,6 +38,36 @@ vista.mobility: mobility records, as participant-weighted figures
   vista.mobility.imports() -> the files imported, with their counts.
   The records themselves: vista.sql("SELECT * FROM mobility_view ...").]==])
 
+topic("vista.strategy", vista.strategy, [==[
+vista.strategy: the institution's strategy, imported from a Lua data file
+  vista.strategy.get([institution]) -> title, from, to, mission, vision,
+    values, core_skills, goals (id, text, why_kind, why, indicators,
+    actions), actions, factors, indicators (baseline, targets, measured)
+  vista.strategy.list() -> the stored strategies
+  Imported with: vista import strategy FILE.lua [--check] (README shows the
+  file). Analyses: require "vista.why", "vista.scan", "vista.pdca",
+  "vista.plan"; scripts: vista run why | scan | indicators | pdca | plan.]==])
+
+topic("vista.indicator", vista.indicator, [==[
+vista.indicator: built-in and custom indicators, per institution and period
+  vista.indicator.compute{institution = CODE or id [, ids = {...}]
+    [, periods = {...}] [, strategy = vista.strategy.get()]}
+    -> rows: indicator, period, value, unit, numerator, denominator, status
+  vista.indicator.list([strategy]) -> the definitions (15 built-ins first)
+  vista.indicator.define{id =, name =, unit =, [period = "school"],
+    numerator = FIGURE or FACT or {mobility = {filters}}, [denominator =],
+    [scale = 100] | compute = function(f) return value, num, den end}
+  vista.indicator.facts([institution]) -> the yearly facts
+  vista.indicator.base{[period = "school"], [institution =]} -> the figures
+    the built-ins divide (also .incoming, .destinations, .partner_activity)]==])
+
+topic("vista.partner", vista.partner, [==[
+vista.partner: the institution's partners
+  vista.partner.list() -> partners with their current contact
+  vista.partner.agreements() -> every agreement, with valid_from/valid_to
+  vista.partner.contacts() -> every contact, past ones included (current 0)
+  Imported with: vista import partners FILE [--institution CODE].]==])
+
 topic("vista.format", nil, [==[
 require "vista.format" -- rows as text
   format.render(rows [, fmt [, columns]]) -> string   fmt: table, csv, json, md
@@ -65,6 +95,10 @@ an error.]==])
 topic("commands", nil, [==[
 vista init                       create the database, or upgrade its schema
 vista import institutions FILE   import a list of institutions (CSV)
+vista import mobility FILE       import mobility records (official or own CSV)
+vista import strategy FILE.lua   check and store a strategy (--check: only check)
+vista import partners FILE       import partners, agreements and contacts (CSV)
+vista import facts FILE          import yearly facts: enrolment, graduates, ...
 vista run SCRIPT [ARGS...]       a script file, or a ready script by name
 vista -e CHUNK                   run a chunk of Lua
 vista repl                       this shell
