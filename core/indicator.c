@@ -38,14 +38,8 @@ typedef struct facts_importer {
 
 static int facts_reject(facts_importer *im, int64_t line, size_t field,
                         const char *reason) {
-  char msg[VISTA_ERRMSG_SIZE];
-  snprintf(msg, sizeof msg, "%s:%lld:%zu: %s", im->path, (long long)line,
-           field, reason);
-  im->report->rows_rejected++;
-  if (im->on_reject)
-    im->on_reject(im->ud, msg);
-  return vista_store_reject(im->s, im->report->import_id, line, (int)field,
-                            reason);
+  return vista_reject_row(im->s, im->report, im->path, line, field, reason,
+                          im->on_reject, im->ud);
 }
 
 static int facts_header(facts_importer *im, const vista_csv_row *row) {

@@ -84,18 +84,8 @@ const char *vista_trim(const char *p, size_t *len) {
 
 static int reject(importer *im, int64_t line, size_t field,
                   const char *reason) {
-  char msg[VISTA_ERRMSG_SIZE];
-  if (field)
-    snprintf(msg, sizeof msg, "%s:%lld:%zu: %s", im->path, (long long)line,
-             field, reason);
-  else
-    snprintf(msg, sizeof msg, "%s:%lld: %s", im->path, (long long)line,
-             reason);
-  im->report->rows_rejected++;
-  if (im->on_reject)
-    im->on_reject(im->ud, msg);
-  return vista_store_reject(im->s, im->report->import_id, line, (int)field,
-                            reason);
+  return vista_reject_row(im->s, im->report, im->path, line, field, reason,
+                          im->on_reject, im->ud);
 }
 
 static int read_header(importer *im, const vista_csv_row *row) {

@@ -44,6 +44,13 @@ int vista_store_import_end(vista_session *s, const vista_import_report *r);
 int vista_store_reject(vista_session *s, int64_t import_id, int64_t line,
                        int column, const char *reason);
 
+/* A rejected row of a CSV import: counted in r, told to on_reject (may be
+ * NULL) as "path:line[:field]: reason" (field 0: the whole row), and
+ * stored with vista_store_reject(). */
+int vista_reject_row(vista_session *s, vista_import_report *r,
+                     const char *path, int64_t line, size_t field,
+                     const char *reason, vista_reject_fn on_reject, void *ud);
+
 /* Copies a CSV header name src into dst (size n) lowercased, '_' and '-'
  * as spaces, trimmed, inner runs of spaces collapsed. */
 void vista_normalise_header(char *dst, size_t n, const char *src);

@@ -68,15 +68,10 @@ typedef struct importer {
 
 static int reject(importer *im, int64_t line, size_t field, const char *fmt,
                   const char *arg) {
-  char reason[256], msg[VISTA_ERRMSG_SIZE];
+  char reason[256];
   snprintf(reason, sizeof reason, fmt, arg);
-  snprintf(msg, sizeof msg, "%s:%lld:%zu: %s", im->path, (long long)line,
-           field, reason);
-  im->report->rows_rejected++;
-  if (im->on_reject)
-    im->on_reject(im->ud, msg);
-  return vista_store_reject(im->s, im->report->import_id, line, (int)field,
-                            reason);
+  return vista_reject_row(im->s, im->report, im->path, line, field, reason,
+                          im->on_reject, im->ud);
 }
 
 static int read_header(importer *im, const vista_csv_row *row) {

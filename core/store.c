@@ -590,3 +590,18 @@ int vista_store_reject(vista_session *s, int64_t import_id, int64_t line,
   sqlite3_finalize(st);
   return rc;
 }
+
+int vista_reject_row(vista_session *s, vista_import_report *r,
+                     const char *path, int64_t line, size_t field,
+                     const char *reason, vista_reject_fn on_reject, void *ud) {
+  char msg[VISTA_ERRMSG_SIZE];
+  if (field)
+    snprintf(msg, sizeof msg, "%s:%lld:%zu: %s", path, (long long)line, field,
+             reason);
+  else
+    snprintf(msg, sizeof msg, "%s:%lld: %s", path, (long long)line, reason);
+  r->rows_rejected++;
+  if (on_reject)
+    on_reject(ud, msg);
+  return vista_store_reject(s, r->import_id, line, (int)field, reason);
+}
