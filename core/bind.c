@@ -16,6 +16,16 @@ vista_session *vista_bind_session(lua_State *L) {
   return s;
 }
 
+void vista_push_query(lua_State *L, const char *sql) {
+  vista_session *s = vista_bind_session(L);
+  sqlite3 *db = vista_store_db(s);
+  sqlite3_stmt *st = vista_push_statement(L, db, sql);
+  int box = lua_gettop(L);
+  vista_push_rows(L, db, st);
+  vista_finish_statement(L, box);
+  lua_remove(L, box);
+}
+
 int vista_bind_error(lua_State *L, vista_session *s) {
   return luaL_error(L, "%s", vista_errmsg(s));
 }

@@ -36,6 +36,9 @@ void vista_finish_statement(lua_State *L, int idx);
  * [-0, +1, e]. */
 void vista_push_rows(lua_State *L, sqlite3 *db, sqlite3_stmt *st);
 
+/* Runs sql (our own, without parameters) on the session's database and
+ * pushes its rows as vista.sql returns them [-0, +1, e]. */
+void vista_push_query(lua_State *L, const char *sql);
 /* Openers, listed once in sandbox.c. */
 int luaopen_vista_sql(lua_State *L);
 int luaopen_vista_mobility(lua_State *L);

@@ -549,17 +549,12 @@ static int l_fields(lua_State *L) {
 
 /* vista.mobility.imports() -> rows: the mobility files imported */
 static int l_imports(lua_State *L) {
-  vista_session *s = vista_bind_session(L);
-  sqlite3 *db = vista_store_db(s);
-  sqlite3_stmt *st = vista_push_statement(
-      L, db,
+  vista_push_query(
+      L,
       "SELECT l.id AS import, l.source, l.imported_at, f.format,"
       " l.rows_read, l.rows_stored, l.rows_rejected, f.participants,"
       " f.sha256 FROM mobility_file f JOIN import_log l ON l.id = f.import_id"
       " ORDER BY l.id");
-  int box = lua_gettop(L);
-  vista_push_rows(L, db, st);
-  vista_finish_statement(L, box);
   return 1;
 }
 

@@ -479,10 +479,8 @@ int vista_partner_import(vista_session *s, const char *path,
 /* vista.partner.list() -> partners, with their current contact and whether
  * an agreement is in effect today. */
 static int l_list(lua_State *L) {
-  vista_session *s = vista_bind_session(L);
-  sqlite3 *db = vista_store_db(s);
-  sqlite3_stmt *st = vista_push_statement(
-      L, db,
+  vista_push_query(
+      L,
       "SELECT p.id, p.institution_id AS institution, p.name, p.country,"
       " c.name AS country_name, p.city, p.kind, p.abroad, p.strategic,"
       " p.sector, p.erasmus_code, p.since, p.until,"
@@ -492,42 +490,29 @@ static int l_list(lua_State *L) {
       "   WHERE k.partner_id = p.id AND k.valid_to IS NULL) AS contact"
       " FROM partner p LEFT JOIN country c ON c.code = p.country"
       " ORDER BY p.institution_id, p.strategic DESC, p.name");
-  int box = lua_gettop(L);
-  vista_push_rows(L, db, st);
-  vista_finish_statement(L, box);
   return 1;
 }
 
 /* vista.partner.agreements() and vista.partner.contacts(): every one, the
  * historic included, with the partner's id and name. */
 static int l_agreements(lua_State *L) {
-  vista_session *s = vista_bind_session(L);
-  sqlite3 *db = vista_store_db(s);
-  sqlite3_stmt *st = vista_push_statement(
-      L, db,
+  vista_push_query(
+      L,
       "SELECT a.partner_id AS partner, p.name AS partner_name, a.kind,"
       " a.signed, a.valid_from, a.valid_to, a.scope"
       " FROM agreement a JOIN partner p ON p.id = a.partner_id"
       " ORDER BY p.name, a.valid_from");
-  int box = lua_gettop(L);
-  vista_push_rows(L, db, st);
-  vista_finish_statement(L, box);
   return 1;
 }
 
 static int l_contacts(lua_State *L) {
-  vista_session *s = vista_bind_session(L);
-  sqlite3 *db = vista_store_db(s);
-  sqlite3_stmt *st = vista_push_statement(
-      L, db,
+  vista_push_query(
+      L,
       "SELECT k.partner_id AS partner, p.name AS partner_name, k.name,"
       " k.role, k.email, k.phone, k.valid_from, k.valid_to,"
       " k.valid_to IS NULL AS current"
       " FROM contact k JOIN partner p ON p.id = k.partner_id"
       " ORDER BY p.name, k.role, k.valid_from, k.id");
-  int box = lua_gettop(L);
-  vista_push_rows(L, db, st);
-  vista_finish_statement(L, box);
   return 1;
 }
 

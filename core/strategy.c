@@ -428,9 +428,8 @@ done:
 
 /* vista.strategy.list() -> the stored strategies, newest first. */
 static int l_list(lua_State *L) {
-  vista_session *s = vista_bind_session(L);
-  sqlite3_stmt *st = vista_push_statement(
-      L, vista_store_db(s),
+  vista_push_query(
+      L,
       "SELECT s.id, s.institution_id AS institution, i.name AS"
       " institution_name, i.erasmus_code AS institution_code, s.title,"
       " s.period_from, s.period_to, s.source_path, s.imported_at,"
@@ -438,9 +437,6 @@ static int l_list(lua_State *L) {
       " (SELECT count(*) FROM action a WHERE a.strategy_id = s.id) AS actions"
       " FROM strategy s JOIN institution i ON i.id = s.institution_id"
       " ORDER BY s.period_from DESC, s.id DESC");
-  int box = lua_gettop(L);
-  vista_push_rows(L, vista_store_db(s), st);
-  vista_finish_statement(L, box);
   return 1;
 }
 
