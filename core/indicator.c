@@ -222,10 +222,14 @@ int vista_facts_import(vista_session *s, const char *path,
 
 /* ---- the Lua side: the figures the built-ins are computed from ---- */
 
-/* The period of a mobility, by its start month: the calendar year, or the
- * school year (September to August) as '2023-24'. */
-static const char calendar_period[] = "CAST(m.start_month / 100 AS TEXT)";
+/* The period of a term (see mobility_term in store.c): the calendar year,
+ * or the school year (September to August) as '2023-24'. */
+static const char calendar_period[] = "CAST(t.term / 2 AS TEXT)";
 static const char school_period[] =
+    "printf('%d-%02d', (t.term - 1) / 2, ((t.term - 1) / 2 + 1) % 100)";
+/* The same of a record, by its start month. */
+static const char record_calendar_period[] = "CAST(m.start_month / 100 AS TEXT)";
+static const char record_school_period[] =
     "printf('%d-%02d', m.start_month / 100 - (m.start_month % 100 < 9),"
     " (m.start_month / 100 - (m.start_month % 100 < 9) + 1) % 100)";
 
@@ -268,17 +272,16 @@ static const char *read_options(lua_State *L, vista_session *s,
   return expr;
 }
 
-/* Runs one of the queries below: fmt has two %s, the period expression and
- * the institution filter on column col (our own text, never a script's). */
-static int run_query(lua_State *L, const char *fmt, const char *col) {
+/* Runs one of the queries below: fmt has pairs of %s, the period
+ * expression then the institution filter (our own text, never a
+ * script's). */
+static int run_query(lua_State *L, const char *fmt) {
   vista_session *s = vista_bind_session(L);
   lua_Integer inst;
   const char *period = read_options(L, s, &inst);
-  char filter[64] = "";
-  if (inst)
-    snprintf(filter, sizeof filter, " AND %s = ?1", col);
+  const char *filter = inst ? " AND t.institution_id = ?1" : "";
   char sql[4096];
-  snprintf(sql, sizeof sql, fmt, period, filter);
+  snprintf(sql, sizeof sql, fmt, period, filter, period, filter);
   sqlite3 *db = vista_store_db(s);
   sqlite3_stmt *st = vista_push_statement(L, db, sql);
   if (inst)
@@ -289,72 +292,57 @@ static int run_query(lua_State *L, const char *fmt, const char *col) {
   return 1;
 }
 
-/* Learners are the learner profile less group leaders and accompanying
- * persons (band 4); staff exchanges are the staff band. A record of the
- * official data has no direction: it is outgoing for its sender. */
-#define LEARNER "m.profile = 1 AND coalesce(m.band, 0) <> 4"
-#define W(cond) "sum(CASE WHEN " cond " THEN m.participants ELSE 0 END)"
-
+/* The figures the built-ins divide, from the terms (side 1: what the
+ * institution sent). */
 static int l_base(lua_State *L) {
   return run_query(
-      L, "SELECT m.sending_id AS institution, %s AS period,"
-         " " W(LEARNER) " AS learners,"
-         " " W(LEARNER " AND m.duration >= 10") " AS learners_10d,"
-         " " W(LEARNER " AND m.duration > 14") " AS learners_15d,"
-         " " W(LEARNER " AND m.duration >= 10 AND m.is_vet = 1 AND"
-               " m.education_level_id IN (SELECT id FROM label WHERE"
-               " text LIKE 'ISCED-3%%' OR text LIKE 'ISCED-4%%' OR"
-               " text LIKE 'ISCED 3%%' OR text LIKE 'ISCED 4%%')")
-         " AS ivet_10d,"
-         " " W(LEARNER " AND m.fewer_opportunities = 1") " AS fewer,"
-         " " W(LEARNER " AND m.special_needs = 1") " AS special,"
-         " " W(LEARNER " AND m.gender = 1") " AS female,"
-         " " W(LEARNER " AND m.gender = 2") " AS male,"
-         " " W(LEARNER " AND m.band = 2") " AS long_term,"
-         " " W(LEARNER " AND m.recognised = 1") " AS recognised,"
-         " " W(LEARNER " AND m.recognised IS NOT NULL")
-         " AS recognition_known,"
-         " " W("m.profile = 2 AND m.band = 3 AND m.duration >= 5")
-         " AS staff_5d,"
-         " " W("m.profile = 2 AND m.band = 3") " AS staff,"
-         " count(DISTINCT m.receiving_country_id) AS destinations,"
-         " count(DISTINCT m.receiving_id) AS receiving_organisations"
-         " FROM mobility_fact m"
-         " WHERE m.sending_id IS NOT NULL AND m.start_month IS NOT NULL"
-         " AND coalesce(m.direction, 1) = 1%s"
-         " GROUP BY 1, 2 ORDER BY 1, 2",
-      "m.sending_id");
+      L, "WITH b AS (SELECT t.institution_id AS institution, %s AS period,"
+         " sum(t.learners) AS learners, sum(t.learners_10d) AS learners_10d,"
+         " sum(t.learners_15d) AS learners_15d, sum(t.ivet_10d) AS ivet_10d,"
+         " sum(t.fewer) AS fewer, sum(t.special) AS special,"
+         " sum(t.female) AS female, sum(t.male) AS male,"
+         " sum(t.long_term) AS long_term, sum(t.recognised) AS recognised,"
+         " sum(t.recognition_known) AS recognition_known,"
+         " sum(t.staff_5d) AS staff_5d, sum(t.staff) AS staff"
+         " FROM mobility_term t WHERE t.side = 1%s GROUP BY 1, 2),"
+         " d AS (SELECT t.institution_id AS institution, %s AS period,"
+         " count(DISTINCT t.receiving_country_id) AS destinations"
+         " FROM mobility_term_destination t WHERE 1%s GROUP BY 1, 2)"
+         " SELECT b.*, coalesce(d.destinations, 0) AS destinations"
+         " FROM b LEFT JOIN d USING (institution, period) ORDER BY 1, 2");
 }
 
+/* Side 2: what the institution received. */
 static int l_incoming(lua_State *L) {
   return run_query(
-      L, "SELECT m.receiving_id AS institution, %s AS period,"
-         " " W(LEARNER) " AS learners,"
-         " " W("m.profile = 2 AND m.band = 3") " AS staff"
-         " FROM mobility_fact m"
-         " WHERE m.receiving_id IS NOT NULL AND m.start_month IS NOT NULL"
-         " AND coalesce(m.direction, 2) = 2%s"
-         " GROUP BY 1, 2 ORDER BY 1, 2",
-      "m.receiving_id");
+      L, "SELECT t.institution_id AS institution, %s AS period,"
+         " sum(t.learners) AS learners, sum(t.staff) AS staff"
+         " FROM mobility_term t WHERE t.side = 2%s"
+         " GROUP BY 1, 2 ORDER BY 1, 2");
 }
 
 static int l_destinations(lua_State *L) {
   return run_query(
-      L, "SELECT m.sending_id AS institution, %s AS period,"
-         " c.code AS country, sum(m.participants) AS participants"
-         " FROM mobility_fact m JOIN country c ON c.id = m.receiving_country_id"
-         " WHERE m.sending_id IS NOT NULL AND m.start_month IS NOT NULL"
-         " AND coalesce(m.direction, 1) = 1%s"
-         " GROUP BY 1, 2, 3 ORDER BY 1, 2, 4 DESC, 3",
-      "m.sending_id");
+      L, "SELECT t.institution_id AS institution, %s AS period,"
+         " c.code AS country, sum(t.participants) AS participants"
+         " FROM mobility_term_destination t"
+         " JOIN country c ON c.id = t.receiving_country_id WHERE 1%s"
+         " GROUP BY 1, 2, 3 ORDER BY 1, 2, 4 DESC, 3");
 }
 
 /* Partners with an agreement in effect, and those that received someone,
  * by the calendar year of the mobility (partners are matched by Erasmus
  * code, else by name and country). */
 static int l_partner_activity(lua_State *L) {
-  return run_query(
-      L, "SELECT m.sending_id AS institution, %s AS period,"
+  vista_session *s = vista_bind_session(L);
+  lua_Integer inst;
+  const char *period = read_options(L, s, &inst) == school_period
+                           ? record_school_period
+                           : record_calendar_period;
+  char sql[2048];
+  snprintf(
+      sql, sizeof sql,
+         "SELECT m.sending_id AS institution, %s AS period,"
          " count(DISTINCT p.id) AS active"
          " FROM mobility_fact m JOIN institution r ON r.id = m.receiving_id"
          " JOIN partner p ON p.institution_id = m.sending_id AND"
@@ -363,7 +351,15 @@ static int l_partner_activity(lua_State *L) {
          " WHERE m.start_month IS NOT NULL"
          " AND coalesce(m.direction, 1) = 1%s"
          " GROUP BY 1, 2 ORDER BY 1, 2",
-      "m.sending_id");
+      period, inst ? " AND m.sending_id = ?1" : "");
+  sqlite3 *db = vista_store_db(s);
+  sqlite3_stmt *st = vista_push_statement(L, db, sql);
+  if (inst)
+    sqlite3_bind_int64(st, 1, inst);
+  int box = lua_gettop(L);
+  vista_push_rows(L, db, st);
+  vista_finish_statement(L, box);
+  return 1;
 }
 
 /* vista.indicator.facts([institution]) -> rows institution, period, name,

@@ -348,8 +348,8 @@ int vista_mobility_import(vista_session *s, const char *path,
       goto done;
   }
   before = before ? before : known_before;
-  if ((rc = mob_write_summaries(s, &writer.summary, &writer.destination,
-                                writer.ka.names)) != VISTA_OK ||
+  if ((rc = mob_write_summaries(s, writer.maps, writer.ka.names,
+                                writer.na.names)) != VISTA_OK ||
       (rc = mob_record_file(s, &writer, report, im->file_size)) != VISTA_OK ||
       (rc = vista_store_import_end(s, &report->rows)) != VISTA_OK)
     goto done;

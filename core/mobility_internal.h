@@ -20,6 +20,16 @@
 #define NONE INT64_MIN     /* an unknown value, stored as NULL */
 #define MAX_KEY_ACTIONS 255
 
+/* An education level at ISCED 3 or 4 (the EU IVET benchmark's), as SQL on
+ * label.text; mob_is_isced34() is the same test in C. */
+#define ISCED34                                                            \
+  "(text LIKE 'ISCED-3%' OR text LIKE 'ISCED-4%' OR text LIKE 'ISCED 3%'"  \
+  " OR text LIKE 'ISCED 4%')"
+static inline int mob_is_isced34(const char *p, size_t n) {
+  return n >= 7 && strncasecmp(p, "isced", 5) == 0 &&
+         (p[5] == '-' || p[5] == ' ') && (p[6] == '3' || p[6] == '4');
+}
+
 /* A record's values while the reader works on it, NONE when unknown. */
 enum {
   C_IMPORT, C_LINE, C_PROJECT, C_ACADEMIC_YEAR, C_START, C_END, C_DURATION,
@@ -99,11 +109,11 @@ int mob_activity_is_vet(const char *p, size_t n);
 
 /* ---- summaries (mobility_summary.c) ---- */
 
+#define AGG_VALUES 18
+
 typedef struct agg_entry {
-  uint64_t k0, k1; /* packed key */
-  int64_t v[9];    /* participants, female, male, fewer opportunities,
-                      special needs, duration_sum, duration_n, age_sum,
-                      age_n (the destinations use v[0] only) */
+  uint64_t k0, k1;         /* packed key */
+  int64_t v[AGG_VALUES];   /* the sums; each map's own (see its table) */
 } agg_entry;
 
 typedef struct agg_map {
@@ -115,10 +125,20 @@ typedef struct agg_map {
 
 int mob_agg_init(agg_map *m);
 void mob_agg_free(agg_map *m);
-/* Adds one stored record (S_* columns) with its key action's index to both
- * maps. -1 when out of memory. */
-int mob_summarise(agg_map *summary, agg_map *destination, const int64_t *s,
-                  int ka);
+/* The maps the importer keeps, one per summary table. */
+enum { MAP_SUMMARY, MAP_DESTINATION, MAP_TERM, MAP_TERM_DESTINATION,
+       MAP_COUNT };
+
+/* What a record is summarised by besides its own columns: its project's
+ * key action and National Agency (indices into the writer's lists), and
+ * whether its education level is ISCED 3 or 4. */
+typedef struct mob_context {
+  int ka, na, isced34;
+} mob_context;
+
+/* Adds one stored record (S_* columns) to every map. -1 when out of
+ * memory. */
+int mob_summarise(agg_map *maps, const int64_t *s, const mob_context *cx);
 
 /* Each project's key action as a small index into a list of names (0:
  * unknown). The reader and the writer each keep one. */
@@ -136,10 +156,10 @@ int mob_ka_index(mob_ka_table *t, const char *name);
 /* Remembers project id's key action. -1 when out of memory. */
 int mob_ka_set(mob_ka_table *t, int64_t project, int ka);
 int mob_ka_of(const mob_ka_table *t, int64_t project);
-/* Writes both maps into their tables, adding to what is there; the maps
- * are reordered and cannot be added to afterwards. */
-int mob_write_summaries(vista_session *s, agg_map *summary,
-                        agg_map *destination, char *const *key_actions);
+/* Writes every map into its table, adding to what is there; the maps are
+ * reordered and cannot be added to afterwards. */
+int mob_write_summaries(vista_session *s, agg_map *maps,
+                        char *const *key_actions, char *const *agencies);
 
 /* ---- reader to writer (mobility_store.c) ---- */
 
@@ -192,8 +212,10 @@ typedef struct mob_writer {
   int nbatch;
   int64_t first_id, last_id; /* the records this import wrote */
   /* The summaries, kept here: this thread has time to spare. */
-  mob_ka_table ka;
-  agg_map summary, destination;
+  mob_ka_table ka, na;
+  unsigned char *isced34; /* by label id: an ISCED 3 or 4 level */
+  size_t isced34_cap;
+  agg_map maps[MAP_COUNT];
 } mob_writer;
 
 /* Prepares the statements and the summaries; ka is copied (the projects

@@ -158,6 +158,51 @@ static int prepare(mob_writer *w, sqlite3_stmt **st, const char *sql) {
   return VISTA_OK;
 }
 
+/* Remembers that label id is an ISCED 3 or 4 level. */
+static int mark_isced34(mob_writer *w, int64_t id) {
+  if (id < 0)
+    return 0;
+  if ((size_t)id >= w->isced34_cap) {
+    size_t cap = w->isced34_cap ? w->isced34_cap : 256;
+    while (cap <= (size_t)id)
+      cap *= 2;
+    unsigned char *a = realloc(w->isced34, cap);
+    if (!a)
+      return -1;
+    memset(a + w->isced34_cap, 0, cap - w->isced34_cap);
+    w->isced34 = a;
+    w->isced34_cap = cap;
+  }
+  w->isced34[id] = 1;
+  return 0;
+}
+
+/* The National Agency of every project and the ISCED 3-4 levels known
+ * before this import. */
+static int load_projects_and_levels(mob_writer *w) {
+  sqlite3_stmt *st = NULL;
+  int rc = VISTA_OK, step;
+  if (sqlite3_prepare_v2(w->s->db, "SELECT id, na_code FROM project", -1,
+                         &st, NULL) != SQLITE_OK)
+    return vista_seterr_sql(w->s, w->path);
+  while ((step = sqlite3_step(st)) == SQLITE_ROW && rc == VISTA_OK)
+    if (mob_ka_set(&w->na, sqlite3_column_int64(st, 0),
+                   mob_ka_index(&w->na, (const char *)sqlite3_column_text(
+                                            st, 1))) != 0)
+      rc = vista_seterr(w->s, VISTA_ERR_NOMEM, "out of memory");
+  sqlite3_finalize(st);
+  if (rc != VISTA_OK)
+    return rc;
+  if (sqlite3_prepare_v2(w->s->db, "SELECT id FROM label WHERE " ISCED34, -1,
+                         &st, NULL) != SQLITE_OK)
+    return vista_seterr_sql(w->s, w->path);
+  while ((step = sqlite3_step(st)) == SQLITE_ROW && rc == VISTA_OK)
+    if (mark_isced34(w, sqlite3_column_int64(st, 0)) != 0)
+      rc = vista_seterr(w->s, VISTA_ERR_NOMEM, "out of memory");
+  sqlite3_finalize(st);
+  return rc;
+}
+
 int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
                     int64_t import_id, const mob_ka_table *ka) {
   memset(w, 0, sizeof *w);
@@ -165,8 +210,10 @@ int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
   w->path = path;
   w->import_id = import_id;
   mob_ka_init(&w->ka);
-  if (mob_agg_init(&w->summary) != 0 || mob_agg_init(&w->destination) != 0)
-    return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
+  mob_ka_init(&w->na);
+  for (int i = 0; i < MAP_COUNT; i++)
+    if (mob_agg_init(&w->maps[i]) != 0)
+      return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
   /* The same indices as the reader's for the projects known before. */
   for (int i = 1; i < ka->count; i++)
     if (mob_ka_index(&w->ka, ka->names[i]) != i)
@@ -175,8 +222,11 @@ int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
     if (ka->by_project[p] && mob_ka_set(&w->ka, (int64_t)p,
                                         ka->by_project[p]) != 0)
       return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
+  int rc = load_projects_and_levels(w);
+  if (rc != VISTA_OK)
+    return rc;
   char *sql = insert_sql(MOB_BATCH);
-  int rc = prepare(w, &w->insert_batch, sql);
+  rc = prepare(w, &w->insert_batch, sql);
   free(sql);
   if (rc || (rc = prepare(w, &w->insert_label,
                           "INSERT INTO label(id, text) VALUES (?1, ?2)")) ||
@@ -192,8 +242,10 @@ int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
 
 void mob_writer_close(mob_writer *w) {
   mob_ka_free(&w->ka);
-  mob_agg_free(&w->summary);
-  mob_agg_free(&w->destination);
+  mob_ka_free(&w->na);
+  free(w->isced34);
+  for (int i = 0; i < MAP_COUNT; i++)
+    mob_agg_free(&w->maps[i]);
   sqlite3_finalize(w->insert_batch);
   sqlite3_finalize(w->insert_label);
   sqlite3_finalize(w->insert_project);
@@ -286,8 +338,15 @@ int mob_writer_consume(mob_writer *w, const char *data, size_t len) {
       int64_t *row = w->batch[w->nbatch];
       memcpy(row, c.p, sizeof w->batch[0]);
       c.p += sizeof w->batch[0];
-      int ka = row[S_PROJECT] == NONE ? 0 : mob_ka_of(&w->ka, row[S_PROJECT]);
-      if (mob_summarise(&w->summary, &w->destination, row, ka) != 0)
+      mob_context cx = {0, 0, 0};
+      if (row[S_PROJECT] != NONE) {
+        cx.ka = mob_ka_of(&w->ka, row[S_PROJECT]);
+        cx.na = mob_ka_of(&w->na, row[S_PROJECT]);
+      }
+      int64_t level = row[S_EDUCATION_LEVEL];
+      cx.isced34 = level != NONE && (size_t)level < w->isced34_cap &&
+                   w->isced34[level];
+      if (mob_summarise(w->maps, row, &cx) != 0)
         rc = vista_seterr(w->s, VISTA_ERR_NOMEM, "%s: out of memory",
                           w->path);
       else if (++w->nbatch == MOB_BATCH)
@@ -297,6 +356,10 @@ int mob_writer_consume(mob_writer *w, const char *data, size_t len) {
     case MSG_LABEL: {
       int64_t id = get_i64(&c);
       t = get_text(&c, &n);
+      if (mob_is_isced34(t, n) && mark_isced34(w, id) != 0) {
+        rc = vista_seterr(w->s, VISTA_ERR_NOMEM, "out of memory");
+        break;
+      }
       st = w->insert_label;
       sqlite3_reset(st);
       if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
@@ -313,7 +376,10 @@ int mob_writer_consume(mob_writer *w, const char *data, size_t len) {
       t3 = get_text(&c, &n3); /* key action */
       char ka_name[32];
       snprintf(ka_name, sizeof ka_name, "%.*s", (int)n3, t3);
-      if (mob_ka_set(&w->ka, id, mob_ka_index(&w->ka, ka_name)) != 0) {
+      char na_name[32];
+      snprintf(na_name, sizeof na_name, "%.*s", (int)n2, t2);
+      if (mob_ka_set(&w->ka, id, mob_ka_index(&w->ka, ka_name)) != 0 ||
+          mob_ka_set(&w->na, id, mob_ka_index(&w->na, na_name)) != 0) {
         rc = vista_seterr(w->s, VISTA_ERR_NOMEM, "out of memory");
         break;
       }

@@ -81,35 +81,89 @@ static int agg_add(agg_map *m, uint64_t k0, uint64_t k1, const int64_t *v,
   return 0;
 }
 
-int mob_summarise(agg_map *summary, agg_map *destination, const int64_t *s,
-                  int ka) {
+/* Learners are the learner profile less group leaders and accompanying
+ * persons (band 4); staff is the staff band. */
+static int is_learner(uint64_t codes) {
+  return (codes >> 2 & 3) == 1 && (codes >> 15 & 7) != 4;
+}
+
+/* The per-term sums of one record (the columns of mobility_term). */
+static void term_values(const int64_t *s, int isced34, int64_t *v) {
+  uint64_t codes = (uint64_t)s[S_CODES];
+  int64_t p = s[S_PARTICIPANTS], d = s[S_DURATION];
+  memset(v, 0, AGG_VALUES * sizeof *v);
+  v[0] = p;
+  if (is_learner(codes)) {
+    int known = d != NONE;
+    v[1] = p;
+    v[2] = known && d >= 10 ? p : 0;
+    v[3] = known && d > 14 ? p : 0;
+    v[4] = known && d >= 10 && (codes >> 14 & 1) && isced34 ? p : 0;
+    v[5] = (codes >> 15 & 7) == 2 ? p : 0;
+    v[6] = (codes & 3) == GENDER_FEMALE ? p : 0;
+    v[7] = (codes & 3) == GENDER_MALE ? p : 0;
+    /* Flags are stored as 0 unknown, 1 no, 2 yes (see pack()). */
+    v[8] = (codes >> 6 & 3) == 2 ? p : 0;
+    v[9] = (codes >> 4 & 3) == 2 ? p : 0;
+    v[10] = (codes >> 12 & 3) == 2 ? p : 0;
+    v[11] = (codes >> 12 & 3) != 0 ? p : 0;
+    if (s[S_AGE] != NONE)
+      v[14] = s[S_AGE] * p, v[15] = p;
+    if (known)
+      v[16] = d * p, v[17] = p;
+  } else if ((codes >> 2 & 3) == 2 && (codes >> 15 & 7) == 3) {
+    v[12] = p;
+    v[13] = d != NONE && d >= 5 ? p : 0;
+  }
+}
+
+int mob_summarise(agg_map *maps, const int64_t *s, const mob_context *cx) {
 #define K(x) ((uint64_t)((x) == NONE ? 0 : (x)))
   uint64_t codes = (uint64_t)s[S_CODES];
   uint64_t inst = K(s[S_SENDING]), sc = K(s[S_S_COUNTRY]);
   uint64_t year = s[S_START] == NONE ? 0 : (uint64_t)(s[S_START] / 100);
   uint64_t vet = codes >> 14 & 1, prof = codes >> 2 & 3;
   uint64_t band = codes >> 15 & 7, dir = codes >> 10 & 3;
-  uint64_t rc = K(s[S_R_COUNTRY]);
+  uint64_t rc = K(s[S_R_COUNTRY]), ka = (uint64_t)cx->ka;
 #undef K
-  /* Flags are stored as 0 unknown, 1 no, 2 yes (see pack()). */
   int64_t p = s[S_PARTICIPANTS];
-  int64_t v[9] = {p,
-                  (codes & 3) == GENDER_FEMALE ? p : 0,
-                  (codes & 3) == GENDER_MALE ? p : 0,
-                  (codes >> 6 & 3) == 2 ? p : 0,
-                  (codes >> 4 & 3) == 2 ? p : 0,
-                  0, 0, 0, 0};
+  int64_t v[AGG_VALUES] = {p,
+                           (codes & 3) == GENDER_FEMALE ? p : 0,
+                           (codes & 3) == GENDER_MALE ? p : 0,
+                           (codes >> 6 & 3) == 2 ? p : 0,
+                           (codes >> 4 & 3) == 2 ? p : 0,
+                           0, 0, 0, 0};
   if (s[S_DURATION] != NONE)
     v[5] = s[S_DURATION] * p, v[6] = p;
   if (s[S_AGE] != NONE)
     v[7] = s[S_AGE] * p, v[8] = p;
   /* Keys: the institution in the high word, the small codes packed below;
    * 0 means unknown. Bit 63 of k1 is set so that no key is all zero. */
-  uint64_t k0 = inst << 16 | sc << 6 | (uint64_t)ka >> 2;
-  uint64_t k1 = 1ull << 63 | ((uint64_t)ka & 3) << 40 | year << 24 |
-                vet << 23 | prof << 21 | band << 18 | dir << 16;
-  if (agg_add(summary, k0, k1, v, 9) != 0 ||
-      agg_add(destination, k0, k1 | rc << 4, v, 1) != 0)
+  uint64_t k0 = inst << 16 | sc << 6 | ka >> 2;
+  uint64_t k1 = 1ull << 63 | (ka & 3) << 40 | year << 24 | vet << 23 |
+                prof << 21 | band << 18 | dir << 16;
+  if (agg_add(&maps[MAP_SUMMARY], k0, k1, v, 9) != 0 ||
+      agg_add(&maps[MAP_DESTINATION], k0, k1 | rc << 4, v, 1) != 0)
+    return -1;
+  /* The terms: by half year (year * 2, + 1 from September), which add up
+   * to calendar years and to school years alike; once for the sender and
+   * once for the receiver (a record of the official data has no
+   * direction: it is both). */
+  if (s[S_START] == NONE)
+    return 0;
+  uint64_t term = year * 2 + (s[S_START] % 100 >= 9);
+  uint64_t tk1 = 1ull << 63 | (uint64_t)cx->na << 32 | ka << 24 | term;
+  term_values(s, cx->isced34, v);
+  if (s[S_SENDING] != NONE && dir != 2 &&
+      (agg_add(&maps[MAP_TERM], (uint64_t)s[S_SENDING], tk1 | 1ull << 16, v,
+               AGG_VALUES) != 0 ||
+       (s[S_R_COUNTRY] != NONE &&
+        agg_add(&maps[MAP_TERM_DESTINATION], (uint64_t)s[S_SENDING],
+                1ull << 63 | rc << 16 | term, v, 1) != 0)))
+    return -1;
+  if (s[S_RECEIVING] != NONE && dir != 1 &&
+      agg_add(&maps[MAP_TERM], (uint64_t)s[S_RECEIVING], tk1 | 2ull << 16, v,
+              AGG_VALUES) != 0)
     return -1;
   return 0;
 }
@@ -169,31 +223,59 @@ static int entry_order(const void *a, const void *b) {
   return x->k1 < y->k1 ? -1 : x->k1 > y->k1;
 }
 
-/* The values of one entry, in the table's column order: the key unpacked
- * (see mob_summarise; 0 there is unknown, -1 in the table), then the sums.
- * *ka_at is where the key action's text goes. Returns the count. */
-static int unpack(const agg_entry *e, int dest, int64_t *vals, int *ka_at,
-                  int *ka) {
+/* A value to bind: an integer, or a text when t is set. */
+typedef struct cell {
+  int64_t i;
+  const char *t;
+} cell;
+
 #define CODE(x) ((x) ? (int64_t)(x) : -1)
-  int nv = 0;
-  *ka = (int)((e->k0 & 63) << 2 | ((e->k1 >> 40) & 3));
-  vals[nv++] = (int64_t)(e->k0 >> 16);           /* institution */
-  vals[nv++] = (int64_t)((e->k0 >> 6) & 1023);   /* sending country */
-  vals[nv++] = (int64_t)((e->k1 >> 24) & 65535); /* year */
-  *ka_at = nv++;                                 /* key action */
-  vals[nv++] = (int64_t)((e->k1 >> 23) & 1);     /* vet */
-  vals[nv++] = CODE((e->k1 >> 21) & 3);          /* profile */
-  vals[nv++] = CODE((e->k1 >> 18) & 7);          /* band */
-  vals[nv++] = CODE((e->k1 >> 16) & 3);          /* direction */
-  if (dest)
-    vals[nv++] = (int64_t)((e->k1 >> 4) & 1023); /* receiving country */
-  vals[nv++] = e->v[0];                          /* participants */
-  if (!dest)
-    for (int k = 1; k < 9; k++)
-      vals[nv++] = e->v[k];
-#undef CODE
-  return nv;
+
+/* The columns of one entry, in its table's order (see mob_summarise; a
+ * 0 there is unknown, -1 in the table). Returns the count. */
+static int unpack(int map, const agg_entry *e, char *const *kas,
+                  char *const *nas, cell *c) {
+  int n = 0, ka;
+  memset(c, 0, (AGG_VALUES + 10) * sizeof *c);
+  switch (map) {
+  case MAP_SUMMARY:
+  case MAP_DESTINATION:
+    ka = (int)((e->k0 & 63) << 2 | ((e->k1 >> 40) & 3));
+    c[n++].i = (int64_t)(e->k0 >> 16);           /* institution */
+    c[n++].i = (int64_t)((e->k0 >> 6) & 1023);   /* sending country */
+    c[n++].i = (int64_t)((e->k1 >> 24) & 65535); /* year */
+    c[n++].t = ka ? kas[ka] : "";                /* key action */
+    c[n++].i = (int64_t)((e->k1 >> 23) & 1);     /* vet */
+    c[n++].i = CODE((e->k1 >> 21) & 3);          /* profile */
+    c[n++].i = CODE((e->k1 >> 18) & 7);          /* band */
+    c[n++].i = CODE((e->k1 >> 16) & 3);          /* direction */
+    if (map == MAP_DESTINATION) {
+      c[n++].i = (int64_t)((e->k1 >> 4) & 1023); /* receiving country */
+      c[n++].i = e->v[0];
+    } else {
+      for (int k = 0; k < 9; k++)
+        c[n++].i = e->v[k];
+    }
+    break;
+  case MAP_TERM:
+    ka = (int)((e->k1 >> 24) & 255);
+    c[n++].i = (int64_t)e->k0;                   /* institution */
+    c[n++].i = (int64_t)((e->k1 >> 16) & 3);     /* side */
+    c[n++].i = (int64_t)(e->k1 & 65535);         /* term */
+    c[n++].t = ka ? kas[ka] : "";
+    c[n++].t = nas[(e->k1 >> 32) & 255] ? nas[(e->k1 >> 32) & 255] : "";
+    for (int k = 0; k < AGG_VALUES; k++)
+      c[n++].i = e->v[k];
+    break;
+  default:
+    c[n++].i = (int64_t)e->k0;                   /* institution */
+    c[n++].i = (int64_t)(e->k1 & 65535);         /* term */
+    c[n++].i = (int64_t)((e->k1 >> 16) & 1023);  /* receiving country */
+    c[n++].i = e->v[0];
+  }
+  return n;
 }
+#undef CODE
 
 #define SUMMARY_BATCH 32
 
@@ -229,30 +311,56 @@ static int table_is_empty(vista_session *s, const char *sql) {
   return empty;
 }
 
+static const struct {
+  const char *table;
+  int ncol;
+  const char *upsert; /* adds a row to the one there */
+} tables[MAP_COUNT] = {
+    {"mobility_summary", 17,
+     " ON CONFLICT DO UPDATE SET"
+     " participants = participants + excluded.participants,"
+     " female = female + excluded.female, male = male + excluded.male,"
+     " fewer_opportunities = fewer_opportunities +"
+     "   excluded.fewer_opportunities,"
+     " special_needs = special_needs + excluded.special_needs,"
+     " duration_sum = duration_sum + excluded.duration_sum,"
+     " duration_n = duration_n + excluded.duration_n,"
+     " age_sum = age_sum + excluded.age_sum,"
+     " age_n = age_n + excluded.age_n"},
+    {"mobility_destination", 10,
+     " ON CONFLICT DO UPDATE SET"
+     " participants = participants + excluded.participants"},
+    {"mobility_term", 5 + AGG_VALUES,
+     " ON CONFLICT DO UPDATE SET"
+     " participants = participants + excluded.participants,"
+     " learners = learners + excluded.learners,"
+     " learners_10d = learners_10d + excluded.learners_10d,"
+     " learners_15d = learners_15d + excluded.learners_15d,"
+     " ivet_10d = ivet_10d + excluded.ivet_10d,"
+     " long_term = long_term + excluded.long_term,"
+     " female = female + excluded.female, male = male + excluded.male,"
+     " fewer = fewer + excluded.fewer, special = special + excluded.special,"
+     " recognised = recognised + excluded.recognised,"
+     " recognition_known = recognition_known + excluded.recognition_known,"
+     " staff = staff + excluded.staff,"
+     " staff_5d = staff_5d + excluded.staff_5d,"
+     " age_sum = age_sum + excluded.age_sum, age_n = age_n + excluded.age_n,"
+     " duration_sum = duration_sum + excluded.duration_sum,"
+     " duration_n = duration_n + excluded.duration_n"},
+    {"mobility_term_destination", 4,
+     " ON CONFLICT DO UPDATE SET"
+     " participants = participants + excluded.participants"},
+};
+
 /* Writes one map: into an empty table 32 rows to a plain INSERT, else one
  * upsert a row that adds to what is there. */
-static int write_map(vista_session *s, agg_map *m, int dest,
-                     char *const *key_actions) {
-  static const char sum_upsert[] =
-      " ON CONFLICT DO UPDATE SET"
-      " participants = participants + excluded.participants,"
-      " female = female + excluded.female, male = male + excluded.male,"
-      " fewer_opportunities = fewer_opportunities +"
-      "   excluded.fewer_opportunities,"
-      " special_needs = special_needs + excluded.special_needs,"
-      " duration_sum = duration_sum + excluded.duration_sum,"
-      " duration_n = duration_n + excluded.duration_n,"
-      " age_sum = age_sum + excluded.age_sum,"
-      " age_n = age_n + excluded.age_n";
-  static const char dest_upsert[] =
-      " ON CONFLICT DO UPDATE SET"
-      " participants = participants + excluded.participants";
-  const char *table = dest ? "mobility_destination" : "mobility_summary";
-  int ncol = dest ? 10 : 17;
-  int empty = table_is_empty(s, dest ? "SELECT 1 FROM mobility_destination"
-                                     : "SELECT 1 FROM mobility_summary");
-  int per = empty ? SUMMARY_BATCH : 1;
-  const char *upsert = empty ? "" : dest ? dest_upsert : sum_upsert;
+static int write_map(vista_session *s, agg_map *m, int map,
+                     char *const *kas, char *const *nas) {
+  char probe[96];
+  snprintf(probe, sizeof probe, "SELECT 1 FROM %s", tables[map].table);
+  int empty = table_is_empty(s, probe);
+  int per = empty ? SUMMARY_BATCH : 1, ncol = tables[map].ncol;
+  const char *upsert = empty ? "" : tables[map].upsert;
   sqlite3_stmt *st = NULL;
   int rc = VISTA_OK;
   /* In key order, so that the B-tree is filled from left to right. The
@@ -265,7 +373,7 @@ static int write_map(vista_session *s, agg_map *m, int dest,
     if (!st || rows < per) {
       sqlite3_finalize(st);
       st = NULL;
-      char *sql = summary_sql(table, ncol, rows, upsert);
+      char *sql = summary_sql(tables[map].table, ncol, rows, upsert);
       if (!sql)
         return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
       int prc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
@@ -276,16 +384,12 @@ static int write_map(vista_session *s, agg_map *m, int dest,
     sqlite3_reset(st);
     int ok = 1;
     for (int r = 0; r < rows; r++) {
-      int64_t vals[20];
-      int ka_at, ka;
-      int nv = unpack(&m->entries[i + (size_t)r], dest, vals, &ka_at, &ka);
+      cell c[AGG_VALUES + 10];
+      int nv = unpack(map, &m->entries[i + (size_t)r], kas, nas, c);
       for (int k = 0; k < nv; k++) {
         int at = r * ncol + k + 1;
-        ok &= (k == ka_at ? sqlite3_bind_text(st, at,
-                                              ka ? key_actions[ka] : "", -1,
-                                              SQLITE_STATIC)
-                          : sqlite3_bind_int64(st, at, vals[k])) ==
-              SQLITE_OK;
+        ok &= (c[k].t ? sqlite3_bind_text(st, at, c[k].t, -1, SQLITE_STATIC)
+                      : sqlite3_bind_int64(st, at, c[k].i)) == SQLITE_OK;
       }
     }
     if (!ok || sqlite3_step(st) != SQLITE_DONE)
@@ -295,10 +399,12 @@ static int write_map(vista_session *s, agg_map *m, int dest,
   return rc;
 }
 
-int mob_write_summaries(vista_session *s, agg_map *summary,
-                        agg_map *destination, char *const *key_actions) {
-  int rc = write_map(s, summary, 0, key_actions);
-  return rc == VISTA_OK ? write_map(s, destination, 1, key_actions) : rc;
+int mob_write_summaries(vista_session *s, agg_map *maps,
+                        char *const *key_actions, char *const *agencies) {
+  int rc = VISTA_OK;
+  for (int i = 0; i < MAP_COUNT && rc == VISTA_OK; i++)
+    rc = write_map(s, &maps[i], i, key_actions, agencies);
+  return rc;
 }
 
 int vista_mobility_rebuild_summaries(vista_session *s) {
@@ -333,5 +439,59 @@ int vista_mobility_rebuild_summaries(vista_session *s) {
       " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;";
   if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
     return vista_seterr_sql(s, "rebuilding the mobility summaries");
+  return vista_mobility_rebuild_terms(s);
+}
+
+/* The terms from the records, as mob_summarise makes them (the same
+ * definitions in SQL: a test compares the two). */
+#define LEARNER "m.profile = 1 AND coalesce(m.band, 0) <> 4"
+#define W(cond) "sum(CASE WHEN " cond " THEN m.participants ELSE 0 END)"
+#define TERM_SUMS                                                          \
+  "sum(m.participants), " W(LEARNER) ", "                                  \
+  W(LEARNER " AND m.duration >= 10") ", "                                  \
+  W(LEARNER " AND m.duration > 14") ", "                                   \
+  W(LEARNER " AND m.duration >= 10 AND m.is_vet = 1 AND"                   \
+            " m.education_level_id IN (SELECT id FROM label WHERE "        \
+            ISCED34 ")") ", "                                              \
+  W(LEARNER " AND m.band = 2") ", " W(LEARNER " AND m.gender = 1") ", "    \
+  W(LEARNER " AND m.gender = 2") ", "                                      \
+  W(LEARNER " AND m.fewer_opportunities = 1") ", "                         \
+  W(LEARNER " AND m.special_needs = 1") ", "                               \
+  W(LEARNER " AND m.recognised = 1") ", "                                  \
+  W(LEARNER " AND m.recognised IS NOT NULL") ", "                          \
+  W("m.profile = 2 AND m.band = 3") ", "                                   \
+  W("m.profile = 2 AND m.band = 3 AND m.duration >= 5") ", "               \
+  "coalesce(sum(CASE WHEN " LEARNER " THEN m.age * m.participants END), 0), " \
+  W(LEARNER " AND m.age IS NOT NULL") ", "                                 \
+  "coalesce(sum(CASE WHEN " LEARNER                                        \
+  " THEN m.duration * m.participants END), 0), "                           \
+  W(LEARNER " AND m.duration IS NOT NULL")
+#define TERM_OF "(m.start_month / 100 * 2 + (m.start_month % 100 >= 9))"
+
+int vista_mobility_rebuild_terms(vista_session *s) {
+  static const char sql[] =
+      "DELETE FROM mobility_term;"
+      "DELETE FROM mobility_term_destination;"
+      "INSERT INTO mobility_term SELECT m.sending_id, 1, " TERM_OF ","
+      "  coalesce(p.key_action, ''), coalesce(p.na_code, ''), " TERM_SUMS
+      " FROM mobility_fact m LEFT JOIN project p ON p.id = m.project_id"
+      " WHERE m.sending_id IS NOT NULL AND m.start_month IS NOT NULL"
+      "  AND coalesce(m.direction, 1) = 1"
+      " GROUP BY 1, 2, 3, 4, 5;"
+      "INSERT INTO mobility_term SELECT m.receiving_id, 2, " TERM_OF ","
+      "  coalesce(p.key_action, ''), coalesce(p.na_code, ''), " TERM_SUMS
+      " FROM mobility_fact m LEFT JOIN project p ON p.id = m.project_id"
+      " WHERE m.receiving_id IS NOT NULL AND m.start_month IS NOT NULL"
+      "  AND coalesce(m.direction, 2) = 2"
+      " GROUP BY 1, 2, 3, 4, 5;"
+      "INSERT INTO mobility_term_destination SELECT m.sending_id, " TERM_OF ","
+      "  m.receiving_country_id, sum(m.participants)"
+      " FROM mobility_fact m"
+      " WHERE m.sending_id IS NOT NULL AND m.start_month IS NOT NULL"
+      "  AND m.receiving_country_id IS NOT NULL"
+      "  AND coalesce(m.direction, 1) = 1"
+      " GROUP BY 1, 2, 3;";
+  if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return vista_seterr_sql(s, "rebuilding the mobility terms");
   return VISTA_OK;
 }

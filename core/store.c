@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "country.h"
+#include "mobility.h"
 #include "internal.h"
 
 static int fill_countries(vista_session *s);
@@ -338,6 +339,47 @@ static const struct {
    ") STRICT;"
    "CREATE INDEX contact_partner ON contact(partner_id);",
    NULL},
+  /* 4: the terms, what indicators and benchmarks are computed from: by
+   * institution, side (1 sent, 2 received), half year (year * 2, + 1 from
+   * September: they add up to calendar and to school years), key action
+   * and National Agency, the participant-weighted counts; and the
+   * destinations by term. Learners are the learner profile less group
+   * leaders and accompanying persons; ages and durations are the
+   * learners'. Filled from the records already stored. */
+  {"CREATE TABLE mobility_term ("
+   "  institution_id INTEGER NOT NULL,"
+   "  side INTEGER NOT NULL CHECK (side IN (1, 2)),"
+   "  term INTEGER NOT NULL,"
+   "  key_action TEXT NOT NULL,"
+   "  na_code TEXT NOT NULL,"
+   "  participants INTEGER NOT NULL,"
+   "  learners INTEGER NOT NULL,"
+   "  learners_10d INTEGER NOT NULL,"
+   "  learners_15d INTEGER NOT NULL,"
+   "  ivet_10d INTEGER NOT NULL,"
+   "  long_term INTEGER NOT NULL,"
+   "  female INTEGER NOT NULL,"
+   "  male INTEGER NOT NULL,"
+   "  fewer INTEGER NOT NULL,"
+   "  special INTEGER NOT NULL,"
+   "  recognised INTEGER NOT NULL,"
+   "  recognition_known INTEGER NOT NULL,"
+   "  staff INTEGER NOT NULL,"
+   "  staff_5d INTEGER NOT NULL,"
+   "  age_sum INTEGER NOT NULL,"
+   "  age_n INTEGER NOT NULL,"
+   "  duration_sum INTEGER NOT NULL,"
+   "  duration_n INTEGER NOT NULL,"
+   "  PRIMARY KEY (institution_id, side, term, key_action, na_code)"
+   ") STRICT, WITHOUT ROWID;"
+   "CREATE TABLE mobility_term_destination ("
+   "  institution_id INTEGER NOT NULL,"
+   "  term INTEGER NOT NULL,"
+   "  receiving_country_id INTEGER NOT NULL,"
+   "  participants INTEGER NOT NULL,"
+   "  PRIMARY KEY (institution_id, term, receiving_country_id)"
+   ") STRICT, WITHOUT ROWID;",
+   vista_mobility_rebuild_terms},
 };
 
 static int fill_countries(vista_session *s) {
