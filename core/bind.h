@@ -29,6 +29,12 @@ typedef struct sqlite3_stmt sqlite3_stmt;
 sqlite3_stmt *vista_push_statement(lua_State *L, sqlite3 *db,
                                    const char *sql);
 
+/* The same for one of our aggregate statements that reads every
+ * institution's rows: prepared past the scope's authorizer. Whatever it
+ * returns about other institutions, the caller suppresses [-0, +1, e]. */
+sqlite3_stmt *vista_push_trusted_statement(lua_State *L, vista_session *s,
+                                           const char *sql);
+
 /* Finalizes the statement of the userdata at idx now [-0, +0, -]. */
 void vista_finish_statement(lua_State *L, int idx);
 

@@ -17,7 +17,21 @@ struct vista_session {
   char errmsg[VISTA_ERRMSG_SIZE];
   /* Set by the sandbox: a long query stops when this reads non-zero. */
   volatile int *stop_flag;
+  /* --scope: the institution as given, its id once open (scope.c), and
+   * how deep our own aggregate statements are being prepared. */
+  char *scope_name;
+  int64_t scope_id;
+  int trusted;
 };
+
+/* Applies the session's scope after the migrations (scope.c). */
+int vista_scope_apply(vista_session *s);
+/* The scope's authorizer decision for one action (SQLITE_OK when the
+ * session is not scoped). */
+int vista_scope_check(vista_session *s, int action, const char *a,
+                      const char *b, const char *db, const char *inner);
+/* Installs the session's standing authorizer (the scope's, or none). */
+void vista_store_authorizer(vista_session *s);
 
 /* Formats the session's error message and returns status. */
 int vista_seterr(vista_session *s, int status, const char *fmt, ...)

@@ -28,6 +28,7 @@ enum {
 
 typedef struct options {
   const char *db;
+  const char *scope;
   vista_limits limits;
   int trace;
 } options;
@@ -61,6 +62,10 @@ static const char usage_text[] =
     "Options (before the command; for init, import and repl also after):\n"
     "  --db PATH        the database (default: $VISTA_DB, else ./vista.db; "
     ":memory: works)\n"
+    "  --scope CODE     a session for one institution (Erasmus code or "
+    "name): its own\n"
+    "                   records in full, others only as suppressed "
+    "aggregates\n"
     "  --max-steps N    Lua instructions a script may run (default "
     "500000000; 0: no limit)\n"
     "  --max-mem SIZE   memory a script may hold, e.g. 64M, 2G (default "
@@ -113,7 +118,8 @@ static int parse_option(int argc, char **argv, int *i, options *o) {
     o->trace = 1;
     return 1;
   }
-  if (strcmp(a, "--db") != 0 && strcmp(a, "--max-steps") != 0 &&
+  if (strcmp(a, "--db") != 0 && strcmp(a, "--scope") != 0 &&
+      strcmp(a, "--max-steps") != 0 &&
       strcmp(a, "--max-mem") != 0 && strcmp(a, "--max-time") != 0)
     return 0;
   if (!v)
@@ -121,6 +127,8 @@ static int parse_option(int argc, char **argv, int *i, options *o) {
   (*i)++;
   if (strcmp(a, "--db") == 0) {
     o->db = v;
+  } else if (strcmp(a, "--scope") == 0) {
+    o->scope = v;
   } else if (strcmp(a, "--max-steps") == 0) {
     errno = 0;
     long long n = strtoll(v, &end, 10);
@@ -160,19 +168,22 @@ static int parse_trailing(int argc, char **argv, int i, options *o,
   return EXIT_OK;
 }
 
-static int open_session(const options *o, vista_session **s) {
-  if (vista_session_new(s, o->db) != VISTA_OK) {
-    fprintf(stderr, "vista: out of memory\n");
-    return EXIT_ERROR;
-  }
-  return EXIT_OK;
-}
-
 static int fail(vista_session *s) {
   fprintf(stderr, "vista: %s\n", vista_errmsg(s));
   vista_session_free(s);
   return EXIT_ERROR;
 }
+
+static int open_session(const options *o, vista_session **s) {
+  if (vista_session_new(s, o->db) != VISTA_OK) {
+    fprintf(stderr, "vista: out of memory\n");
+    return EXIT_ERROR;
+  }
+  if (o->scope && vista_session_set_scope(*s, o->scope) != VISTA_OK)
+    return fail(*s);
+  return EXIT_OK;
+}
+
 
 static int cmd_init(const options *o) {
   vista_session *s;
@@ -351,6 +362,11 @@ static int import_rows(const options *o, char **args, int nargs) {
 }
 
 static int cmd_import(const options *o, char **args, int nargs) {
+  if (o->scope) {
+    fprintf(stderr, "vista: --scope %s: a scoped session only reads; "
+                    "imports are the database owner's\n", o->scope);
+    return EXIT_USAGE;
+  }
   static const char kinds[] = "mobility, institutions, strategy, partners, "
                               "facts";
   if (nargs < 1)
@@ -452,7 +468,7 @@ static int with_sandbox(const options *o, int mode, const char *what,
 }
 
 int main(int argc, char **argv) {
-  options o = {NULL, {VISTA_DEFAULT_MAX_STEPS, VISTA_DEFAULT_MAX_MEM,
+  options o = {NULL, NULL, {VISTA_DEFAULT_MAX_STEPS, VISTA_DEFAULT_MAX_MEM,
                       VISTA_DEFAULT_MAX_TIME}, 0};
   const char *env_db = getenv("VISTA_DB");
   if (env_db && *env_db)

@@ -37,7 +37,10 @@ static int pragma_is_read(const char *name, const char *arg) {
 
 static int authorize(void *ud, int action, const char *a, const char *b,
                      const char *db, const char *trigger) {
-  (void)ud, (void)db, (void)trigger;
+  /* A scoped session's rules first (scope.c). */
+  int scope = vista_scope_check(ud, action, a, b, db, trigger);
+  if (scope != SQLITE_OK)
+    return scope;
   switch (action) {
   case SQLITE_SELECT:
   case SQLITE_READ:
@@ -79,16 +82,17 @@ static void statement_meta(lua_State *L) {
 
 /* Prepares sql into a new statement box under the read-only authorizer
  * [-0, +1, e]. */
-static sqlite3_stmt *prepare_readonly(lua_State *L, sqlite3 *db,
+static sqlite3_stmt *prepare_readonly(lua_State *L, vista_session *s,
                                       const char *sql, size_t len) {
+  sqlite3 *db = vista_store_db(s);
   statement_meta(L);
   statement *box = lua_newuserdatauv(L, sizeof *box, 0);
   box->st = NULL;
   luaL_setmetatable(L, STATEMENT_MT);
   const char *tail = NULL;
-  sqlite3_set_authorizer(db, authorize, NULL);
+  sqlite3_set_authorizer(db, authorize, s);
   int rc = sqlite3_prepare_v2(db, sql, (int)len, &box->st, &tail);
-  sqlite3_set_authorizer(db, NULL, NULL);
+  vista_store_authorizer(s);
   if (rc == SQLITE_OK && box->st && tail && *tail) {
     /* Whatever follows must be nothing but space and comments. Preparing
      * it runs nothing. */
@@ -100,6 +104,10 @@ static sqlite3_stmt *prepare_readonly(lua_State *L, sqlite3 *db,
       luaL_error(L, "vista.sql takes exactly one statement");
   }
   if (rc != SQLITE_OK) {
+    if (sqlite3_errcode(db) == SQLITE_AUTH && s->scope_id)
+      luaL_error(L, "vista.sql: %s (a session scoped to %s reads its own "
+                    "records; others' only through vista.benchmark and "
+                    "vista.consortium)", sqlite3_errmsg(db), s->scope_name);
     if (sqlite3_errcode(db) == SQLITE_AUTH)
       luaL_error(L, "vista.sql is read-only: %s", sqlite3_errmsg(db));
     luaL_error(L, "%s", sqlite3_errmsg(db));
@@ -237,6 +245,20 @@ sqlite3_stmt *vista_push_statement(lua_State *L, sqlite3 *db,
   return box->st;
 }
 
+sqlite3_stmt *vista_push_trusted_statement(lua_State *L, vista_session *s,
+                                           const char *sql) {
+  statement_meta(L);
+  statement *box = lua_newuserdatauv(L, sizeof *box, 0);
+  box->st = NULL;
+  luaL_setmetatable(L, STATEMENT_MT);
+  s->trusted++;
+  int rc = sqlite3_prepare_v2(s->db, sql, -1, &box->st, NULL);
+  s->trusted--;
+  if (rc != SQLITE_OK)
+    luaL_error(L, "%s", sqlite3_errmsg(s->db));
+  return box->st;
+}
+
 void vista_finish_statement(lua_State *L, int idx) {
   statement *box = luaL_checkudata(L, idx, STATEMENT_MT);
   sqlite3_finalize(box->st);
@@ -251,7 +273,7 @@ static int l_sql(lua_State *L) {
   int nargs = lua_gettop(L) - 1;
   vista_session *s = vista_bind_session(L);
   sqlite3 *db = vista_store_db(s);
-  sqlite3_stmt *st = prepare_readonly(L, db, sql, len);
+  sqlite3_stmt *st = prepare_readonly(L, s, sql, len);
   int box = lua_gettop(L);
   bind_all(L, db, st, nargs);
   vista_push_rows(L, db, st);

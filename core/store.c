@@ -446,6 +446,7 @@ void vista_session_free(vista_session *s) {
     return;
   if (s->db)
     sqlite3_close_v2(s->db);
+  free(s->scope_name);
   free(s->path);
   free(s);
 }
@@ -558,6 +559,8 @@ int vista_store_open(vista_session *s) {
     if ((rc = migrate_step(s, step)) != VISTA_OK)
       goto fail;
   s->version_now = MIGRATION_COUNT;
+  if ((rc = vista_scope_apply(s)) != VISTA_OK)
+    goto fail;
   return VISTA_OK;
 
 fail:

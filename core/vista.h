@@ -41,6 +41,13 @@ void vista_session_free(vista_session *s);
 /* The last error message (borrowed; "" when none). */
 const char *vista_errmsg(const vista_session *s);
 
+/* Restricts the session to one institution (an Erasmus code, else an
+ * exact name), applied when the database opens: its own records in full,
+ * others' only through the suppressed aggregates (scope.c). */
+int vista_session_set_scope(vista_session *s, const char *institution);
+/* The id of the institution the open session is scoped to, 0 if none. */
+int64_t vista_session_scope(const vista_session *s);
+
 /* The database path the session was created with (borrowed). */
 const char *vista_session_path(const vista_session *s);
 
