@@ -51,5 +51,7 @@ int luaopen_vista_mobility(lua_State *L);
 int luaopen_vista_strategy(lua_State *L);
 int luaopen_vista_partner(lua_State *L);
 int luaopen_vista_indicator(lua_State *L);
+int luaopen_vista_benchmark(lua_State *L);
+int luaopen_vista_consortium(lua_State *L);
 
 #endif

@@ -179,7 +179,10 @@ static int open_session(const options *o, vista_session **s) {
     fprintf(stderr, "vista: out of memory\n");
     return EXIT_ERROR;
   }
-  if (o->scope && vista_session_set_scope(*s, o->scope) != VISTA_OK)
+  /* A scope is checked at once: an unknown institution is an error
+   * before anything runs. */
+  if (o->scope && (vista_session_set_scope(*s, o->scope) != VISTA_OK ||
+                   vista_store_open(*s) != VISTA_OK))
     return fail(*s);
   return EXIT_OK;
 }

@@ -458,6 +458,8 @@ static const luaL_Reg c_modules[] = {
     {"vista.strategy", luaopen_vista_strategy},
     {"vista.partner", luaopen_vista_partner},
     {"vista.indicator", luaopen_vista_indicator},
+    {"vista.benchmark", luaopen_vista_benchmark},
+    {"vista.consortium", luaopen_vista_consortium},
     {NULL, NULL},
 };
 
@@ -481,8 +483,9 @@ static void push_vista_table(lua_State *L, vista_session *s) {
   lua_call(L, 1, 1);
   lua_setfield(L, v, "sql");
   /* The models, read-only like vista itself. */
-  static const char *const models[] = {"strategy", "mobility", "partner",
-                                        "indicator", NULL};
+  static const char *const models[] = {"strategy",  "mobility",
+                                        "partner",   "indicator",
+                                        "benchmark", "consortium", NULL};
   for (const char *const *m = models; *m; m++) {
     lua_pushcfunction(L, l_require);
     lua_pushfstring(L, "vista.%s", *m);
@@ -496,6 +499,12 @@ static void push_vista_table(lua_State *L, vista_session *s) {
   lua_setfield(L, v, "version");
   lua_pushstring(L, vista_session_path(s));
   lua_setfield(L, v, "db");
+  /* The institution a scoped session is for (its id), else nil; such a
+   * session is open already (main.c opens it to check the scope). */
+  if (vista_session_scope(s)) {
+    lua_pushinteger(L, vista_session_scope(s));
+    lua_setfield(L, v, "scope");
+  }
   vista_push_readonly(L, v, "vista", NULL);
   lua_remove(L, v);
 }

@@ -255,6 +255,44 @@ local function evaluate(def, f, ctx)
   return value, num, den, nil, note
 end
 
+--- vista.indicator.definition(id [, strategy]) -> the definition of an
+--- indicator: built-in, the strategy's custom ones, or this session's.
+function M.definition(id, strategy)
+  for _, d in ipairs(M.list(strategy)) do
+    if d.id == id then return d end
+  end
+  return nil
+end
+
+--- vista.indicator.evaluate(def, f) -> value, numerator, denominator,
+--- status, note: an indicator of figures already gathered (one row of
+--- vista.benchmark.figures with the facts beside it); runs no query. A
+--- custom indicator's compute function sees ctx.figure, ctx.fact and
+--- ctx.value; ctx.mobility, which would query the records, is refused.
+function M.evaluate(def, f)
+  local cache = {}
+  local ctx
+  ctx = setmetatable({
+    period = f.period, institution = f.institution, figures = f,
+    figure = function(name) return f[name] end,
+    fact = function(name) return f[name] end,
+    value = function(id)
+      if cache[id] == nil then
+        local d = M.definition(id)
+        cache[id] = false
+        cache[id] = d and M.evaluate(d, f) or false
+      end
+      return cache[id] or nil
+    end,
+    mobility = function()
+      error("indicator '" .. def.id .. "': ctx.mobility{} queries one institution's records; " ..
+            "a benchmark computes from figures (f.learners, f.female, ...): rewrite it with those", 0)
+    end,
+  }, { __index = f })
+  if def.measured_only then return nil, nil, nil, "entered by hand: not benchmarked" end
+  return evaluate(def, f, ctx)
+end
+
 --- vista.indicator.compute{ institution = id or Erasmus code, ids = {...},
 --- periods = {...}, strategy = s } -> one result per indicator and period:
 --- indicator, name, period, value (two decimals), numerator, denominator,

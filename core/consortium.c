@@ -1,0 +1,277 @@
+/* consortium.c: a consortium's yearly figures — a set of member
+ * institutions sending learners abroad together — from the records, in
+ * one SQL pass, with the small-cell rules applied here in C (see
+ * benchmark.c: this is the other place a scoped session reaches other
+ * institutions' data).
+ *
+ *   vista.consortium.figures{ members = {id, ...}, project = 'REF',
+ *                             from = 202209, to = 202308, k = 5,
+ *                             publish = false }
+ *     -> total, schools
+ *   vista.consortium.project_members(ref) -> rows institution, code, name
+ *
+ * total: the consortium's figures; schools: one row per member that sent
+ * or received someone. With project, only the project's records count as
+ * sent (incoming learners come from other projects by nature). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "bind.h"
+#include "internal.h"
+#include "suppress.h"
+
+enum {
+  C_LEARNERS, C_FEMALE, C_MALE, C_FEWER, C_SPECIAL, C_AGE_N, C_AGE_SUM,
+  C_STAFF, C_ACCOMPANYING, C_INCOMING, C_DESTINATIONS, C_COUNT
+};
+
+static const sup_column columns[C_COUNT] = {
+    {"learners", SUP_COUNT, -1, 0},
+    {"female", SUP_SHARE, C_LEARNERS, 0},
+    {"male", SUP_SHARE, C_LEARNERS, 0},
+    {"fewer_opportunities", SUP_SHARE, C_LEARNERS, 1},
+    {"special_needs", SUP_SHARE, C_LEARNERS, 1},
+    {"age_n", SUP_COUNT, -1, 0},
+    {"age_sum", SUP_MEAN, C_AGE_N, 0},
+    {"staff", SUP_COUNT, -1, 0},
+    {"accompanying", SUP_COUNT, -1, 0},
+    {"incoming", SUP_COUNT, -1, 0},
+    {"destinations", SUP_NONE, -1, 0},
+};
+
+/* Learners: the learner profile less group leaders and accompanying
+ * persons; staff: the staff band. Sent: by a member (under the project,
+ * if one is given); incoming: learners received by a member from a sender
+ * that is not one, from another country (or one not recorded). */
+#define LEARNER "m.profile = 1 AND coalesce(m.band, 0) <> 4"
+#define SENT                                                               \
+  "m.sending_id IN (SELECT id FROM mem) AND coalesce(m.direction, 1) = 1"  \
+  " AND (?4 IS NULL OR m.project_id = (SELECT id FROM main.project"        \
+  " WHERE reference = ?4))"
+#define INCOMING                                                           \
+  "m.receiving_id IN (SELECT id FROM mem) AND coalesce(m.direction, 2) = 2" \
+  " AND " LEARNER " AND (m.sending_id IS NULL OR m.sending_id NOT IN"      \
+  " (SELECT id FROM mem)) AND (m.sending_country_id IS NULL OR"            \
+  " m.receiving_country_id IS NULL OR"                                     \
+  " m.sending_country_id <> m.receiving_country_id)"
+#define W(cond) "coalesce(sum(CASE WHEN " cond " THEN m.participants END), 0)"
+
+/* By school (the member that sent, or received), then the whole: the
+ * grouping sets a consortium's table needs, in one pass over the year. */
+static const char query[] =
+    "WITH mem(id) AS (SELECT value FROM json_each(?1)),"
+    " r AS (SELECT CASE WHEN " SENT " THEN m.sending_id ELSE m.receiving_id"
+    "  END AS school, (" SENT ") AS sent, (" INCOMING ") AS incoming, m.*"
+    "  FROM main.mobility_fact m"
+    "  WHERE m.start_month BETWEEN ?2 AND ?3"
+    "  AND (m.sending_id IN (SELECT id FROM mem)"
+    "   OR m.receiving_id IN (SELECT id FROM mem)))"
+    " SELECT school, "
+    W("sent AND " LEARNER) ", "
+    W("sent AND " LEARNER " AND m.gender = 1") ", "
+    W("sent AND " LEARNER " AND m.gender = 2") ", "
+    W("sent AND " LEARNER " AND m.fewer_opportunities = 1") ", "
+    W("sent AND " LEARNER " AND m.special_needs = 1") ", "
+    W("sent AND " LEARNER " AND m.age IS NOT NULL") ", "
+    "coalesce(sum(CASE WHEN sent AND " LEARNER
+    " THEN m.age * m.participants END), 0), "
+    W("sent AND m.profile = 2 AND m.band = 3") ", "
+    W("sent AND m.band = 4") ", "
+    W("incoming") ", "
+    "count(DISTINCT CASE WHEN sent AND " LEARNER
+    " THEN m.receiving_country_id END)"
+    " FROM r m WHERE sent OR incoming GROUP BY school"
+    " UNION ALL SELECT NULL, "
+    W("sent AND " LEARNER) ", "
+    W("sent AND " LEARNER " AND m.gender = 1") ", "
+    W("sent AND " LEARNER " AND m.gender = 2") ", "
+    W("sent AND " LEARNER " AND m.fewer_opportunities = 1") ", "
+    W("sent AND " LEARNER " AND m.special_needs = 1") ", "
+    W("sent AND " LEARNER " AND m.age IS NOT NULL") ", "
+    "coalesce(sum(CASE WHEN sent AND " LEARNER
+    " THEN m.age * m.participants END), 0), "
+    W("sent AND m.profile = 2 AND m.band = 3") ", "
+    W("sent AND m.band = 4") ", "
+    W("incoming") ", "
+    "count(DISTINCT CASE WHEN sent AND " LEARNER
+    " THEN m.receiving_country_id END)"
+    " FROM r m WHERE sent OR incoming";
+
+/* Sets row values into the table at idx, the hidden ones listed in
+ * 'suppressed' instead [-0, +0, m]. */
+static void put_values(lua_State *L, int idx, const int64_t *v,
+                       const unsigned char *hidden) {
+  int nh = 0;
+  for (int c = 0; c < C_COUNT; c++) {
+    if (hidden[c]) {
+      nh++;
+      continue;
+    }
+    lua_pushinteger(L, v[c]);
+    lua_setfield(L, idx, columns[c].name);
+  }
+  if (!nh)
+    return;
+  lua_createtable(L, nh, 0);
+  for (int c = 0, i = 0; c < C_COUNT; c++)
+    if (hidden[c]) {
+      lua_pushstring(L, columns[c].name);
+      lua_rawseti(L, -2, ++i);
+    }
+  lua_setfield(L, idx, "suppressed");
+}
+
+/* The members as a JSON array of ids, for json_each [-0, +1, m]. */
+static void push_member_json(lua_State *L) {
+  luaL_Buffer b;
+  lua_getfield(L, 1, "members");
+  if (!lua_istable(L, -1))
+    luaL_error(L, "vista.consortium.figures: members must be a list of "
+                  "institution ids");
+  int t = lua_gettop(L);
+  luaL_buffinit(L, &b);
+  luaL_addchar(&b, '[');
+  for (lua_Integer i = 1;; i++) {
+    int type = lua_rawgeti(L, t, i);
+    if (type == LUA_TNIL) {
+      lua_pop(L, 1);
+      break;
+    }
+    if (!lua_isinteger(L, -1))
+      luaL_error(L, "vista.consortium.figures: member %d is not an "
+                    "institution id", (int)i);
+    lua_Integer id = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    char num[32];
+    snprintf(num, sizeof num, "%s%lld", i > 1 ? "," : "", (long long)id);
+    luaL_addstring(&b, num);
+  }
+  luaL_addchar(&b, ']');
+  luaL_pushresult(&b);
+  lua_remove(L, t);
+}
+
+static lua_Integer int_option(lua_State *L, const char *name,
+                              lua_Integer dflt) {
+  lua_getfield(L, 1, name);
+  lua_Integer v = lua_isnil(L, -1) ? dflt : luaL_checkinteger(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+static int l_figures(lua_State *L) {
+  vista_session *s = vista_bind_session(L);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer from = int_option(L, "from", 0), to = int_option(L, "to", 0);
+  int k = (int)int_option(L, "k", 5);
+  if (k < 2 || k > 100)
+    luaL_error(L, "vista.consortium: k must be between 2 and 100");
+  if (!from || !to)
+    luaL_error(L, "vista.consortium.figures: from and to (YYYYMM) are "
+                  "needed");
+  lua_getfield(L, 1, "publish");
+  int publish = lua_toboolean(L, -1);
+  lua_getfield(L, 1, "project");
+  const char *project = lua_tostring(L, -1);
+  push_member_json(L);
+  const char *members = lua_tostring(L, -1);
+  sqlite3_stmt *st = vista_push_trusted_statement(L, s, query);
+  int box = lua_gettop(L);
+  sqlite3_bind_text(st, 1, members, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, from);
+  sqlite3_bind_int64(st, 3, to);
+  if (project)
+    sqlite3_bind_text(st, 4, project, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(st, 4);
+  /* The schools' rows, kept for the total's secondary suppression. */
+  int64_t *vals = NULL;
+  unsigned char *hidden = NULL;
+  int cap = 0, n = 0;
+  lua_newtable(L);
+  int keep = lua_gettop(L);
+  lua_newtable(L);
+  int schools = lua_gettop(L);
+  int64_t total[C_COUNT] = {0};
+  int sending = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t v[C_COUNT];
+    for (int c = 0; c < C_COUNT; c++)
+      v[c] = sqlite3_column_int64(st, c + 1);
+    if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+      memcpy(total, v, sizeof total);
+      continue;
+    }
+    int64_t school = sqlite3_column_int64(st, 0);
+    if (n == cap) {
+      /* Userdata kept in the table at keep, so that an error below frees
+       * them too. */
+      int ncap = cap ? cap * 2 : 64;
+      int64_t *nv =
+          lua_newuserdatauv(L, (size_t)ncap * sizeof *nv * C_COUNT, 0);
+      lua_rawseti(L, keep, 1);
+      unsigned char *nh = lua_newuserdatauv(L, (size_t)ncap * C_COUNT, 0);
+      lua_rawseti(L, keep, 2);
+      if (n) {
+        memcpy(nv, vals, (size_t)n * sizeof *nv * C_COUNT);
+        memcpy(nh, hidden, (size_t)n * C_COUNT);
+      }
+      vals = nv, hidden = nh, cap = ncap;
+    }
+    int64_t *rv = vals + (size_t)n * C_COUNT;
+    unsigned char *rh = hidden + (size_t)n * C_COUNT;
+    memcpy(rv, v, sizeof v);
+    sending += v[C_LEARNERS] > 0;
+    int own = s->scope_id && school == s->scope_id;
+    sup_row(columns, C_COUNT, rv, publish || (s->scope_id && !own), k, rh);
+    lua_createtable(L, 0, C_COUNT + 4);
+    int t = lua_gettop(L);
+    lua_pushinteger(L, school);
+    lua_setfield(L, t, "institution");
+    put_values(L, t, rv, rh);
+    lua_rawseti(L, schools, ++n);
+  }
+  if (rc != SQLITE_DONE)
+    luaL_error(L, "%s", sqlite3_errmsg(vista_store_db(s)));
+  vista_finish_statement(L, box);
+  unsigned char th[C_COUNT];
+  sup_row(columns, C_COUNT, total, publish || s->scope_id, k, th);
+  for (int c = 0; c < C_COUNT; c++)
+    if (!th[c] && !sup_total_shown(c, C_COUNT, vals, hidden, n, k))
+      th[c] = SUP_OTHER;
+  lua_createtable(L, 0, C_COUNT + 2);
+  int t = lua_gettop(L);
+  put_values(L, t, total, th);
+  lua_pushinteger(L, sending);
+  lua_setfield(L, t, "schools");
+  lua_pushvalue(L, schools);
+  return 2;
+}
+
+/* The sending organisations of a project's records. */
+static int l_project_members(lua_State *L) {
+  vista_session *s = vista_bind_session(L);
+  const char *ref = luaL_checkstring(L, 1);
+  sqlite3_stmt *st = vista_push_trusted_statement(
+      L, s,
+      "SELECT i.id AS institution, i.erasmus_code AS code, i.name"
+      " FROM main.institution i WHERE i.id IN (SELECT m.sending_id"
+      " FROM main.mobility m JOIN main.project p ON p.id = m.project_id"
+      " WHERE p.reference = ?1) ORDER BY i.name");
+  sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+  int box = lua_gettop(L);
+  vista_push_rows(L, vista_store_db(s), st);
+  vista_finish_statement(L, box);
+  return 1;
+}
+
+int luaopen_vista_consortium(lua_State *L) {
+  static const luaL_Reg fns[] = {{"figures", l_figures},
+                                 {"project_members", l_project_members},
+                                 {NULL, NULL}};
+  luaL_newlib(L, fns);
+  return 1;
+}
