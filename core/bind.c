@@ -29,3 +29,18 @@ void vista_push_query(lua_State *L, const char *sql) {
 int vista_bind_error(lua_State *L, vista_session *s) {
   return luaL_error(L, "%s", vista_errmsg(s));
 }
+
+void vista_check_named_file(lua_State *L, const char *path,
+                            const char *what) {
+  int named = 0;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, VISTA_NAMED_FILES_KEY) ==
+      LUA_TTABLE) {
+    lua_getfield(L, -1, path);
+    named = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  if (!named)
+    luaL_error(L, "%s: a script reads only the files named on the command "
+                  "line, not '%s'", what, path);
+}

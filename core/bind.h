@@ -45,6 +45,14 @@ void vista_push_rows(lua_State *L, sqlite3 *db, sqlite3_stmt *st);
 /* Runs sql (our own, without parameters) on the session's database and
  * pushes its rows as vista.sql returns them [-0, +1, e]. */
 void vista_push_query(lua_State *L, const char *sql);
+/* Registry key of the set of paths named on the command line. */
+#define VISTA_NAMED_FILES_KEY "vista.named_files"
+
+/* Raises unless path was named by the user on the command line: scripts
+ * read no other file [-0, +0, e]. */
+void vista_check_named_file(lua_State *L, const char *path,
+                            const char *what);
+
 /* Openers, listed once in sandbox.c. */
 int luaopen_vista_sql(lua_State *L);
 int luaopen_vista_mobility(lua_State *L);

@@ -13,12 +13,14 @@
  * total: the consortium's figures; schools: one row per member that sent
  * or received someone. With project, only the project's records count as
  * sent (incoming learners come from other projects by nature). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <lauxlib.h>
 
 #include "bind.h"
+#include "csv_reader.h"
 #include "internal.h"
 #include "suppress.h"
 
@@ -153,6 +155,30 @@ static void push_member_json(lua_State *L) {
   lua_remove(L, t);
 }
 
+/* The sending organisations of the project, as push_member_json does,
+ * for a scoped session, which must be one of them [-0, +1, e]. */
+static void push_project_member_json(lua_State *L, vista_session *s,
+                                     const char *project) {
+  sqlite3_stmt *st = vista_push_trusted_statement(
+      L, s,
+      "SELECT json_group_array(id), sum(id = ?2) FROM (SELECT DISTINCT"
+      " m.sending_id AS id FROM main.mobility m JOIN main.project p"
+      " ON p.id = m.project_id WHERE p.reference = ?1"
+      " AND m.sending_id IS NOT NULL)");
+  int box = lua_gettop(L);
+  sqlite3_bind_text(st, 1, project, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, s->scope_id);
+  if (sqlite3_step(st) != SQLITE_ROW)
+    luaL_error(L, "%s", sqlite3_errmsg(vista_store_db(s)));
+  if (sqlite3_column_int64(st, 1) < 1)
+    luaL_error(L, "vista.consortium: %s sent no one under project %s; a "
+                  "scoped session reports only its own projects",
+               s->scope_name, project);
+  lua_pushstring(L, (const char *)sqlite3_column_text(st, 0));
+  vista_finish_statement(L, box);
+  lua_remove(L, box);
+}
+
 static lua_Integer int_option(lua_State *L, const char *name,
                               lua_Integer dflt) {
   lua_getfield(L, 1, name);
@@ -175,7 +201,19 @@ static int l_figures(lua_State *L) {
   int publish = lua_toboolean(L, -1);
   lua_getfield(L, 1, "project");
   const char *project = lua_tostring(L, -1);
-  push_member_json(L);
+  if (s->scope_id) {
+    /* A scoped session chooses no member list of its own: overlapping
+     * lists would give members away by difference. It reports the
+     * consortia of its projects, as the data has them. */
+    if (!project)
+      luaL_error(L, "vista.consortium: a session scoped to %s reports the "
+                    "consortium of one of its projects (give project = "
+                    "'REF'), not a member list",
+                 s->scope_name);
+    push_project_member_json(L, s, project);
+  } else {
+    push_member_json(L);
+  }
   const char *members = lua_tostring(L, -1);
   sqlite3_stmt *st = vista_push_trusted_statement(L, s, query);
   int box = lua_gettop(L);
@@ -251,6 +289,179 @@ static int l_figures(lua_State *L) {
   return 2;
 }
 
+/* ---- a member list (CSV): erasmus code, name, country ---- */
+
+enum { M_CODE, M_NAME, M_COUNTRY, M_COLS };
+
+typedef struct member_reader {
+  vista_session *s;
+  const char *path;
+  int col_of[32];
+  size_t nheader;
+  /* Records as "line\tcode\tname\tcountry\n", in a buffer a userdata
+   * owns (freed by the collector if an error comes first). */
+  char *data;
+  size_t len, cap;
+} member_reader;
+
+static int member_reader_gc(lua_State *L) {
+  member_reader *m = lua_touserdata(L, 1);
+  free(m->data);
+  m->data = NULL;
+  return 0;
+}
+
+static int append(member_reader *m, const char *p, size_t n) {
+  if (m->len + n + 1 > m->cap) {
+    size_t cap = m->cap ? m->cap * 2 : 4096;
+    while (cap < m->len + n + 1)
+      cap *= 2;
+    char *d = realloc(m->data, cap);
+    if (!d)
+      return vista_seterr(m->s, VISTA_ERR_NOMEM, "out of memory");
+    m->data = d, m->cap = cap;
+  }
+  memcpy(m->data + m->len, p, n);
+  m->len += n;
+  return VISTA_OK;
+}
+
+static int member_header(member_reader *m, const vista_csv_row *row) {
+  static const char *const names[] = {"erasmus code", "name", "country"};
+  int seen[M_COLS] = {0};
+  if (row->nfields > sizeof m->col_of / sizeof m->col_of[0])
+    return vista_seterr(m->s, VISTA_ERR_INPUT, "%s:%lld: too many columns",
+                        m->path, (long long)row->line);
+  for (size_t i = 0; i < row->nfields; i++) {
+    char name[128];
+    vista_normalise_header(name, sizeof name, row->fields[i]);
+    int col = strcmp(name, "erasmus code") == 0 || strcmp(name, "code") == 0 ||
+                      strcmp(name, "erasmus") == 0
+                  ? M_CODE
+              : strcmp(name, "name") == 0 || strcmp(name, "school") == 0 ||
+                      strcmp(name, "organisation") == 0
+                  ? M_NAME
+              : strcmp(name, "country") == 0 ? M_COUNTRY
+                                              : -1;
+    if (col < 0) {
+      const char *near = vista_nearest_name(row->fields[i], names, M_COLS);
+      return vista_seterr(m->s, VISTA_ERR_INPUT,
+                          "%s:%lld:%zu: unknown column '%s'%s%s%s (a member "
+                          "list has erasmus code, name, country)",
+                          m->path, (long long)row->line, i + 1,
+                          row->fields[i], near ? " (did you mean " : "",
+                          near ? near : "", near ? "?)" : "");
+    }
+    if (seen[col]++)
+      return vista_seterr(m->s, VISTA_ERR_INPUT,
+                          "%s:%lld:%zu: column '%s' appears twice", m->path,
+                          (long long)row->line, i + 1, names[col]);
+    m->col_of[i] = col;
+  }
+  if (!seen[M_CODE] && !seen[M_NAME])
+    return vista_seterr(m->s, VISTA_ERR_INPUT,
+                        "%s:%lld: a member list needs an 'erasmus code' or a "
+                        "'name' column",
+                        m->path, (long long)row->line);
+  m->nheader = row->nfields;
+  return VISTA_OK;
+}
+
+static int member_row(void *ud, const vista_csv_row *row) {
+  member_reader *m = ud;
+  if (row->index == 0)
+    return member_header(m, row);
+  if (row->nfields == 1 && row->lens[0] == 0)
+    return VISTA_OK; /* a blank line */
+  if (row->nfields != m->nheader)
+    return vista_seterr(m->s, VISTA_ERR_INPUT,
+                        "%s:%lld: expected %zu fields as in the header, "
+                        "found %zu",
+                        m->path, (long long)row->line, m->nheader,
+                        row->nfields);
+  const char *val[M_COLS] = {"", "", ""};
+  size_t len[M_COLS] = {0, 0, 0};
+  for (size_t i = 0; i < row->nfields; i++) {
+    size_t n = row->lens[i];
+    const char *p = vista_trim(row->fields[i], &n);
+    if (memchr(p, '\t', n) || memchr(p, '\n', n))
+      return vista_seterr(m->s, VISTA_ERR_INPUT,
+                          "%s:%lld:%zu: a tab or line break in a name",
+                          m->path, (long long)row->line, i + 1);
+    val[m->col_of[i]] = p;
+    len[m->col_of[i]] = n;
+  }
+  if (!len[M_CODE] && !len[M_NAME])
+    return vista_seterr(m->s, VISTA_ERR_INPUT,
+                        "%s:%lld: a member needs an Erasmus code or a name",
+                        m->path, (long long)row->line);
+  char line[32];
+  int n = snprintf(line, sizeof line, "%lld\t", (long long)row->line);
+  int rc = append(m, line, (size_t)n);
+  for (int c = 0; c < M_COLS && rc == VISTA_OK; c++)
+    if ((rc = append(m, val[c], len[c])) == VISTA_OK)
+      rc = append(m, c + 1 < M_COLS ? "\t" : "\n", 1);
+  return rc;
+}
+
+static int member_malformed(void *ud, int64_t line, size_t field,
+                            const char *reason, const char *raw,
+                            size_t raw_len) {
+  member_reader *m = ud;
+  (void)raw, (void)raw_len;
+  return vista_seterr(m->s, VISTA_ERR_INPUT, "%s:%lld:%zu: %s", m->path,
+                      (long long)line, field, reason);
+}
+
+/* vista.consortium.read_members(path) -> rows line, code, name, country:
+ * a file the user named on the command line. */
+static int l_read_members(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  vista_check_named_file(L, path, "vista.consortium.read_members");
+  vista_session *s = vista_bind_session(L);
+  member_reader *m = lua_newuserdatauv(L, sizeof *m, 0);
+  memset(m, 0, sizeof *m);
+  if (luaL_newmetatable(L, "vista.MemberReader")) {
+    lua_pushcfunction(L, member_reader_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  m->s = s, m->path = path;
+  if (vista_csv_read(s, path, NULL, member_row, member_malformed, m) !=
+      VISTA_OK)
+    return vista_bind_error(L, s);
+  if (!m->nheader)
+    return luaL_error(L, "%s: the file is empty (no header)", path);
+  if (append(m, "", 1) != VISTA_OK)
+    return vista_bind_error(L, s);
+  lua_newtable(L);
+  lua_Integer n = 0;
+  static const char *const keys[] = {"code", "name", "country"};
+  for (char *p = m->data; *p;) {
+    char *end = strchr(p, '\n');
+    *end = '\0';
+    lua_createtable(L, 0, 4);
+    char *f = p, *tab = strchr(f, '\t');
+    *tab = '\0';
+    lua_pushinteger(L, strtoll(f, NULL, 10));
+    lua_setfield(L, -2, "line");
+    f = tab + 1;
+    for (int c = 0; c < M_COLS; c++) {
+      tab = c + 1 < M_COLS ? strchr(f, '\t') : NULL;
+      if (tab)
+        *tab = '\0';
+      if (*f) {
+        lua_pushstring(L, f);
+        lua_setfield(L, -2, keys[c]);
+      }
+      f = tab ? tab + 1 : f;
+    }
+    lua_rawseti(L, -2, ++n);
+    p = end + 1;
+  }
+  return 1;
+}
+
 /* The sending organisations of a project's records. */
 static int l_project_members(lua_State *L) {
   vista_session *s = vista_bind_session(L);
@@ -271,6 +482,7 @@ static int l_project_members(lua_State *L) {
 int luaopen_vista_consortium(lua_State *L) {
   static const luaL_Reg fns[] = {{"figures", l_figures},
                                  {"project_members", l_project_members},
+                                 {"read_members", l_read_members},
                                  {NULL, NULL}};
   luaL_newlib(L, fns);
   return 1;

@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bind.h"
 #include "internal.h"
 #include "sandbox_lib.h"
 
@@ -441,6 +442,16 @@ static void push_args(lua_State *L, const char *name, int argc, char **argv) {
   }
   lua_setfield(L, -2, "arg");
   lua_pop(L, 1);
+  /* The files the user named (an argument, or the value of --opt=value):
+   * the only ones a script may read (vista_named_file). */
+  lua_createtable(L, 0, argc);
+  for (int i = 0; i < argc; i++) {
+    const char *eq = argv[i][0] == '-' ? strchr(argv[i], '=') : NULL;
+    lua_pushstring(L, eq ? eq + 1 : argv[i]);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+  }
+  lua_setfield(L, LUA_REGISTRYINDEX, VISTA_NAMED_FILES_KEY);
   for (int i = 0; i < argc; i++)
     lua_pushstring(L, argv[i]);
 }
