@@ -6,7 +6,7 @@
  *
  *   vista.consortium.figures{ members = {id, ...}, project = 'REF',
  *                             from = 202209, to = 202308, k = 5,
- *                             publish = false }
+ *                             publish = false, by_school = false }
  *     -> total, schools
  *   vista.consortium.project_members(ref) -> rows institution, code, name
  *
@@ -199,6 +199,8 @@ static int l_figures(lua_State *L) {
                   "needed");
   lua_getfield(L, 1, "publish");
   int publish = lua_toboolean(L, -1);
+  lua_getfield(L, 1, "by_school");
+  int by_school = lua_toboolean(L, -1);
   lua_getfield(L, 1, "project");
   const char *project = lua_tostring(L, -1);
   if (s->scope_id) {
@@ -275,16 +277,22 @@ static int l_figures(lua_State *L) {
   if (rc != SQLITE_DONE)
     luaL_error(L, "%s", sqlite3_errmsg(vista_store_db(s)));
   vista_finish_statement(L, box);
+  /* The total beside the schools' rows: secondary suppression when they
+   * are shown too, and always in a scoped session (whose benchmark shows
+   * the members' rows); alone, it follows the row rules. */
   unsigned char th[C_COUNT];
   sup_row(columns, C_COUNT, total, publish || s->scope_id, k, th);
   for (int c = 0; c < C_COUNT; c++)
-    if (!th[c] && !sup_total_shown(c, C_COUNT, vals, hidden, n, k))
+    if (!th[c] && (by_school || s->scope_id) &&
+        !sup_total_shown(c, C_COUNT, vals, hidden, n, k))
       th[c] = SUP_OTHER;
   lua_createtable(L, 0, C_COUNT + 2);
   int t = lua_gettop(L);
   put_values(L, t, total, th);
   lua_pushinteger(L, sending);
   lua_setfield(L, t, "schools");
+  if (!by_school && !s->scope_id)
+    return 1;
   lua_pushvalue(L, schools);
   return 2;
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "mobility.h"
 
 /* Tables anyone may read: they describe organisations, places, projects
  * and codes as the open data publishes them, not people. */
@@ -195,6 +196,11 @@ int vista_scope_apply(vista_session *s) {
     sqlite3_free(copy);
   }
   sqlite3_finalize(st);
+  /* The summaries again, from X's records as copied (they hold what X
+   * received too, so that they agree with the records): the rebuild's
+   * unqualified names now find the temp tables and views. */
+  if (rc == VISTA_OK)
+    rc = vista_mobility_rebuild_summaries(s);
   if (rc != VISTA_OK) {
     s->scope_id = 0;
     return rc;

@@ -31,7 +31,7 @@ if o.k then
   if k ~= 3 and k ~= 5 and k ~= 10 then error("--k must be 3, 5 or 10, not '" .. o.k .. "'", 0) end
 end
 local r = vista.consortium.report { members_file = o.members, project = o.project, year = o.year,
-                                    publish = o.publish, k = k }
+                                    publish = o.publish, k = k, schools = o.schools }
 local f = r.figures
 local format = require "vista.format"
 if fmt == "json" then

@@ -3,7 +3,7 @@
 ---
 ---   vista.consortium.report{ members = {"B  ANTWERP01", ...} | members_file = path
 ---                            | project = "2022-1-BE02-KA121-VET-000123",
----                            year = "2022-23", publish = false, k = 5 } -> report
+---                            year = "2022-23", schools = false, publish = false, k = 5 } -> report
 ---
 --- A school year runs from September to August, by the month the mobility
 --- starts. The counting is C's (core/consortium.c): one pass over the
@@ -64,8 +64,9 @@ end
 --- vista.consortium.report{...} -> {
 ---   year, members (count), members_found = rows, members_missing = names,
 ---   figures = the consortium's own (stable keys, see README),
----   schools = one row per member with records: institution, code, name,
----     learners, female, fewer_opportunities, staff, incoming, ... }
+---   schools = with schools = true, one row per member with records:
+---     institution, code, name, learners, female, fewer_opportunities,
+---     staff, incoming, ... (the total is then suppressed beside them) }
 --- Suppressed figures are absent, their names in figures.suppressed.
 function M.report(opts)
   opts = opts or {}
@@ -85,7 +86,8 @@ function M.report(opts)
   end
   local ids, found, missing = resolve(list)
   local total, schools = M.figures { members = ids, project = opts.project, from = from, to = to,
-                                     k = opts.k or 5, publish = opts.publish }
+                                     k = opts.k or 5, publish = opts.publish, by_school = opts.schools }
+  schools = opts.schools and schools or {}
   local names = {}
   for _, r in ipairs(found) do names[r.id] = r end
   for _, r in ipairs(schools) do
