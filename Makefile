@@ -57,6 +57,10 @@ bench: build
 	@cd bench && { [ -d node_modules/@duckdb/node-api ] || npm install --no-audit --no-fund --loglevel=error; }
 	@/usr/bin/python3 bench/bench.py --vista $(BUILD)/vista $(BENCH_ARGS)
 
+# The cross-institution benchmark at national scale (10 million records).
+bench-benchmark: build
+	@/usr/bin/python3 bench/benchmark.py --vista $(BUILD)/vista $(BENCH_ARGS)
+
 # One pass only, for the edit-build-test loop.
 test-fast: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

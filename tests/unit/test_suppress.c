@@ -1,0 +1,112 @@
+/* Unit tests of the small-cell rules (core/suppress.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "suppress.h"
+
+enum { LEARNERS, FEMALE, FEWER, AGE_N, AGE_SUM, COUNTRIES, N };
+
+static const sup_column cols[N] = {
+    {"learners", SUP_COUNT, -1, 0}, {"female", SUP_SHARE, LEARNERS, 0},
+    {"fewer", SUP_SHARE, LEARNERS, 1}, {"age_n", SUP_COUNT, -1, 0},
+    {"age_sum", SUP_MEAN, AGE_N, 0},   {"countries", SUP_NONE, -1, 0},
+};
+
+static void test_counts_under_k_are_hidden_and_zero_is_shown(void **state) {
+  (void)state;
+  unsigned char h[N];
+  int64_t small[N] = {4, 0, 0, 4, 70, 2};
+  sup_row(cols, N, small, 1, 5, h);
+  assert_int_equal(h[LEARNERS], SUP_SMALL);
+  assert_int_equal(h[AGE_N], SUP_SMALL);
+  assert_int_equal(h[COUNTRIES], SUP_SHOWN); /* not people */
+  assert_int_equal(h[FEMALE], SUP_OTHER);    /* its base is hidden */
+  int64_t k3[N] = {3, 0, 0, 3, 50, 1};
+  sup_row(cols, N, k3, 1, 3, h);
+  assert_int_equal(h[LEARNERS], SUP_SHOWN); /* k = 3: 3 is shown */
+}
+
+static void test_share_needs_a_base_of_23_and_a_large_complement(void **state) {
+  (void)state;
+  unsigned char h[N];
+  int64_t v22[N] = {22, 11, 0, 22, 400, 3};
+  sup_row(cols, N, v22, 1, 5, h);
+  assert_int_equal(h[LEARNERS], SUP_SHOWN);
+  assert_int_equal(h[FEMALE], SUP_OTHER); /* 11 of 22: no percentage */
+  int64_t v23[N] = {23, 11, 0, 23, 400, 3};
+  sup_row(cols, N, v23, 1, 5, h);
+  assert_int_equal(h[FEMALE], SUP_SHOWN);
+  int64_t nearly_all[N] = {100, 97, 0, 100, 1800, 3};
+  sup_row(cols, N, nearly_all, 1, 5, h);
+  assert_int_equal(h[FEMALE], SUP_OTHER); /* 3 men would be given away */
+  int64_t few[N] = {100, 4, 0, 100, 1800, 3};
+  sup_row(cols, N, few, 1, 5, h);
+  assert_int_equal(h[FEMALE], SUP_SMALL);
+}
+
+static void test_mean_needs_8(void **state) {
+  (void)state;
+  unsigned char h[N];
+  int64_t seven[N] = {30, 15, 6, 7, 126, 3};
+  sup_row(cols, N, seven, 1, 5, h);
+  assert_int_equal(h[AGE_SUM], SUP_OTHER);
+  int64_t eight[N] = {30, 15, 6, 8, 144, 3};
+  sup_row(cols, N, eight, 1, 5, h);
+  assert_int_equal(h[AGE_SUM], SUP_SHOWN);
+}
+
+static void test_special_categories_always_and_the_rest_when_protected(
+    void **state) {
+  (void)state;
+  unsigned char h[N];
+  int64_t v[N] = {3, 2, 2, 3, 54, 1};
+  sup_row(cols, N, v, 0, 5, h); /* not protected: exact figures */
+  assert_int_equal(h[LEARNERS], SUP_SHOWN);
+  assert_int_equal(h[FEMALE], SUP_SHOWN);
+  assert_int_equal(h[FEWER], SUP_SMALL); /* fewer opportunities: always */
+  int64_t w[N] = {196, 112, 40, 196, 3528, 15};
+  sup_row(cols, N, w, 1, 5, h);
+  for (int c = 0; c < N; c++)
+    assert_int_equal(h[c], SUP_SHOWN); /* the ErasDu consortium */
+}
+
+static void test_total_is_hidden_when_it_gives_a_cell_away(void **state) {
+  (void)state;
+  /* One column of three rows: the total minus the shown rows would be the
+   * hidden cell. */
+  int64_t rows[3] = {3, 40, 50};
+  unsigned char hid[3] = {SUP_SMALL, 0, 0};
+  assert_false(sup_total_shown(0, 1, rows, hid, 3, 5));
+  /* Two hidden adding to 5 or more: the total may be shown... */
+  int64_t two[3] = {3, 4, 50};
+  unsigned char hid2[3] = {SUP_SMALL, SUP_SMALL, 0};
+  assert_true(sup_total_shown(0, 1, two, hid2, 3, 5));
+  /* ...unless they add to under k, or all sit at 1 or at k-1. */
+  int64_t low[3] = {1, 2, 50};
+  assert_false(sup_total_shown(0, 1, low, hid2, 3, 5));
+  int64_t ones[4] = {1, 1, 1, 1};
+  unsigned char hid4[4] = {SUP_SMALL, SUP_SMALL, SUP_SMALL, SUP_SMALL};
+  assert_false(sup_total_shown(0, 1, ones, hid4, 4, 5)); /* 4 staff */
+  int64_t fours[2] = {4, 4};
+  assert_false(sup_total_shown(0, 1, fours, hid4, 2, 5));
+  int64_t mixed[2] = {4, 4};
+  unsigned char hidm[2] = {SUP_SMALL, SUP_OTHER};
+  assert_true(sup_total_shown(0, 1, mixed, hidm, 2, 5));
+  unsigned char none[3] = {0, 0, 0};
+  assert_true(sup_total_shown(0, 1, rows, none, 3, 5));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_counts_under_k_are_hidden_and_zero_is_shown),
+      cmocka_unit_test(test_share_needs_a_base_of_23_and_a_large_complement),
+      cmocka_unit_test(test_mean_needs_8),
+      cmocka_unit_test(test_special_categories_always_and_the_rest_when_protected),
+      cmocka_unit_test(test_total_is_hidden_when_it_gives_a_cell_away),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
