@@ -7,7 +7,7 @@ BUILD_SAN ?= build-san
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DB   ?= $(BUILD)/demo.db
 
-.PHONY: all deps build build-san demo test test-fast bench clean
+.PHONY: all deps build build-san demo test test-fast bench bench-benchmark clean
 
 all: build
 
@@ -43,6 +43,11 @@ demo: build
 	@$(BUILD)/vista --db $(DEMO_DB) run why
 	@echo; echo "== Check: indicators against targets, actions to act on (vista run pdca)"
 	@$(BUILD)/vista --db $(DEMO_DB) run pdca
+	@echo; echo "== A consortium of 30 schools, 2022-23: examples/consortium (vista run consortium)"
+	@$(BUILD)/vista --db $(DEMO_DB) import mobility examples/consortium/mobility.csv
+	@$(BUILD)/vista --db $(DEMO_DB) run consortium --members examples/consortium/members.csv --year 2022-23
+	@echo; echo "== Where the college stands among the senders of 2023-24, published (vista run benchmark)"
+	@$(BUILD)/vista --db $(DEMO_DB) run benchmark --indicator learners --period 2023-24 --institution "B  ANTWERP77" --top 5 --publish
 
 test: build build-san
 	@echo "== test pass 1: release build =="

@@ -104,6 +104,65 @@ vista -e CHUNK                   run a chunk of Lua
 vista repl                       this shell
 Shell commands: .help .tables .schema [TABLE] .format [FMT] .timer on|off .quit]==])
 
+topic("vista.benchmark", vista.benchmark, [==[
+vista.benchmark: every institution against its peers, small cells suppressed
+  vista.benchmark.run{indicator = ID, period = "2023" | periods = {...},
+                      group = "all" | "country" | "na" | "key_action" | "size"
+                              | function(row) return label end,
+                      k = 5, publish = false}
+    -> {indicator, periods, rows, groups}: rows, one per institution and
+       period: value, numerator, denominator, status, rank (1 = best),
+       ranked, percentile (share of the group's others it is ahead of),
+       q1, median, q3, distance (from the median), own (a scoped session's);
+       groups: institutions, ranked, suppressed, min, q1, median, q3, max,
+       pooled (all members' figures together).
+    ID: a built-in or custom indicator, or learners, participants, staff,
+    incoming_learners, mean_age, mean_duration.
+  vista.benchmark.trend(result) -> per institution across the periods:
+    first/last value, change, ranks, percentiles, movement up/down/same.
+  vista.benchmark.figures{period = "calendar" | "school", periods, k,
+    publish} -> every institution's counts by period (C, one SQL pass).
+  Suppressed cells are absent and listed in row.suppressed; see
+  help("suppression").]==])
+
+topic("vista.consortium", vista.consortium, [==[
+vista.consortium: a consortium's figures for a school year (Sep-Aug)
+  vista.consortium.report{members = {"B  GENT01", ...} | members_file = PATH
+                          | project = "2022-1-BE01-KA121-VET-000078123",
+                          year = "2022-23", schools = false, publish = false}
+    -> {year, members, figures, schools, members_missing}: figures has
+       learners, schools, mean_age, female(_share), male(_share),
+       gender_undefined(_share), fewer_opportunities(_share),
+       special_needs(_share), destination_countries, staff, accompanying,
+       incoming, learners_per_school, suppressed.
+  members_file must be a file named on the command line.]==])
+
+topic("suppression", nil, [==[
+Small cells (DOMAIN.md C6), applied in C wherever figures about other
+institutions leave the engine: with --publish / publish = true, for every
+other institution in a --scope session, and always for fewer opportunities
+and special needs.
+  - a count of 1 to k-1 people is suppressed (k = 5; 3 or 10 with --k);
+    a true zero is shown;
+  - a share needs a base of 23 or more, and its complement (base - count)
+    must not be a small count either;
+  - a mean needs 8 or more;
+  - a total is suppressed when the cells hidden beside it would follow from
+    it: one hidden cell, hidden cells adding to under k, or small cells that
+    must all be 1 or all k-1;
+  - suppressed institutions are listed but not ranked, so no quartile or
+    rank holds a suppressed value.]==])
+
+topic("scope", nil, [==[
+vista --scope CODE ...: a session for one institution (Erasmus code or name).
+  Its own records are copied into temporary tables that shadow the main
+  ones: vista.sql, vista.mobility and the indicators see them in full.
+  Every other read of institution data (main.mobility, a join, a CTE, a
+  main view) is refused by SQLite's authorizer. Others are reachable only
+  through vista.benchmark and vista.consortium (its own projects), with
+  small cells suppressed. vista.scope is the institution's id. A scoped
+  session imports nothing.]==])
+
 topic("institution", nil, [==[
 Table institution: one row per organisation.
   id, erasmus_code (unique; NULL when unknown), name, country (two letters,
@@ -120,7 +179,7 @@ function M.help(x)
     print("Topics (help(\"name\") or help(value)):")
     for _, name in ipairs(order) do
       local first = topics[name]:match("^[^\n]*")
-      print(string.format("  %-14s %s", name, first))
+      print(string.format("  %-17s %s", name, first))
     end
     return
   end
