@@ -75,13 +75,13 @@ static const sup_column columns[B_COUNT] = {
   "SELECT inst, period, " col " FROM (SELECT t.institution_id AS inst,"    \
   " %s AS period, t." col ", row_number() OVER (PARTITION BY"              \
   " t.institution_id, %s ORDER BY sum(t.participants) DESC, t." col        \
-  ") AS rn FROM main.mobility_term t WHERE t.side = 1" TERMS               \
+  ") AS rn FROM main.mobility_term t WHERE 1" TERMS                         \
   " GROUP BY 1, 2, 3)"                                                     \
   " WHERE rn = 1"
 
 static const char query_fmt[] =
     "WITH s AS (SELECT t.institution_id AS inst, %s AS period, " SUMS
-    " FROM main.mobility_term t WHERE t.side = 1" TERMS " GROUP BY 1, 2),"
+    " FROM main.mobility_term t WHERE 1" TERMS " GROUP BY 1, 2),"
     " ka AS MATERIALIZED (" MAIN_OF("key_action") "),"
     " na AS MATERIALIZED (" MAIN_OF("na_code") "),"
     " d AS MATERIALIZED (SELECT t.institution_id AS inst, %s AS period,"
@@ -89,7 +89,7 @@ static const char query_fmt[] =
     " FROM main.mobility_term_destination t WHERE 1" TERMS " GROUP BY 1, 2),"
     " i AS MATERIALIZED (SELECT t.institution_id AS inst, %s AS period,"
     " sum(t.learners) AS incoming_learners, sum(t.staff) AS incoming_staff"
-    " FROM main.mobility_term t WHERE t.side = 2" TERMS " GROUP BY 1, 2)"
+    " FROM main.mobility_term_incoming t WHERE 1" TERMS " GROUP BY 1, 2)"
     /* Correlated lookups rather than joins: SQLite then builds an
      * automatic index on each CTE (as joins it scanned them: 18 s at ten
      * million records, 0.4 s so). */

@@ -292,8 +292,8 @@ static int run_query(lua_State *L, const char *fmt) {
   return 1;
 }
 
-/* The figures the built-ins divide, from the terms (side 1: what the
- * institution sent). */
+/* The figures the built-ins divide, from the terms (what the institution
+ * sent). */
 static int l_base(lua_State *L) {
   return run_query(
       L, "WITH b AS (SELECT t.institution_id AS institution, %s AS period,"
@@ -304,7 +304,7 @@ static int l_base(lua_State *L) {
          " sum(t.long_term) AS long_term, sum(t.recognised) AS recognised,"
          " sum(t.recognition_known) AS recognition_known,"
          " sum(t.staff_5d) AS staff_5d, sum(t.staff) AS staff"
-         " FROM mobility_term t WHERE t.side = 1%s GROUP BY 1, 2),"
+         " FROM mobility_term t WHERE 1%s GROUP BY 1, 2),"
          " d AS (SELECT t.institution_id AS institution, %s AS period,"
          " count(DISTINCT t.receiving_country_id) AS destinations"
          " FROM mobility_term_destination t WHERE 1%s GROUP BY 1, 2)"
@@ -312,12 +312,12 @@ static int l_base(lua_State *L) {
          " FROM b LEFT JOIN d USING (institution, period) ORDER BY 1, 2");
 }
 
-/* Side 2: what the institution received. */
+/* What the institution received. */
 static int l_incoming(lua_State *L) {
   return run_query(
       L, "SELECT t.institution_id AS institution, %s AS period,"
          " sum(t.learners) AS learners, sum(t.staff) AS staff"
-         " FROM mobility_term t WHERE t.side = 2%s"
+         " FROM mobility_term_incoming t WHERE 1%s"
          " GROUP BY 1, 2 ORDER BY 1, 2");
 }
 

@@ -203,7 +203,9 @@ static void *read_file(void *ud) {
 
 /* The writer's loop on this thread: store every block in order. After a
  * failure it tells the reader to stop and drains what is still coming. */
-static int write_all(mob_channel *ch, mob_writer *w) {
+/* Stores every block, then passes it on to the summariser. */
+static int write_all(mob_channel *ch, mob_channel *to_summarise,
+                     mob_writer *w) {
   int rc = VISTA_OK;
   mob_block *b;
   while ((b = mob_channel_receive(ch)) != NULL) {
@@ -212,12 +214,31 @@ static int write_all(mob_channel *ch, mob_writer *w) {
       if (rc != VISTA_OK)
         mob_channel_fail(ch);
     }
-    mob_channel_give_back(ch, b);
+    mob_channel_send(to_summarise, b);
   }
+  mob_channel_close(to_summarise);
   return rc == VISTA_OK ? mob_writer_finish(w) : rc;
 }
 
-#define BLOCKS 8
+typedef struct summariser_job {
+  mob_channel *in, *back;
+  mob_summariser *sm;
+} summariser_job;
+
+/* The summariser's thread: adds each block's records to the maps and gives
+ * the block back to the reader. */
+static void *summarise_all(void *arg) {
+  summariser_job *job = arg;
+  mob_block *b;
+  while ((b = mob_channel_receive(job->in)) != NULL) {
+    if (!job->sm->failed)
+      mob_summariser_consume(job->sm, b->data, b->len);
+    mob_channel_give_back(job->back, b);
+  }
+  return NULL;
+}
+
+#define BLOCKS 12
 #define BLOCK_SIZE ((size_t)1 << 20)
 
 /* Takes the file's fingerprint; refuses a file imported before unless it
@@ -246,9 +267,12 @@ int vista_mobility_import(vista_session *s, const char *path,
   static const vista_mobility_options defaults = {0};
   mob_importer *im = calloc(1, sizeof *im);
   vista_session *rs = NULL; /* the reader's own error buffer */
-  mob_channel channel;
+  mob_channel channel, to_summarise;
   mob_writer writer;
+  mob_summariser summariser;
   int rc, in_tx = 0, hashing = 0, channel_ready = 0, writer_ready = 0;
+  int summariser_ready = 0, summarising = 0;
+  pthread_t summariser_thread;
   pthread_t hash_thread;
   hasher h = {path, "", 0};
   struct stat sb;
@@ -315,14 +339,24 @@ int vista_mobility_import(vista_session *s, const char *path,
                                      &report->rows.import_id)) != VISTA_OK)
     goto done;
   writer_ready = 1; /* closing is safe after a failed open too */
-  if ((rc = mob_writer_open(&writer, s, path, report->rows.import_id,
-                            &im->ka)) != VISTA_OK)
+  memset(&summariser, 0, sizeof summariser);
+  summariser_ready = 1;
+  if ((rc = mob_writer_open(&writer, s, path, report->rows.import_id)) !=
+          VISTA_OK ||
+      (rc = mob_summariser_open(&summariser, s, &im->ka)) != VISTA_OK)
     goto done;
-  if (mob_channel_init(&channel, BLOCKS, BLOCK_SIZE) != 0) {
+  if (mob_channel_init(&channel, BLOCKS, BLOCK_SIZE) != 0 ||
+      (channel_ready = 1, mob_channel_init(&to_summarise, 0, 0) != 0)) {
     rc = vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
     goto done;
   }
-  channel_ready = 1;
+  channel_ready = 2;
+  summariser_job sjob = {&to_summarise, &channel, &summariser};
+  if (pthread_create(&summariser_thread, NULL, summarise_all, &sjob) != 0) {
+    rc = vista_seterr(s, VISTA_ERR, "cannot start the summaries");
+    goto done;
+  }
+  summarising = 1;
 
   im->started = im->last_draw = now_seconds();
   reader_job job = {im, VISTA_OK};
@@ -331,8 +365,12 @@ int vista_mobility_import(vista_session *s, const char *path,
     rc = vista_seterr(s, VISTA_ERR, "cannot start reading the file");
     goto done;
   }
-  rc = write_all(&channel, &writer);
+  rc = write_all(&channel, &to_summarise, &writer);
   pthread_join(reader, NULL);
+  pthread_join(summariser_thread, NULL);
+  summarising = 0;
+  if (rc == VISTA_OK && summariser.failed)
+    rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", path);
   /* When the writer failed, its message says why (the reader only stopped);
    * otherwise a reader's failure is the cause. */
   if (rc == VISTA_OK && job.status != VISTA_OK)
@@ -348,8 +386,8 @@ int vista_mobility_import(vista_session *s, const char *path,
       goto done;
   }
   before = before ? before : known_before;
-  if ((rc = mob_write_summaries(s, writer.maps, writer.ka.names,
-                                writer.na.names)) != VISTA_OK ||
+  if ((rc = mob_write_summaries(s, summariser.maps, summariser.ka.names,
+                                summariser.na.names)) != VISTA_OK ||
       (rc = mob_record_file(s, &writer, report, im->file_size)) != VISTA_OK ||
       (rc = vista_store_import_end(s, &report->rows)) != VISTA_OK)
     goto done;
@@ -364,8 +402,14 @@ int vista_mobility_import(vista_session *s, const char *path,
 done:
   if (hashing)
     pthread_join(hash_thread, NULL);
+  if (summarising) {
+    mob_channel_close(&to_summarise);
+    pthread_join(summariser_thread, NULL);
+  }
   if (writer_ready)
     mob_writer_close(&writer);
+  if (summariser_ready)
+    mob_summariser_close(&summariser);
   if (in_tx)
     vista_store_rollback(s);
   if (channel_ready) {
@@ -373,6 +417,8 @@ done:
       mob_channel_give_back(&channel, im->block);
     mob_channel_free(&channel);
   }
+  if (channel_ready == 2)
+    mob_channel_free(&to_summarise);
   cleanup(im);
   free(im);
   vista_session_free(rs);

@@ -64,8 +64,9 @@ int vista_mobility_import(vista_session *s, const char *path,
 /* Rebuilds mobility_summary and mobility_destination from the facts (after
  * rows were removed). Runs inside the caller's transaction. */
 int vista_mobility_rebuild_summaries(vista_session *s);
-/* Rebuilds mobility_term and mobility_term_destination alone (also the
- * fill step of the migration that made them). */
+/* Rebuilds mobility_term, mobility_term_destination and
+ * mobility_term_incoming alone (also the fill step of the migration that
+ * made them). */
 int vista_mobility_rebuild_terms(vista_session *s);
 
 #endif

@@ -109,25 +109,32 @@ int mob_activity_is_vet(const char *p, size_t n);
 
 /* ---- summaries (mobility_summary.c) ---- */
 
-#define AGG_VALUES 18
+#define AGG_VALUES 18 /* the most sums a map keeps */
 
+/* An entry: its packed key, then the map's nv sums, together so that one
+ * add touches one place in memory. */
 typedef struct agg_entry {
-  uint64_t k0, k1;         /* packed key */
-  int64_t v[AGG_VALUES];   /* the sums; each map's own (see its table) */
+  uint64_t k0, k1;
+  int64_t v[];
 } agg_entry;
 
 typedef struct agg_map {
   uint32_t *index;    /* hash index: 0 empty, else entry position + 1 */
   size_t cap;         /* slots in the index, a power of two */
-  agg_entry *entries; /* dense, in the order first seen */
+  unsigned char *entries; /* dense, stride bytes each, in the order first
+                             seen */
+  size_t stride;
+  int nv;                  /* each map keeps only its own sums */
+  agg_entry *last;         /* the entry added to last: records come in runs */
   size_t count, entries_cap;
 } agg_map;
 
-int mob_agg_init(agg_map *m);
+/* A map of nv sums per key. */
+int mob_agg_init(agg_map *m, int nv);
 void mob_agg_free(agg_map *m);
 /* The maps the importer keeps, one per summary table. */
 enum { MAP_SUMMARY, MAP_DESTINATION, MAP_TERM, MAP_TERM_DESTINATION,
-       MAP_COUNT };
+       MAP_TERM_INCOMING, MAP_COUNT };
 
 /* What a record is summarised by besides its own columns: its project's
  * key action and National Agency (indices into the writer's lists), and
@@ -211,17 +218,31 @@ typedef struct mob_writer {
   int64_t batch[MOB_BATCH][S_COUNT];
   int nbatch;
   int64_t first_id, last_id; /* the records this import wrote */
-  /* The summaries, kept here: this thread has time to spare. */
-  mob_ka_table ka, na;
+} mob_writer;
+
+/* The summaries, kept by a thread of their own that reads the blocks after
+ * the writer (both cores have time to spare then). */
+typedef struct mob_summariser {
+  mob_ka_table ka, na;    /* each project's key action and National Agency */
   unsigned char *isced34; /* by label id: an ISCED 3 or 4 level */
   size_t isced34_cap;
   agg_map maps[MAP_COUNT];
-} mob_writer;
+  int failed; /* out of memory */
+} mob_summariser;
 
-/* Prepares the statements and the summaries; ka is copied (the projects
- * known before this import). */
+/* Prepares the maps; ka is copied (the projects known before), the
+ * National Agencies and levels known before are read from the database
+ * (before any thread starts). */
+int mob_summariser_open(mob_summariser *sm, vista_session *s,
+                        const mob_ka_table *ka);
+/* Adds one block's records (sets failed when out of memory). */
+void mob_summariser_consume(mob_summariser *sm, const char *data,
+                            size_t len);
+void mob_summariser_close(mob_summariser *sm);
+
+/* Prepares the statements. */
 int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
-                    int64_t import_id, const mob_ka_table *ka);
+                    int64_t import_id);
 /* Stores the messages of one block, in order. */
 int mob_writer_consume(mob_writer *w, const char *data, size_t len);
 /* Stores the records still in the batch. */

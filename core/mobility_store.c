@@ -159,7 +159,7 @@ static int prepare(mob_writer *w, sqlite3_stmt **st, const char *sql) {
 }
 
 /* Remembers that label id is an ISCED 3 or 4 level. */
-static int mark_isced34(mob_writer *w, int64_t id) {
+static int mark_isced34(mob_summariser *w, int64_t id) {
   if (id < 0)
     return 0;
   if ((size_t)id >= w->isced34_cap) {
@@ -179,54 +179,67 @@ static int mark_isced34(mob_writer *w, int64_t id) {
 
 /* The National Agency of every project and the ISCED 3-4 levels known
  * before this import. */
-static int load_projects_and_levels(mob_writer *w) {
+static int load_projects_and_levels(mob_summariser *sm, vista_session *s) {
   sqlite3_stmt *st = NULL;
   int rc = VISTA_OK, step;
-  if (sqlite3_prepare_v2(w->s->db, "SELECT id, na_code FROM project", -1,
-                         &st, NULL) != SQLITE_OK)
-    return vista_seterr_sql(w->s, w->path);
+  if (sqlite3_prepare_v2(s->db, "SELECT id, na_code FROM project", -1, &st,
+                         NULL) != SQLITE_OK)
+    return vista_seterr_sql(s, "reading the projects");
   while ((step = sqlite3_step(st)) == SQLITE_ROW && rc == VISTA_OK)
-    if (mob_ka_set(&w->na, sqlite3_column_int64(st, 0),
-                   mob_ka_index(&w->na, (const char *)sqlite3_column_text(
-                                            st, 1))) != 0)
-      rc = vista_seterr(w->s, VISTA_ERR_NOMEM, "out of memory");
+    if (mob_ka_set(&sm->na, sqlite3_column_int64(st, 0),
+                   mob_ka_index(&sm->na, (const char *)sqlite3_column_text(
+                                             st, 1))) != 0)
+      rc = vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
   sqlite3_finalize(st);
   if (rc != VISTA_OK)
     return rc;
-  if (sqlite3_prepare_v2(w->s->db, "SELECT id FROM label WHERE " ISCED34, -1,
+  if (sqlite3_prepare_v2(s->db, "SELECT id FROM label WHERE " ISCED34, -1,
                          &st, NULL) != SQLITE_OK)
-    return vista_seterr_sql(w->s, w->path);
+    return vista_seterr_sql(s, "reading the labels");
   while ((step = sqlite3_step(st)) == SQLITE_ROW && rc == VISTA_OK)
-    if (mark_isced34(w, sqlite3_column_int64(st, 0)) != 0)
-      rc = vista_seterr(w->s, VISTA_ERR_NOMEM, "out of memory");
+    if (mark_isced34(sm, sqlite3_column_int64(st, 0)) != 0)
+      rc = vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
   sqlite3_finalize(st);
   return rc;
 }
 
+int mob_summariser_open(mob_summariser *sm, vista_session *s,
+                        const mob_ka_table *ka) {
+  memset(sm, 0, sizeof *sm);
+  mob_ka_init(&sm->ka);
+  mob_ka_init(&sm->na);
+  static const int sums[MAP_COUNT] = {9, 1, AGG_VALUES, 1, 2};
+  for (int i = 0; i < MAP_COUNT; i++)
+    if (mob_agg_init(&sm->maps[i], sums[i]) != 0)
+      return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
+  /* The same indices as the reader's for the projects known before. */
+  for (int i = 1; i < ka->count; i++)
+    if (mob_ka_index(&sm->ka, ka->names[i]) != i)
+      return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
+  for (size_t p = 0; p < ka->cap; p++)
+    if (ka->by_project[p] &&
+        mob_ka_set(&sm->ka, (int64_t)p, ka->by_project[p]) != 0)
+      return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
+  return load_projects_and_levels(sm, s);
+}
+
+void mob_summariser_close(mob_summariser *sm) {
+  mob_ka_free(&sm->ka);
+  mob_ka_free(&sm->na);
+  free(sm->isced34);
+  for (int i = 0; i < MAP_COUNT; i++)
+    mob_agg_free(&sm->maps[i]);
+  memset(sm, 0, sizeof *sm);
+}
+
 int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
-                    int64_t import_id, const mob_ka_table *ka) {
+                    int64_t import_id) {
   memset(w, 0, sizeof *w);
   w->s = s;
   w->path = path;
   w->import_id = import_id;
-  mob_ka_init(&w->ka);
-  mob_ka_init(&w->na);
-  for (int i = 0; i < MAP_COUNT; i++)
-    if (mob_agg_init(&w->maps[i]) != 0)
-      return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
-  /* The same indices as the reader's for the projects known before. */
-  for (int i = 1; i < ka->count; i++)
-    if (mob_ka_index(&w->ka, ka->names[i]) != i)
-      return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
-  for (size_t p = 0; p < ka->cap; p++)
-    if (ka->by_project[p] && mob_ka_set(&w->ka, (int64_t)p,
-                                        ka->by_project[p]) != 0)
-      return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
-  int rc = load_projects_and_levels(w);
-  if (rc != VISTA_OK)
-    return rc;
   char *sql = insert_sql(MOB_BATCH);
-  rc = prepare(w, &w->insert_batch, sql);
+  int rc = prepare(w, &w->insert_batch, sql);
   free(sql);
   if (rc || (rc = prepare(w, &w->insert_label,
                           "INSERT INTO label(id, text) VALUES (?1, ?2)")) ||
@@ -241,11 +254,6 @@ int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
 }
 
 void mob_writer_close(mob_writer *w) {
-  mob_ka_free(&w->ka);
-  mob_ka_free(&w->na);
-  free(w->isced34);
-  for (int i = 0; i < MAP_COUNT; i++)
-    mob_agg_free(&w->maps[i]);
   sqlite3_finalize(w->insert_batch);
   sqlite3_finalize(w->insert_label);
   sqlite3_finalize(w->insert_project);
@@ -335,31 +343,15 @@ int mob_writer_consume(mob_writer *w, const char *data, size_t len) {
     sqlite3_stmt *st;
     switch (type) {
     case MSG_FACT: {
-      int64_t *row = w->batch[w->nbatch];
-      memcpy(row, c.p, sizeof w->batch[0]);
+      memcpy(w->batch[w->nbatch], c.p, sizeof w->batch[0]);
       c.p += sizeof w->batch[0];
-      mob_context cx = {0, 0, 0};
-      if (row[S_PROJECT] != NONE) {
-        cx.ka = mob_ka_of(&w->ka, row[S_PROJECT]);
-        cx.na = mob_ka_of(&w->na, row[S_PROJECT]);
-      }
-      int64_t level = row[S_EDUCATION_LEVEL];
-      cx.isced34 = level != NONE && (size_t)level < w->isced34_cap &&
-                   w->isced34[level];
-      if (mob_summarise(w->maps, row, &cx) != 0)
-        rc = vista_seterr(w->s, VISTA_ERR_NOMEM, "%s: out of memory",
-                          w->path);
-      else if (++w->nbatch == MOB_BATCH)
+      if (++w->nbatch == MOB_BATCH)
         rc = flush(w);
       break;
     }
     case MSG_LABEL: {
       int64_t id = get_i64(&c);
       t = get_text(&c, &n);
-      if (mob_is_isced34(t, n) && mark_isced34(w, id) != 0) {
-        rc = vista_seterr(w->s, VISTA_ERR_NOMEM, "out of memory");
-        break;
-      }
       st = w->insert_label;
       sqlite3_reset(st);
       if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
@@ -374,15 +366,6 @@ int mob_writer_consume(mob_writer *w, const char *data, size_t len) {
       t = get_text(&c, &n);   /* reference */
       t2 = get_text(&c, &n2); /* National Agency */
       t3 = get_text(&c, &n3); /* key action */
-      char ka_name[32];
-      snprintf(ka_name, sizeof ka_name, "%.*s", (int)n3, t3);
-      char na_name[32];
-      snprintf(na_name, sizeof na_name, "%.*s", (int)n2, t2);
-      if (mob_ka_set(&w->ka, id, mob_ka_index(&w->ka, ka_name)) != 0 ||
-          mob_ka_set(&w->na, id, mob_ka_index(&w->na, na_name)) != 0) {
-        rc = vista_seterr(w->s, VISTA_ERR_NOMEM, "out of memory");
-        break;
-      }
       st = w->insert_project;
       sqlite3_reset(st);
       if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
@@ -432,6 +415,65 @@ int mob_writer_consume(mob_writer *w, const char *data, size_t len) {
 }
 
 int mob_writer_finish(mob_writer *w) { return flush(w); }
+
+void mob_summariser_consume(mob_summariser *sm, const char *data,
+                            size_t len) {
+  cursor c = {data, data + len};
+  while (c.p < c.end && !sm->failed) {
+    int type = (unsigned char)*c.p++;
+    size_t n, n2, n3;
+    const char *t, *t2, *t3;
+    switch (type) {
+    case MSG_FACT: {
+      int64_t row[S_COUNT];
+      memcpy(row, c.p, sizeof row);
+      c.p += sizeof row;
+      mob_context cx = {0, 0, 0};
+      if (row[S_PROJECT] != NONE) {
+        cx.ka = mob_ka_of(&sm->ka, row[S_PROJECT]);
+        cx.na = mob_ka_of(&sm->na, row[S_PROJECT]);
+      }
+      int64_t level = row[S_EDUCATION_LEVEL];
+      cx.isced34 = level != NONE && (size_t)level < sm->isced34_cap &&
+                   sm->isced34[level];
+      sm->failed = mob_summarise(sm->maps, row, &cx) != 0;
+      break;
+    }
+    case MSG_LABEL: {
+      int64_t id = get_i64(&c);
+      t = get_text(&c, &n);
+      sm->failed = mob_is_isced34(t, n) && mark_isced34(sm, id) != 0;
+      break;
+    }
+    case MSG_PROJECT: {
+      int64_t id = get_i64(&c);
+      get_i64(&c), get_i64(&c); /* call year, round */
+      get_text(&c, &n);         /* reference */
+      t2 = get_text(&c, &n2);   /* National Agency */
+      t3 = get_text(&c, &n3);   /* key action */
+      char ka_name[32], na_name[32];
+      snprintf(ka_name, sizeof ka_name, "%.*s", (int)n3, t3);
+      snprintf(na_name, sizeof na_name, "%.*s", (int)n2, t2);
+      sm->failed =
+          mob_ka_set(&sm->ka, id, mob_ka_index(&sm->ka, ka_name)) != 0 ||
+          mob_ka_set(&sm->na, id, mob_ka_index(&sm->na, na_name)) != 0;
+      break;
+    }
+    case MSG_INSTITUTION:
+      get_i64(&c);
+      for (int i = 0; i < 4; i++)
+        get_text(&c, &n);
+      break;
+    case MSG_REJECT:
+      get_i64(&c), get_i64(&c);
+      get_text(&c, &n);
+      break;
+    default:
+      sm->failed = 1; /* the writer says what went wrong */
+      return;
+    }
+  }
+}
 
 /* ---- the file log ------------------------------------------------------------ */
 

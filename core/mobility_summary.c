@@ -9,8 +9,14 @@
 #include "internal.h"
 #include "mobility_internal.h"
 
-int mob_agg_init(agg_map *m) {
+static agg_entry *entry(const agg_map *m, size_t i) {
+  return (agg_entry *)(m->entries + i * m->stride);
+}
+
+int mob_agg_init(agg_map *m, int nv) {
   memset(m, 0, sizeof *m);
+  m->nv = nv;
+  m->stride = sizeof(agg_entry) + (size_t)nv * sizeof(int64_t);
   m->cap = 4096;
   m->index = calloc(m->cap, sizeof *m->index);
   return m->index ? 0 : -1;
@@ -37,46 +43,50 @@ static uint32_t *agg_slot(const agg_map *m, uint64_t k0, uint64_t k1) {
     uint32_t at = m->index[i];
     if (!at)
       return &m->index[i];
-    const agg_entry *e = &m->entries[at - 1];
+    const agg_entry *e = entry(m, at - 1);
     if (e->k0 == k0 && e->k1 == k1)
       return &m->index[i];
   }
 }
 
-/* Adds vals to the entry of the key. The entries are kept dense, the hash
- * index holds their positions: memory follows the number of keys. */
-static int agg_add(agg_map *m, uint64_t k0, uint64_t k1, const int64_t *v,
-                   int nv) {
-  if ((m->count + 1) * 2 > m->cap) {
-    uint32_t *index = calloc(m->cap * 2, sizeof *index);
-    if (!index)
-      return -1;
-    free(m->index);
-    m->index = index;
-    m->cap *= 2;
-    for (size_t i = 0; i < m->count; i++)
-      *agg_slot(m, m->entries[i].k0, m->entries[i].k1) = (uint32_t)i + 1;
-  }
-  uint32_t *slot = agg_slot(m, k0, k1);
-  if (!*slot) {
-    if (m->count == m->entries_cap) {
-      size_t cap = m->entries_cap ? m->entries_cap * 2 : 1024;
-      if (cap > UINT32_MAX - 1)
+/* Adds v (the map's nv sums) to the entry of the key. The entries are
+ * kept dense, the hash index holds their positions: memory follows the
+ * number of keys. */
+static int agg_add(agg_map *m, uint64_t k0, uint64_t k1, const int64_t *v) {
+  agg_entry *e = m->last;
+  if (!e || e->k0 != k0 || e->k1 != k1) {
+    if ((m->count + 1) * 2 > m->cap) {
+      uint32_t *index = calloc(m->cap * 2, sizeof *index);
+      if (!index)
         return -1;
-      agg_entry *e = realloc(m->entries, cap * sizeof *e);
-      if (!e)
-        return -1;
-      m->entries = e;
-      m->entries_cap = cap;
+      free(m->index);
+      m->index = index;
+      m->cap *= 2;
+      for (size_t i = 0; i < m->count; i++)
+        *agg_slot(m, entry(m, i)->k0, entry(m, i)->k1) = (uint32_t)i + 1;
     }
-    agg_entry *e = &m->entries[m->count];
-    memset(e, 0, sizeof *e);
-    e->k0 = k0;
-    e->k1 = k1;
-    *slot = (uint32_t)++m->count;
+    uint32_t *slot = agg_slot(m, k0, k1);
+    if (!*slot) {
+      if (m->count == m->entries_cap) {
+        size_t cap = m->entries_cap ? m->entries_cap * 2 : 1024;
+        if (cap > UINT32_MAX - 1)
+          return -1;
+        unsigned char *grown = realloc(m->entries, cap * m->stride);
+        if (!grown)
+          return -1;
+        m->entries = grown;
+        m->entries_cap = cap;
+      }
+      e = entry(m, m->count);
+      memset(e, 0, m->stride);
+      e->k0 = k0;
+      e->k1 = k1;
+      *slot = (uint32_t)++m->count;
+    }
+    e = entry(m, *slot - 1);
+    m->last = e;
   }
-  agg_entry *e = &m->entries[*slot - 1];
-  for (int i = 0; i < nv; i++)
+  for (int i = 0; i < m->nv; i++)
     e->v[i] += v[i];
   return 0;
 }
@@ -142,29 +152,31 @@ int mob_summarise(agg_map *maps, const int64_t *s, const mob_context *cx) {
   uint64_t k0 = inst << 16 | sc << 6 | ka >> 2;
   uint64_t k1 = 1ull << 63 | (ka & 3) << 40 | year << 24 | vet << 23 |
                 prof << 21 | band << 18 | dir << 16;
-  if (agg_add(&maps[MAP_SUMMARY], k0, k1, v, 9) != 0 ||
-      agg_add(&maps[MAP_DESTINATION], k0, k1 | rc << 4, v, 1) != 0)
+  if (agg_add(&maps[MAP_SUMMARY], k0, k1, v) != 0 ||
+      agg_add(&maps[MAP_DESTINATION], k0, k1 | rc << 4, v) != 0)
     return -1;
   /* The terms: by half year (year * 2, + 1 from September), which add up
-   * to calendar years and to school years alike; once for the sender and
-   * once for the receiver (a record of the official data has no
+   * to calendar years and to school years alike; what the sender sent, and
+   * what the receiver received (a record of the official data has no
    * direction: it is both). */
   if (s[S_START] == NONE)
     return 0;
   uint64_t term = year * 2 + (s[S_START] % 100 >= 9);
-  uint64_t tk1 = 1ull << 63 | (uint64_t)cx->na << 32 | ka << 24 | term;
   term_values(s, cx->isced34, v);
   if (s[S_SENDING] != NONE && dir != 2 &&
-      (agg_add(&maps[MAP_TERM], (uint64_t)s[S_SENDING], tk1 | 1ull << 16, v,
-               AGG_VALUES) != 0 ||
+      (agg_add(&maps[MAP_TERM], (uint64_t)s[S_SENDING],
+               1ull << 63 | (uint64_t)cx->na << 32 | ka << 24 | term,
+               v) != 0 ||
        (s[S_R_COUNTRY] != NONE &&
         agg_add(&maps[MAP_TERM_DESTINATION], (uint64_t)s[S_SENDING],
-                1ull << 63 | rc << 16 | term, v, 1) != 0)))
+                1ull << 63 | rc << 16 | term, v) != 0)))
     return -1;
-  if (s[S_RECEIVING] != NONE && dir != 1 &&
-      agg_add(&maps[MAP_TERM], (uint64_t)s[S_RECEIVING], tk1 | 2ull << 16, v,
-              AGG_VALUES) != 0)
-    return -1;
+  if (s[S_RECEIVING] != NONE && dir != 1) {
+    int64_t in[2] = {v[1], v[12]}; /* learners, staff */
+    if (agg_add(&maps[MAP_TERM_INCOMING], (uint64_t)s[S_RECEIVING],
+                1ull << 63 | term, in) != 0)
+      return -1;
+  }
   return 0;
 }
 
@@ -236,6 +248,7 @@ typedef struct cell {
 static int unpack(int map, const agg_entry *e, char *const *kas,
                   char *const *nas, cell *c) {
   int n = 0, ka;
+  const int64_t *v = e->v;
   memset(c, 0, (AGG_VALUES + 10) * sizeof *c);
   switch (map) {
   case MAP_SUMMARY:
@@ -251,27 +264,32 @@ static int unpack(int map, const agg_entry *e, char *const *kas,
     c[n++].i = CODE((e->k1 >> 16) & 3);          /* direction */
     if (map == MAP_DESTINATION) {
       c[n++].i = (int64_t)((e->k1 >> 4) & 1023); /* receiving country */
-      c[n++].i = e->v[0];
+      c[n++].i = v[0];
     } else {
       for (int k = 0; k < 9; k++)
-        c[n++].i = e->v[k];
+        c[n++].i = v[k];
     }
     break;
   case MAP_TERM:
     ka = (int)((e->k1 >> 24) & 255);
     c[n++].i = (int64_t)e->k0;                   /* institution */
-    c[n++].i = (int64_t)((e->k1 >> 16) & 3);     /* side */
     c[n++].i = (int64_t)(e->k1 & 65535);         /* term */
     c[n++].t = ka ? kas[ka] : "";
     c[n++].t = nas[(e->k1 >> 32) & 255] ? nas[(e->k1 >> 32) & 255] : "";
     for (int k = 0; k < AGG_VALUES; k++)
-      c[n++].i = e->v[k];
+      c[n++].i = v[k];
+    break;
+  case MAP_TERM_DESTINATION:
+    c[n++].i = (int64_t)e->k0;                   /* institution */
+    c[n++].i = (int64_t)(e->k1 & 65535);         /* term */
+    c[n++].i = (int64_t)((e->k1 >> 16) & 1023);  /* receiving country */
+    c[n++].i = v[0];
     break;
   default:
     c[n++].i = (int64_t)e->k0;                   /* institution */
     c[n++].i = (int64_t)(e->k1 & 65535);         /* term */
-    c[n++].i = (int64_t)((e->k1 >> 16) & 1023);  /* receiving country */
-    c[n++].i = e->v[0];
+    c[n++].i = v[0];                             /* learners */
+    c[n++].i = v[1];                             /* staff */
   }
   return n;
 }
@@ -330,7 +348,7 @@ static const struct {
     {"mobility_destination", 10,
      " ON CONFLICT DO UPDATE SET"
      " participants = participants + excluded.participants"},
-    {"mobility_term", 5 + AGG_VALUES,
+    {"mobility_term", 4 + AGG_VALUES,
      " ON CONFLICT DO UPDATE SET"
      " participants = participants + excluded.participants,"
      " learners = learners + excluded.learners,"
@@ -350,6 +368,10 @@ static const struct {
     {"mobility_term_destination", 4,
      " ON CONFLICT DO UPDATE SET"
      " participants = participants + excluded.participants"},
+    {"mobility_term_incoming", 4,
+     " ON CONFLICT DO UPDATE SET"
+     " learners = learners + excluded.learners,"
+     " staff = staff + excluded.staff"},
 };
 
 /* Writes one map: into an empty table 32 rows to a plain INSERT, else one
@@ -367,7 +389,8 @@ static int write_map(vista_session *s, agg_map *m, int map,
    * index is not valid after this; the map is not added to any more. */
   size_t n = m->count;
   if (n)
-    qsort(m->entries, n, sizeof *m->entries, entry_order);
+    qsort(m->entries, n, m->stride, entry_order);
+  m->last = NULL;
   for (size_t i = 0; i < n && rc == VISTA_OK; i += (size_t)per) {
     int rows = n - i < (size_t)per ? (int)(n - i) : per;
     if (!st || rows < per) {
@@ -385,7 +408,7 @@ static int write_map(vista_session *s, agg_map *m, int map,
     int ok = 1;
     for (int r = 0; r < rows; r++) {
       cell c[AGG_VALUES + 10];
-      int nv = unpack(map, &m->entries[i + (size_t)r], kas, nas, c);
+      int nv = unpack(map, entry(m, i + (size_t)r), kas, nas, c);
       for (int k = 0; k < nv; k++) {
         int at = r * ncol + k + 1;
         ok &= (c[k].t ? sqlite3_bind_text(st, at, c[k].t, -1, SQLITE_STATIC)
@@ -472,18 +495,19 @@ int vista_mobility_rebuild_terms(vista_session *s) {
   static const char sql[] =
       "DELETE FROM mobility_term;"
       "DELETE FROM mobility_term_destination;"
-      "INSERT INTO mobility_term SELECT m.sending_id, 1, " TERM_OF ","
+      "DELETE FROM mobility_term_incoming;"
+      "INSERT INTO mobility_term SELECT m.sending_id, " TERM_OF ","
       "  coalesce(p.key_action, ''), coalesce(p.na_code, ''), " TERM_SUMS
       " FROM mobility_fact m LEFT JOIN project p ON p.id = m.project_id"
       " WHERE m.sending_id IS NOT NULL AND m.start_month IS NOT NULL"
       "  AND coalesce(m.direction, 1) = 1"
-      " GROUP BY 1, 2, 3, 4, 5;"
-      "INSERT INTO mobility_term SELECT m.receiving_id, 2, " TERM_OF ","
-      "  coalesce(p.key_action, ''), coalesce(p.na_code, ''), " TERM_SUMS
-      " FROM mobility_fact m LEFT JOIN project p ON p.id = m.project_id"
+      " GROUP BY 1, 2, 3, 4;"
+      "INSERT INTO mobility_term_incoming SELECT m.receiving_id, " TERM_OF ","
+      "  " W(LEARNER) ", " W("m.profile = 2 AND m.band = 3")
+      " FROM mobility_fact m"
       " WHERE m.receiving_id IS NOT NULL AND m.start_month IS NOT NULL"
       "  AND coalesce(m.direction, 2) = 2"
-      " GROUP BY 1, 2, 3, 4, 5;"
+      " GROUP BY 1, 2;"
       "INSERT INTO mobility_term_destination SELECT m.sending_id, " TERM_OF ","
       "  m.receiving_country_id, sum(m.participants)"
       " FROM mobility_fact m"

@@ -37,6 +37,7 @@ static const struct {
     {"mobility_destination", "institution_id = @"},
     {"mobility_term", "institution_id = @"},
     {"mobility_term_destination", "institution_id = @"},
+    {"mobility_term_incoming", "institution_id = @"},
     {"mobility_file", "import_id < 0"},
     {"import_log", "id < 0"},
     {"import_reject", "import_id < 0"},

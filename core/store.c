@@ -339,16 +339,15 @@ static const struct {
    ") STRICT;"
    "CREATE INDEX contact_partner ON contact(partner_id);",
    NULL},
-  /* 4: the terms, what indicators and benchmarks are computed from: by
-   * institution, side (1 sent, 2 received), half year (year * 2, + 1 from
-   * September: they add up to calendar and to school years), key action
-   * and National Agency, the participant-weighted counts; and the
-   * destinations by term. Learners are the learner profile less group
-   * leaders and accompanying persons; ages and durations are the
-   * learners'. Filled from the records already stored. */
+  /* 4: the terms, what indicators and benchmarks are computed from: what
+   * each institution sent by half year (year * 2, + 1 from September: they
+   * add up to calendar and to school years), key action and National
+   * Agency, as participant-weighted counts; the destinations by term; and
+   * the learners and staff each institution received by term. Learners are
+   * the learner profile less group leaders and accompanying persons; ages
+   * and durations are the learners'. Filled from the records stored. */
   {"CREATE TABLE mobility_term ("
    "  institution_id INTEGER NOT NULL,"
-   "  side INTEGER NOT NULL CHECK (side IN (1, 2)),"
    "  term INTEGER NOT NULL,"
    "  key_action TEXT NOT NULL,"
    "  na_code TEXT NOT NULL,"
@@ -370,7 +369,14 @@ static const struct {
    "  age_n INTEGER NOT NULL,"
    "  duration_sum INTEGER NOT NULL,"
    "  duration_n INTEGER NOT NULL,"
-   "  PRIMARY KEY (institution_id, side, term, key_action, na_code)"
+   "  PRIMARY KEY (institution_id, term, key_action, na_code)"
+   ") STRICT, WITHOUT ROWID;"
+   "CREATE TABLE mobility_term_incoming ("
+   "  institution_id INTEGER NOT NULL,"
+   "  term INTEGER NOT NULL,"
+   "  learners INTEGER NOT NULL,"
+   "  staff INTEGER NOT NULL,"
+   "  PRIMARY KEY (institution_id, term)"
    ") STRICT, WITHOUT ROWID;"
    "CREATE TABLE mobility_term_destination ("
    "  institution_id INTEGER NOT NULL,"
