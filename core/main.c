@@ -11,6 +11,7 @@
 
 #include "export.h"
 #include "indicator.h"
+#include "journey.h"
 #include "mobility.h"
 #include "partner.h"
 #include "repl.h"
@@ -49,6 +50,11 @@ static const char usage_text[] =
     "  import partners FILE [--institution CODE]\n"
     "                              import partners, agreements, contacts (CSV)\n"
     "  import facts FILE           import institutions' yearly facts (CSV)\n"
+    "  import timeline FILE [--institution CODE]\n"
+    "                              import milestones: projects, "
+    "accreditations, ... (CSV)\n"
+    "  import survey FILE [--institution CODE]\n"
+    "                              import an anonymous staff survey (CSV)\n"
     "  export TABLE [--format csv|json] [--out FILE]\n"
     "                              write a table (mobility: vista's own CSV)\n"
     "  run SCRIPT [ARGS...]        run a Lua script: a path, or the name of a "
@@ -320,12 +326,14 @@ static int import_strategy(const options *o, char **args, int nargs) {
   return EXIT_OK;
 }
 
-/* Partners and facts: a CSV file, rows stored or rejected. */
+/* Partners, facts, milestones, surveys: a CSV file, rows stored or
+ * rejected. */
 static int import_rows(const options *o, char **args, int nargs) {
   const char *file = NULL, *institution = NULL;
   int partners = strcmp(args[0], "partners") == 0;
+  int facts = strcmp(args[0], "facts") == 0;
   for (int i = 1; i < nargs; i++) {
-    if (partners && strcmp(args[i], "--institution") == 0) {
+    if (!facts && strcmp(args[i], "--institution") == 0) {
       if (i + 1 == nargs)
         return usage_error("%s needs an Erasmus code", args[i]);
       institution = args[++i];
@@ -340,18 +348,28 @@ static int import_rows(const options *o, char **args, int nargs) {
       file = args[i];
     }
   }
-  if (!file)
-    return usage_error("%s", partners ? "usage: vista import partners FILE "
-                                        "[--institution CODE]"
-                                      : "usage: vista import facts FILE");
+  if (!file) {
+    if (facts)
+      return usage_error("%s", "usage: vista import facts FILE");
+    char what[96];
+    snprintf(what, sizeof what,
+             "usage: vista import %s FILE [--institution CODE]", args[0]);
+    return usage_error("%s", what);
+  }
   vista_session *s;
   if (open_session(o, &s) != EXIT_OK)
     return EXIT_ERROR;
   vista_import_report r;
   int shown = 0;
-  int rc = partners ? vista_partner_import(s, file, institution, print_reject,
-                                           &shown, &r)
-                    : vista_facts_import(s, file, print_reject, &shown, &r);
+  int rc =
+      partners ? vista_partner_import(s, file, institution, print_reject,
+                                      &shown, &r)
+      : facts  ? vista_facts_import(s, file, print_reject, &shown, &r)
+      : strcmp(args[0], "timeline") == 0
+          ? vista_milestone_import(s, file, institution, print_reject, &shown,
+                                   &r)
+          : vista_survey_import(s, file, institution, print_reject, &shown,
+                                &r);
   if (rc != VISTA_OK)
     return fail(s);
   if (shown > 20)
@@ -371,7 +389,7 @@ static int cmd_import(const options *o, char **args, int nargs) {
     return EXIT_USAGE;
   }
   static const char kinds[] = "mobility, institutions, strategy, partners, "
-                              "facts";
+                              "facts, timeline, survey";
   if (nargs < 1)
     return usage_error("import needs a kind: %s", kinds);
   if (strcmp(args[0], "institutions") == 0)
@@ -380,7 +398,8 @@ static int cmd_import(const options *o, char **args, int nargs) {
     return import_mobility(o, args, nargs);
   if (strcmp(args[0], "strategy") == 0)
     return import_strategy(o, args, nargs);
-  if (strcmp(args[0], "partners") == 0 || strcmp(args[0], "facts") == 0)
+  if (strcmp(args[0], "partners") == 0 || strcmp(args[0], "facts") == 0 ||
+      strcmp(args[0], "timeline") == 0 || strcmp(args[0], "survey") == 0)
     return import_rows(o, args, nargs);
   char what[128];
   snprintf(what, sizeof what, "cannot import '%%s' (known: %s)", kinds);

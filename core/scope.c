@@ -53,6 +53,10 @@ static const struct {
     {"partner", "institution_id = @"},
     {"agreement", "partner_id IN (SELECT id FROM temp.partner)"},
     {"contact", "partner_id IN (SELECT id FROM temp.partner)"},
+    {"milestone", "institution_id = @"},
+    {"survey_response", "institution_id = @"},
+    {"survey_language", "response_id IN (SELECT id FROM temp.survey_response)"},
+    {"survey_answer", "response_id IN (SELECT id FROM temp.survey_response)"},
 };
 #define NSCOPED (sizeof scoped_tables / sizeof scoped_tables[0])
 

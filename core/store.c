@@ -386,6 +386,59 @@ static const struct {
    "  PRIMARY KEY (institution_id, term, receiving_country_id)"
    ") STRICT, WITHOUT ROWID;",
    vista_mobility_rebuild_terms},
+  /* 5: the strategy journey's first steps: what the institution has done
+   * (milestones: projects, accreditations, charters, partnerships,
+   * networks, competitions, strategies; from a strategy file or a CSV
+   * file), and an anonymous survey of its staff's international skills. */
+  {"CREATE TABLE milestone ("
+   "  id INTEGER PRIMARY KEY,"
+   "  institution_id INTEGER NOT NULL REFERENCES institution(id),"
+   "  strategy_id INTEGER REFERENCES strategy(id) ON DELETE CASCADE,"
+   "  kind TEXT NOT NULL CHECK (kind IN ('project', 'accreditation',"
+   "    'charter', 'partnership', 'network', 'competition', 'strategy',"
+   "    'milestone')),"
+   "  title TEXT NOT NULL CHECK (length(title) > 0),"
+   "  start TEXT NOT NULL,"
+   "  until TEXT CHECK (until IS NULL OR until >= start),"
+   "  reference TEXT,"
+   "  role TEXT,"
+   "  partners TEXT,"
+   "  funding REAL CHECK (funding IS NULL OR funding >= 0),"
+   "  source TEXT,"
+   "  line INTEGER"
+   ") STRICT;"
+   "CREATE UNIQUE INDEX milestone_key"
+   "  ON milestone(institution_id, kind, title, start);"
+   "CREATE TABLE survey_response ("
+   "  id INTEGER PRIMARY KEY,"
+   "  institution_id INTEGER NOT NULL REFERENCES institution(id),"
+   "  import_id INTEGER NOT NULL REFERENCES import_log(id) ON DELETE CASCADE,"
+   "  line INTEGER NOT NULL,"
+   "  department TEXT NOT NULL,"
+   "  role TEXT,"
+   "  interest TEXT CHECK (interest IN ('yes', 'maybe', 'no')),"
+   "  support TEXT"
+   ") STRICT;"
+   "CREATE INDEX survey_response_institution"
+   "  ON survey_response(institution_id);"
+   /* Levels: 1 A1 .. 6 C2. */
+   "CREATE TABLE survey_language ("
+   "  response_id INTEGER NOT NULL"
+   "    REFERENCES survey_response(id) ON DELETE CASCADE,"
+   "  language TEXT NOT NULL,"
+   "  level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 6),"
+   "  PRIMARY KEY (response_id, language)"
+   ") STRICT, WITHOUT ROWID;"
+   /* kind: experience (stay_abroad, project, hosting, expert) or a role
+    * the respondent could lead (lead_project_writing, lead_hosting,
+    * lead_competitions, lead_training). */
+   "CREATE TABLE survey_answer ("
+   "  response_id INTEGER NOT NULL"
+   "    REFERENCES survey_response(id) ON DELETE CASCADE,"
+   "  kind TEXT NOT NULL,"
+   "  PRIMARY KEY (response_id, kind)"
+   ") STRICT, WITHOUT ROWID;",
+   NULL},
 };
 
 static int fill_countries(vista_session *s) {

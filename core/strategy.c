@@ -322,6 +322,9 @@ static int store(writer *w, int d, const char *text, size_t len,
   static const char *const action_fields[] = {
       "pos",    "goal",        "what",   "owner",     "start", "due",
       "budget", "person_days", "status", "indicator", "line",  NULL};
+  static const char *const milestone_fields[] = {
+      "kind", "title", "start", "until", "reference", "role", "partners",
+      "funding", "line", NULL};
   static const char *const indicator_fields[] = {
       "id", "name", "unit", "definition", "direction", "period_type",
       "builtin", "line", NULL};
@@ -342,6 +345,20 @@ static int store(writer *w, int d, const char *text, size_t len,
                         " definition, direction, period_type, builtin, line)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                         indicator_fields)) != VISTA_OK ||
+      (rc = insert_list(w, d, "milestones",
+                        "INSERT INTO milestone(institution_id, strategy_id,"
+                        " kind, title, start, until, reference, role,"
+                        " partners, funding, source, line) VALUES ((SELECT"
+                        " institution_id FROM strategy WHERE id = ?1), ?1,"
+                        " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'strategy file',"
+                        " ?10) ON CONFLICT (institution_id, kind, title,"
+                        " start) DO UPDATE SET strategy_id = ?1,"
+                        " until = excluded.until,"
+                        " reference = excluded.reference,"
+                        " role = excluded.role, partners = excluded.partners,"
+                        " funding = excluded.funding,"
+                        " source = excluded.source, line = excluded.line",
+                        milestone_fields)) != VISTA_OK ||
       (rc = insert_list(w, d, "actions",
                         "INSERT INTO action(strategy_id, pos, goal_id, what,"
                         " owner, start, due, budget, person_days, status,"

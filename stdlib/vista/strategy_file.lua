@@ -12,6 +12,8 @@
 ---   indicator "id" { targets = { ["2025-26"] = 6 }, ... }
 ---   target "id" { [2025] = 10 }
 ---   facts "2024-25" { learners_enrolled = 1180, staff_fte = 96.5 }
+---   milestone { kind = "accreditation", title = ..., from = "2021-03", to = ...,
+---               reference = ..., role = ..., partners = ..., funding = ... }
 local catalog = require "vista.indicator_catalog"
 
 local M = {}
@@ -22,6 +24,9 @@ local TRENDS = { "rising", "stable", "falling" }
 local STATUSES = { "planned", "started", "done", "dropped" }
 local DIRECTIONS = { "higher", "lower" }
 local PERIOD_TYPES = { "calendar", "school" }
+local MILESTONE_KINDS = { "project", "accreditation", "charter", "partnership", "network",
+                          "competition", "strategy", "milestone" }
+M.milestone_kinds = MILESTONE_KINDS
 M.levels, M.categories, M.statuses = LEVELS, CATEGORIES, STATUSES
 
 local function one_of(list, v)
@@ -76,7 +81,9 @@ end
 local FIELDS = {
   strategy = { institution = true, title = true, period = true, mission = true,
                vision = true, values = true, core_skills = true },
-  goal = { text = true, why = true, indicators = true, indicator = true },
+  goal = { text = true, why = true, indicators = true, indicator = true, needs = true },
+  milestone = { kind = true, title = true, from = true, to = true, reference = true, role = true,
+                partners = true, funding = true },
   action = { goal = true, what = true, owner = true, start = true, due = true,
              budget = true, person_days = true, status = true, indicator = true },
   factor = { level = true, category = true, text = true, source = true, trend = true,
@@ -94,7 +101,7 @@ function M.read(text, name)
     problems[#problems + 1] = { line = line, text = string.format(msg, ...) }
   end
   local d = { goals = {}, actions = {}, factors = {}, indicators = {}, targets = {},
-              facts = {}, goal_ids = {}, factor_ids = {}, indicator_ids = {} }
+              facts = {}, milestones = {}, goal_ids = {}, factor_ids = {}, indicator_ids = {} }
   local env = {}
   local refs = {}
 
@@ -147,7 +154,8 @@ function M.read(text, name)
   env.goal = definer("goal", function(id, t, line)
     if d.goal_ids[id] then problem(line, "goal '%s' is defined twice (first on line %d)", id, d.goal_ids[id].line); return end
     check_fields("goal", t, line, "goal '" .. id .. "'")
-    local g = { id = id, line = line, text = t.text or t[1], why = t.why, pos = #d.goals + 1 }
+    local g = { id = id, line = line, text = t.text or t[1], why = t.why, pos = #d.goals + 1,
+                needs = t.needs }
     local inds = t.indicators or t.indicator
     if type(inds) == "string" then inds = { inds } end
     g.indicators = {}
@@ -192,6 +200,15 @@ function M.read(text, name)
     local a = { line = line, pos = #d.actions + 1 }
     for k in pairs(FIELDS.action) do a[k] = t[k] end
     d.actions[#d.actions + 1] = a
+  end
+
+  env.milestone = function(t)
+    local line = line_at()
+    if type(t) ~= "table" then error("milestone needs a table { kind = ..., title = ..., from = ... }", 2) end
+    check_fields("milestone", t, line, "milestone")
+    local m = { line = line }
+    for k in pairs(FIELDS.milestone) do m[k] = t[k] end
+    d.milestones[#d.milestones + 1] = m
   end
 
   env.facts = function(period)
@@ -464,6 +481,50 @@ function M.read(text, name)
     end
     if a.indicator ~= nil and (type(a.indicator) ~= "string" or not known_indicator(a.indicator)) then
       problem(a.line, "%s: no indicator '%s' (neither built in nor defined in this file)", label, tostring(a.indicator))
+    end
+  end
+
+  -- Milestones: dates as a year, a month or a day.
+  local function milestone_date(v, last)
+    if math.type(v) == "integer" then v = tostring(v) end
+    if type(v) == "string" and v:match("^%d%d%d%d$") then return v .. (last and "-12-31" or "-01-01") end
+    return M.date(v, last)
+  end
+  for i, m in ipairs(d.milestones) do
+    local label = "milestone " .. i
+    if not one_of(MILESTONE_KINDS, m.kind) then
+      problem(m.line, "%s: kind must be one of %s", label, table.concat(MILESTONE_KINDS, ", "))
+    end
+    m.title = text_field(m, "title", m.line, label, true)
+    m.start = milestone_date(m.from, false)
+    if not m.start then problem(m.line, "%s: from '%s' is not a date (2019, 2019-09 or 2019-09-01)", label, tostring(m.from)) end
+    if m.to ~= nil then
+      m["until"] = milestone_date(m.to, true)
+      if not m["until"] then problem(m.line, "%s: to '%s' is not a date", label, tostring(m.to))
+      elseif m.start and m["until"] < m.start then problem(m.line, "%s: to %s is before from %s", label, m["until"], m.start) end
+    end
+    for _, f in ipairs { "reference", "role", "partners" } do
+      if m[f] ~= nil then m[f] = text_field(m, f, m.line, label, false) end
+    end
+    if m.funding ~= nil and (type(m.funding) ~= "number" or m.funding < 0) then
+      problem(m.line, "%s: funding must be a number of euros, 0 or more", label)
+    end
+  end
+
+  -- What goals need (checked against the staff survey by vista run skills).
+  for _, g in ipairs(d.goals) do
+    if g.needs ~= nil then
+      if type(g.needs) ~= "table" then
+        problem(g.line, "goal '%s': needs must be a table { languages = {...}, leads = {...} }", g.id)
+      else
+        for k, v in pairs(g.needs) do
+          if k ~= "languages" and k ~= "leads" then
+            problem(g.line, "goal '%s': needs has languages and leads, not '%s'", g.id, tostring(k))
+          elseif type(v) ~= "table" then
+            problem(g.line, "goal '%s': needs.%s must be a list", g.id, k)
+          end
+        end
+      end
     end
   end
 
