@@ -464,8 +464,123 @@ static int l_figures(lua_State *L) {
   return 2;
 }
 
+/* The rules for scripts' own tables (the staff survey, say):
+ *   vista.benchmark.suppress(columns, rows, {k = 5, protect = true,
+ *                            total = true})
+ * columns: { {name = "n", kind = "count"}, {name = "f", kind = "share",
+ * base = "n", special = false}, {name = "s", kind = "mean", base = "n"},
+ * {name = "x", kind = "none"} }; rows: tables of integers by column name.
+ * Each row gets row.suppressed listing its hidden columns, their values
+ * removed. With total = true the last row is the total of the others and
+ * is suppressed as a total beside them. Returns rows. */
+static int kind_of(lua_State *L, const char *k) {
+  if (!strcmp(k, "count"))
+    return SUP_COUNT;
+  if (!strcmp(k, "share"))
+    return SUP_SHARE;
+  if (!strcmp(k, "mean"))
+    return SUP_MEAN;
+  if (!strcmp(k, "none"))
+    return SUP_NONE;
+  return luaL_error(L, "vista.benchmark.suppress: kind must be count, "
+                       "share, mean or none, not '%s'", k);
+}
+
+static int l_suppress(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  int k = 5, protect = 1, total = 0;
+  if (lua_istable(L, 3)) {
+    lua_getfield(L, 3, "k");
+    k = lua_isnil(L, -1) ? 5 : (int)luaL_checkinteger(L, -1);
+    lua_getfield(L, 3, "protect");
+    protect = lua_isnil(L, -1) ? 1 : lua_toboolean(L, -1);
+    lua_getfield(L, 3, "total");
+    total = lua_toboolean(L, -1);
+    lua_pop(L, 3);
+  }
+  if (k < 2 || k > 100)
+    luaL_error(L, "vista.benchmark.suppress: k must be between 2 and 100");
+  int n = (int)luaL_len(L, 1);
+  if (n < 1 || n > 32)
+    luaL_error(L, "vista.benchmark.suppress: 1 to 32 columns");
+  sup_column cols[32];
+  for (int c = 0; c < n; c++) {
+    lua_geti(L, 1, c + 1);
+    luaL_checktype(L, -1, LUA_TTABLE);
+    lua_getfield(L, -1, "name");
+    cols[c].name = luaL_checkstring(L, -1); /* kept alive by the table */
+    lua_getfield(L, -2, "kind");
+    cols[c].kind = kind_of(L, luaL_optstring(L, -1, "count"));
+    lua_getfield(L, -3, "special");
+    cols[c].special = lua_toboolean(L, -1);
+    lua_getfield(L, -4, "base");
+    cols[c].base = -1;
+    if (!lua_isnil(L, -1)) {
+      const char *base = luaL_checkstring(L, -1);
+      for (int b = 0; b < c; b++)
+        if (!strcmp(cols[b].name, base))
+          cols[c].base = b;
+      if (cols[c].base < 0)
+        luaL_error(L, "vista.benchmark.suppress: the base of '%s' must be "
+                      "a column before it", cols[c].name);
+    }
+    lua_pop(L, 4); /* the column table stays: it holds the name */
+  }
+  int nrows = (int)luaL_len(L, 2);
+  int64_t *vals = lua_newuserdatauv(L, (size_t)(nrows + 1) * 32 * 8, 0);
+  unsigned char *hid = lua_newuserdatauv(L, (size_t)(nrows + 1) * 32, 0);
+  for (int r = 0; r < nrows; r++) {
+    lua_geti(L, 2, r + 1);
+    for (int c = 0; c < n; c++) {
+      lua_getfield(L, -1, cols[c].name);
+      vals[r * 32 + c] = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    sup_row(cols, n, vals + r * 32, protect, k, hid + r * 32);
+  }
+  if (total && nrows > 1) {
+    int t = nrows - 1;
+    for (int c = 0; c < n; c++) {
+      /* the members' cells as a contiguous table, one column at a time */
+      int64_t col[1024];
+      unsigned char ch[1024];
+      int m = t < 1024 ? t : 1024;
+      for (int r = 0; r < m; r++)
+        col[r] = vals[r * 32 + c], ch[r] = hid[r * 32 + c];
+      if (!hid[t * 32 + c] && !sup_total_shown(0, 1, col, ch, m, k))
+        hid[t * 32 + c] = SUP_OTHER;
+    }
+  }
+  for (int r = 0; r < nrows; r++) {
+    lua_geti(L, 2, r + 1);
+    int row = lua_gettop(L), nh = 0;
+    for (int c = 0; c < n; c++)
+      if (hid[r * 32 + c]) {
+        lua_pushnil(L);
+        lua_setfield(L, row, cols[c].name);
+        nh++;
+      }
+    if (nh) {
+      lua_createtable(L, nh, 0);
+      for (int c = 0, i = 0; c < n; c++)
+        if (hid[r * 32 + c]) {
+          lua_pushstring(L, cols[c].name);
+          lua_rawseti(L, -2, ++i);
+        }
+      lua_setfield(L, row, "suppressed");
+    }
+    lua_pop(L, 1);
+  }
+  lua_pushvalue(L, 2);
+  return 1;
+}
+
 int luaopen_vista_benchmark(lua_State *L) {
-  static const luaL_Reg fns[] = {{"figures", l_figures}, {NULL, NULL}};
+  static const luaL_Reg fns[] = {{"figures", l_figures},
+                                 {"suppress", l_suppress},
+                                 {NULL, NULL}};
   luaL_newlib(L, fns);
   return 1;
 }

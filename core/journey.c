@@ -241,6 +241,16 @@ const char *const vista_milestone_kinds[] = {
     "project", "accreditation", "charter", "partnership", "network",
     "competition", "strategy", "milestone", NULL};
 
+/* A milestone's date: a year, a month or a day (vista_iso_date), as the
+ * first day (or with last, the last day) it means. */
+static int milestone_date(const char *p, size_t n, int last, char out[11]) {
+  if (n == 4 && strspn(p, "0123456789") >= 4) {
+    snprintf(out, 11, "%.4s-%s", p, last ? "12-31" : "01-01");
+    return 0;
+  }
+  return vista_iso_date(p, n, last, out);
+}
+
 static int milestone_row(reader *r, const vista_csv_row *row) {
   int64_t line = row->line;
   int64_t rejected = r->report->rows_rejected;
@@ -261,11 +271,11 @@ static int milestone_row(reader *r, const vista_csv_row *row) {
   if (!r->len[T_TITLE])
     return reject(r, line, r->field[T_TITLE], "the title is empty");
   char start[11], until[11];
-  if (vista_iso_date(r->val[T_START], r->len[T_START], 0, start) != 0)
+  if (milestone_date(r->val[T_START], r->len[T_START], 0, start) != 0)
     return reject(r, line, r->field[T_START],
                   "start must be a date: 2019, 2019-09 or 2019-09-01");
   if (r->len[T_UNTIL] &&
-      vista_iso_date(r->val[T_UNTIL], r->len[T_UNTIL], 1, until) != 0)
+      milestone_date(r->val[T_UNTIL], r->len[T_UNTIL], 1, until) != 0)
     return reject(r, line, r->field[T_UNTIL],
                   "until must be a date: 2021, 2021-08 or 2021-08-31");
   if (r->len[T_UNTIL] && strcmp(until, start) < 0)

@@ -67,6 +67,7 @@ goal "workforce" {
   text = "Our graduates bring the international skills the region's businesses need",
   why = factor "port_labour_market",
   indicators = { "gi_student_exchange_rate", "eu_ivet_mobility_rate" },
+  needs = { leads = { "competitions" } },
 }
 goal "internationalise" {
   -- The guide's own example: "internationalise our institution" - why? -
@@ -74,6 +75,8 @@ goal "internationalise" {
   text = "Internationalise our institution",
   why = goal "workforce",
   indicators = { "long_term_share", "partner_activity_rate" },
+  -- The partners' languages, and someone to write the next applications.
+  needs = { languages = { "en", "de", "es", "fi", "el" }, leads = { "project_writing" } },
 }
 goal "inclusion" {
   text = "Every learner can go abroad, whatever their background",
@@ -94,6 +97,7 @@ goal "at_home" {
   text = "Learners who stay home meet the world in their programme",
   why = mission,
   indicators = { "iah_programmes", "hosted_per_100_learners" },
+  needs = { leads = { "hosting" } },
 }
 
 -- Indicators: targets for built-in ones, and two of our own.
@@ -171,3 +175,13 @@ action { goal = "at_home", what = "An international week with incoming learners 
 action { goal = "at_home", what = "Host learners from partner schools in the hospitality workshop",
          owner = "Liesbeth (work placement office)", start = "2024-09", due = "2028-06",
          budget = 1500, person_days = 10, status = "started", indicator = "hosted_per_100_learners" }
+
+-- Milestones of the strategy period (older ones are in timeline.csv).
+milestone { kind = "accreditation", title = "Erasmus accreditation in VET",
+            from = "2021-03", to = "2027-12", reference = "2021-1-BE02-KA120-VET-000045678",
+            role = "holder" }
+milestone { kind = "strategy", title = "Going international 2024-2028 adopted by the board",
+            from = "2024-06" }
+milestone { kind = "network", title = "Port schools network of the North Sea",
+            from = "2025-10", role = "founding member",
+            partners = "ROC Rotterdam; Berufsbildungszentrum Bremen-Nord" }
