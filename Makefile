@@ -39,10 +39,15 @@ demo: build
 	@$(BUILD)/vista --db $(DEMO_DB) import mobility examples/college/mobility.csv
 	@$(BUILD)/vista --db $(DEMO_DB) import facts examples/college/facts.csv
 	@$(BUILD)/vista --db $(DEMO_DB) import partners examples/college/partners.csv
+	@$(BUILD)/vista --db $(DEMO_DB) import timeline examples/college/timeline.csv
+	@$(BUILD)/vista --db $(DEMO_DB) import survey examples/college/survey.csv
 	@echo; echo "== Its goals and their whys (vista run why)"
 	@$(BUILD)/vista --db $(DEMO_DB) run why
 	@echo; echo "== Check: indicators against targets, actions to act on (vista run pdca)"
 	@$(BUILD)/vista --db $(DEMO_DB) run pdca
+	@echo; echo "== What it has done so far (vista run timeline), and its staff's skills (vista run skills)"
+	@$(BUILD)/vista --db $(DEMO_DB) run timeline
+	@$(BUILD)/vista --db $(DEMO_DB) run skills
 	@echo; echo "== A consortium of 30 schools, 2022-23: examples/consortium (vista run consortium)"
 	@$(BUILD)/vista --db $(DEMO_DB) import mobility examples/consortium/mobility.csv
 	@$(BUILD)/vista --db $(DEMO_DB) run consortium --members examples/consortium/members.csv --year 2022-23
