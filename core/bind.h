@@ -47,6 +47,9 @@ void vista_push_rows(lua_State *L, sqlite3 *db, sqlite3_stmt *st);
 void vista_push_query(lua_State *L, const char *sql);
 /* Registry key of the set of paths named on the command line. */
 #define VISTA_NAMED_FILES_KEY "vista.named_files"
+/* The paths given as --out to the script, and the --allow-write dir. */
+#define VISTA_OUT_FILES_KEY "vista.out_files"
+#define VISTA_ALLOW_WRITE_KEY "vista.allow_write"
 
 /* Raises unless path was named by the user on the command line: scripts
  * read no other file [-0, +0, e]. */
@@ -60,6 +63,8 @@ int luaopen_vista_strategy(lua_State *L);
 int luaopen_vista_partner(lua_State *L);
 int luaopen_vista_indicator(lua_State *L);
 int luaopen_vista_benchmark(lua_State *L);
+/* vista.output(path) -> a file to write, where the user allowed it. */
+int vista_l_output(lua_State *L);
 int luaopen_vista_consortium(lua_State *L);
 
 #endif

@@ -72,6 +72,9 @@ static const char usage_text[] =
     "name): its own\n"
     "                   records in full, others only as suppressed "
     "aggregates\n"
+    "  --allow-write DIR  scripts may write files in DIR (vista.output); "
+    "else only\n"
+    "                   the file given to a script as --out FILE\n"
     "  --max-steps N    Lua instructions a script may run (default "
     "500000000; 0: no limit)\n"
     "  --max-mem SIZE   memory a script may hold, e.g. 64M, 2G (default "
@@ -125,6 +128,7 @@ static int parse_option(int argc, char **argv, int *i, options *o) {
     return 1;
   }
   if (strcmp(a, "--db") != 0 && strcmp(a, "--scope") != 0 &&
+      strcmp(a, "--allow-write") != 0 &&
       strcmp(a, "--max-steps") != 0 &&
       strcmp(a, "--max-mem") != 0 && strcmp(a, "--max-time") != 0)
     return 0;
@@ -135,6 +139,8 @@ static int parse_option(int argc, char **argv, int *i, options *o) {
     o->db = v;
   } else if (strcmp(a, "--scope") == 0) {
     o->scope = v;
+  } else if (strcmp(a, "--allow-write") == 0) {
+    o->limits.allow_write = v;
   } else if (strcmp(a, "--max-steps") == 0) {
     errno = 0;
     long long n = strtoll(v, &end, 10);
@@ -490,8 +496,10 @@ static int with_sandbox(const options *o, int mode, const char *what,
 }
 
 int main(int argc, char **argv) {
-  options o = {NULL, NULL, {VISTA_DEFAULT_MAX_STEPS, VISTA_DEFAULT_MAX_MEM,
-                      VISTA_DEFAULT_MAX_TIME}, 0};
+  options o = {NULL, NULL,
+               {VISTA_DEFAULT_MAX_STEPS, VISTA_DEFAULT_MAX_MEM,
+                VISTA_DEFAULT_MAX_TIME, NULL},
+               0};
   const char *env_db = getenv("VISTA_DB");
   if (env_db && *env_db)
     o.db = env_db;

@@ -368,6 +368,10 @@ int vista_sandbox_new(vista_sandbox **out, vista_session *s,
     lua_pop(sb->L, 1);
     return VISTA_ERR;
   }
+  if (sb->lim.allow_write) {
+    lua_pushstring(sb->L, sb->lim.allow_write);
+    lua_setfield(sb->L, LUA_REGISTRYINDEX, VISTA_ALLOW_WRITE_KEY);
+  }
   vista_sandbox_arm_hook(sb->L);
   if (sb->lim.max_time > 0) {
     if (pthread_create(&sb->watchdog, NULL, watchdog_main, sb) != 0) {
@@ -452,6 +456,20 @@ static void push_args(lua_State *L, const char *name, int argc, char **argv) {
     lua_rawset(L, -3);
   }
   lua_setfield(L, LUA_REGISTRYINDEX, VISTA_NAMED_FILES_KEY);
+  /* The files the user asked the script to write: --out FILE. */
+  lua_newtable(L);
+  for (int i = 0; i < argc; i++) {
+    const char *v = NULL;
+    if (strncmp(argv[i], "--out=", 6) == 0)
+      v = argv[i] + 6;
+    else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+      v = argv[i + 1];
+    if (v && *v) {
+      lua_pushboolean(L, 1);
+      lua_setfield(L, -2, v);
+    }
+  }
+  lua_setfield(L, LUA_REGISTRYINDEX, VISTA_OUT_FILES_KEY);
   for (int i = 0; i < argc; i++)
     lua_pushstring(L, argv[i]);
 }

@@ -11,6 +11,8 @@ typedef struct vista_limits {
   int64_t max_steps; /* VM instructions per run; 0 = no limit */
   size_t max_mem;    /* bytes the Lua state may hold; 0 = no limit */
   double max_time;   /* wall seconds per run; 0 = no limit */
+  const char *allow_write; /* a directory vista.output may write in, or
+                              NULL (--allow-write) */
 } vista_limits;
 
 #define VISTA_DEFAULT_MAX_STEPS ((int64_t)500000000)

@@ -495,6 +495,8 @@ static void push_vista_table(lua_State *L, vista_session *s) {
     lua_setfield(L, v, *m);
     lua_pop(L, 2);
   }
+  lua_pushcfunction(L, vista_l_output);
+  lua_setfield(L, v, "output");
   lua_pushliteral(L, VISTA_VERSION);
   lua_setfield(L, v, "version");
   lua_pushstring(L, vista_session_path(s));

@@ -25,7 +25,7 @@ static int fixture_with(void **state, vista_limits lim) {
 }
 
 static int fixture_setup(void **state) {
-  vista_limits lim = {50000000, 256u << 20, 20.0};
+  vista_limits lim = {50000000, 256u << 20, 20.0, NULL};
   return fixture_with(state, lim);
 }
 

@@ -106,7 +106,7 @@ static void test_query_errors_carry_sqlites_message(void **state) {
 static void test_query_long_query_stops_at_the_time_limit(void **state) {
   fixture *f = *state;
   vista_sandbox_free(f->sb);
-  vista_limits lim = {0, 64u << 20, 0.5};
+  vista_limits lim = {0, 64u << 20, 0.5, NULL};
   assert_int_equal(vista_sandbox_new(&f->sb, f->s, &lim, 0), VISTA_OK);
   int rc = run(f, "return vista.sql('WITH RECURSIVE c(x) AS (SELECT 1 UNION"
                   " ALL SELECT x + 1 FROM c) SELECT count(*) FROM c')");

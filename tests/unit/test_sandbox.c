@@ -96,7 +96,7 @@ static void test_sandbox_step_limit_reaches_coroutines(void **state) {
 static void test_sandbox_memory_limit_stops_the_script(void **state) {
   fixture *f = *state;
   vista_sandbox_free(f->sb);
-  vista_limits lim = {0, 16u << 20, 20.0};
+  vista_limits lim = {0, 16u << 20, 20.0, NULL};
   assert_int_equal(vista_sandbox_new(&f->sb, f->s, &lim, 0), VISTA_OK);
   int rc = run(f, "local ok = pcall(function() local t = {}"
                   " for i = 1, 1e8 do t[i] = i end end) print('not reached')");
