@@ -53,8 +53,11 @@ demo: build
 	@$(BUILD)/vista --db $(DEMO_DB) run consortium --members examples/consortium/members.csv --year 2022-23
 	@echo; echo "== Where the college stands among the senders of 2023-24, published (vista run benchmark)"
 	@$(BUILD)/vista --db $(DEMO_DB) run benchmark --indicator learners --period 2023-24 --institution "B  ANTWERP77" --top 5 --publish
+	@echo; echo "== The college's report, to open in a browser (vista run report --out FILE)"
+	@$(BUILD)/vista --db $(DEMO_DB) run report --out $(BUILD)/college-report.html
 
 test: build build-san
+	@sh tools/deps.sh test
 	@echo "== test pass 1: release build =="
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	@echo "== test pass 2: AddressSanitizer + UndefinedBehaviorSanitizer =="
@@ -73,6 +76,7 @@ bench-benchmark: build
 
 # One pass only, for the edit-build-test loop.
 test-fast: build
+	@sh tools/deps.sh test
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 clean:

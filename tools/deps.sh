@@ -8,6 +8,11 @@ set -eu
 # Build and test: the four libraries, line editing, pkg-config, and the
 # sqlite3 shell that the tests use as an independent oracle.
 packages="pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev libcmocka-dev libedit-dev sqlite3 python3"
+# The tests render the HTML report in a real browser: Debian's Chromium,
+# with a font to draw text with.
+if [ "${1:-}" = test ]; then
+  packages="$packages chromium fonts-dejavu-core"
+fi
 # The benchmark's peers (make bench): pandas, and Node for DuckDB.
 if [ "${1:-}" = bench ]; then
   packages="$packages python3-pandas"

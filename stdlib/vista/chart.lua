@@ -261,7 +261,7 @@ function M.strip(o)
   local a0, a1 = axis[1], axis[#axis]
   local lw = 0
   for _, g in ipairs(groups) do lw = math.max(lw, text_width(g.label or "")) end
-  lw = math.min(lw + 10, 200)
+  lw = math.max(math.min(lw + 10, 200), 60)
   local w = o.width or 640
   local row = 46
   local h = 30 + #groups * row
@@ -427,7 +427,7 @@ end
 --- A figure: the chart, its caption, and its data as a table behind a
 --- disclosure (for screen readers, and for whoever wants the numbers).
 function M.figure(o)
-  local out = { '<figure class="fig">', o.title and ("<h3>" .. esc(o.title) .. "</h3>") or "", o.svg or "" }
+  local out = { o.wide and '<figure class="fig wide">' or '<figure class="fig">', o.title and ("<h3>" .. esc(o.title) .. "</h3>") or "", o.svg or "" }
   if o.caption then out[#out + 1] = "<figcaption>" .. esc(o.caption) .. "</figcaption>" end
   if o.rows and o.cols then
     out[#out + 1] = "<details><summary>Data</summary>" .. M.html_table(o.rows, o.cols, o.headers) .. "</details>"

@@ -137,6 +137,24 @@ vista.consortium: a consortium's figures for a school year (Sep-Aug)
        incoming, learners_per_school, suppressed.
   members_file must be a file named on the command line.]==])
 
+topic("vista.chart", nil, [==[
+require "vista.chart": charts as inline SVG, and for the terminal
+  chart.bar{title, labels, series = {{name, values}}, horizontal, unit, width}
+  chart.line{title, x = periods, series, targets = {[p] = v}, baseline}
+  chart.strip{title, groups = {{label, values, highlight}}}   box and dots
+  chart.timeline{title, years, series, events = {{year, label}}}
+  chart.tree{title, nodes = {{id, label, parent, kind}}}
+  chart.figure{svg, title, caption, rows, cols} -> HTML with a data table
+  chart.sparkline{1, 5, 3} -> "▁█▄"; chart.text_bars(rows, "label", "value")
+  Write a page with vista.output(path): only the --out file of the script,
+  or inside vista --allow-write DIR.]==])
+
+topic("vista.output", vista.output, [==[
+vista.output(path) -> file with :write(...) and :close()
+  The one way a script writes a file: path must be the file given to the
+  script as --out FILE, or inside the directory of vista --allow-write DIR.
+  Written beside its name and renamed into place by close().]==])
+
 topic("suppression", nil, [==[
 Small cells (DOMAIN.md C6), applied in C wherever figures about other
 institutions leave the engine: with --publish / publish = true, for every

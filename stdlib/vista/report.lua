@@ -193,6 +193,8 @@ h3 { font-size: 1.02rem; margin: 14px 0 6px; }
 figure.fig { margin: 8px 0; }
 figure.fig svg.chart { width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: .9rem; margin-top: 2px; }
+figure.wide { overflow-x: auto; }
+figure.wide svg.chart { min-width: 720px; }
 details { margin: 4px 0 8px; font-size: .9rem; }
 summary { cursor: pointer; color: var(--accent); }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: 6px 0; }
@@ -211,7 +213,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 footer { color: var(--muted); font-size: .85rem; text-align: center; padding: 10px; }
 @media (max-width: 700px) { .pair { grid-template-columns: 1fr; } header h1 { font-size: 1.45rem; }
   section { padding: 14px 12px; } th, td { padding: 4px 5px; } }
-@media print { body { background: #fff; } header { background: #fff; color: #000; border-bottom: 2px solid #000; }
+@media print { body { background: #fff; } figure.wide svg.chart { min-width: 0; } header { background: #fff; color: #000; border-bottom: 2px solid #000; }
   header p { color: #333; } section { border: none; padding: 0; break-inside: avoid-page; }
   h2 { break-after: avoid; } details > summary { display: none; } details { display: block; }
   details > table { display: table; } .grid { grid-template-columns: 1fr 1fr; } }
@@ -261,6 +263,7 @@ function M.html(d)
   end
   add(chart.figure { svg = chart.tree { title = "Why-chains of the goals", nodes = nodes,
     desc = string.format("%d goals; strategic goals: %s", #s.goals, table.concat(strategic, "; ")) },
+    wide = true,
     caption = string.format("%d goals, %d of them strategic (their why is no longer another goal).", #s.goals, #strategic),
     rows = goal_rows, cols = { "goal", "text", "why", "indicators" }, headers = { "Goal", "Text", "Why", "Indicators" } })
   add("</section>")
