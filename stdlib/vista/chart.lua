@@ -200,10 +200,16 @@ function M.line(o)
     add(p, '<line x1="%d" y1="%s" x2="%d" y2="%s" stroke="#eee"/>', left, f1(py(t)), w - right, f1(py(t)))
     add(p, '<text x="%d" y="%s" text-anchor="end" fill="#555" font-size="11">%s</text>', left - 4, f1(py(t) + 4), num(t))
   end
+  -- Every label when they fit, else every second (third, ...) and the last.
+  local widest = 0
+  for _, label in ipairs(x) do widest = math.max(widest, text_width(label, 11) + 6) end
+  local every = math.max(1, math.ceil(widest * #x / pw))
   for i, label in ipairs(x) do
+    if (i - 1) % every ~= 0 and i ~= #x then goto next end
     local anchor = (#x > 1 and i == #x) and "end" or (#x > 1 and i == 1) and "start" or "middle"
     add(p, '<text x="%s" y="%d" text-anchor="%s" font-size="11" fill="#555">%s</text>', f1(px(i) + (anchor == "end" and 6 or anchor == "start" and -6 or 0)),
       h - 14, anchor, esc(label))
+    ::next::
   end
   if o.baseline then
     add(p, '<line x1="%d" y1="%s" x2="%d" y2="%s" stroke="#999" stroke-dasharray="2 3"><title>baseline %s</title></line>',
