@@ -170,29 +170,6 @@ static const char *size_band(int64_t participants) {
                               : "250+";
 }
 
-/* Sets the values of row r into the Lua table at idx, hidden ones left
- * out and listed in 'suppressed' [-0, +0, m]. */
-static void put_values(lua_State *L, int idx, const brow *r) {
-  int nh = 0;
-  for (int c = 0; c < B_COUNT; c++) {
-    if (r->hidden[c]) {
-      nh++;
-      continue;
-    }
-    lua_pushinteger(L, r->v[c]);
-    lua_setfield(L, idx, columns[c].name);
-  }
-  if (!nh)
-    return;
-  lua_createtable(L, nh, 0);
-  for (int c = 0, i = 0; c < B_COUNT; c++)
-    if (r->hidden[c]) {
-      lua_pushstring(L, columns[c].name);
-      lua_rawseti(L, -2, ++i);
-    }
-  lua_setfield(L, idx, "suppressed");
-}
-
 typedef struct options {
   const char *period;
   int k, publish, has_periods, has_groups;
@@ -281,7 +258,7 @@ static void push_totals(lua_State *L, rowbuf *b, int labels, int periods,
     lua_pop(L, 1);
     lua_pushinteger(L, nrows);
     lua_setfield(L, t, "institutions");
-    put_values(L, t, &total);
+    vista_set_cells(L, t, columns, B_COUNT, total.v, total.hidden);
     total.hidden[B_DESTINATIONS] = 0;
     lua_rawseti(L, out, ++nout);
     at = end;
@@ -423,7 +400,7 @@ static int l_figures(lua_State *L) {
       lua_pushboolean(L, 1);
       lua_setfield(L, t, "own");
     }
-    put_values(L, t, r);
+    vista_set_cells(L, t, columns, B_COUNT, r->v, r->hidden);
     if (o.has_groups) {
       lua_getfield(L, 1, "groups");
       lua_rawgeti(L, -1, inst);

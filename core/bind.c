@@ -2,6 +2,7 @@
  * turning a core status into a Lua error. */
 #include "bind.h"
 #include "internal.h"
+#include "suppress.h"
 
 static const char SESSION_KEY[] = "vista.session";
 
@@ -43,4 +44,26 @@ void vista_check_named_file(lua_State *L, const char *path,
   if (!named)
     luaL_error(L, "%s: a script reads only the files named on the command "
                   "line, not '%s'", what, path);
+}
+
+void vista_set_cells(lua_State *L, int idx, const sup_column *cols, int n,
+                     const int64_t *v, const unsigned char *hidden) {
+  int nh = 0;
+  for (int c = 0; c < n; c++) {
+    if (hidden[c]) {
+      nh++;
+      continue;
+    }
+    lua_pushinteger(L, v[c]);
+    lua_setfield(L, idx, cols[c].name);
+  }
+  if (!nh)
+    return;
+  lua_createtable(L, nh, 0);
+  for (int c = 0, i = 0; c < n; c++)
+    if (hidden[c]) {
+      lua_pushstring(L, cols[c].name);
+      lua_rawseti(L, -2, ++i);
+    }
+  lua_setfield(L, idx, "suppressed");
 }

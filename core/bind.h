@@ -2,6 +2,8 @@
 #ifndef VISTA_BIND_H
 #define VISTA_BIND_H
 
+#include <stdint.h>
+
 #include <lauxlib.h>
 #include <lua.h>
 
@@ -55,6 +57,12 @@ void vista_push_query(lua_State *L, const char *sql);
  * read no other file [-0, +0, e]. */
 void vista_check_named_file(lua_State *L, const char *path,
                             const char *what);
+
+/* Sets n values into the table at idx under their columns' names, the
+ * hidden ones left out and listed in a 'suppressed' array [-0, +0, m]. */
+struct sup_column;
+void vista_set_cells(lua_State *L, int idx, const struct sup_column *cols,
+                     int n, const int64_t *v, const unsigned char *hidden);
 
 /* Openers, listed once in sandbox.c. */
 int luaopen_vista_sql(lua_State *L);

@@ -60,6 +60,21 @@ static const sup_column columns[C_COUNT] = {
   " m.sending_country_id <> m.receiving_country_id)"
 #define W(cond) "coalesce(sum(CASE WHEN " cond " THEN m.participants END), 0)"
 
+/* A consortium's figures, in the order of the columns above. */
+#define FIGURES                                                            \
+  W("sent AND " LEARNER) ", "                                              \
+  W("sent AND " LEARNER " AND m.gender = 1") ", "                          \
+  W("sent AND " LEARNER " AND m.gender = 2") ", "                          \
+  W("sent AND " LEARNER " AND m.fewer_opportunities = 1") ", "             \
+  W("sent AND " LEARNER " AND m.special_needs = 1") ", "                   \
+  W("sent AND " LEARNER " AND m.age IS NOT NULL") ", "                     \
+  "coalesce(sum(CASE WHEN sent AND " LEARNER                               \
+  " THEN m.age * m.participants END), 0), "                                \
+  W("sent AND m.profile = 2 AND m.band = 3") ", "                          \
+  W("sent AND m.band = 4") ", " W("incoming") ", "                         \
+  "count(DISTINCT CASE WHEN sent AND " LEARNER                             \
+  " THEN m.receiving_country_id END)"
+
 /* By school (the member that sent, or received), then the whole: the
  * grouping sets a consortium's table needs, in one pass over the year. */
 static const char query[] =
@@ -70,60 +85,9 @@ static const char query[] =
     "  WHERE m.start_month BETWEEN ?2 AND ?3"
     "  AND (m.sending_id IN (SELECT id FROM mem)"
     "   OR m.receiving_id IN (SELECT id FROM mem)))"
-    " SELECT school, "
-    W("sent AND " LEARNER) ", "
-    W("sent AND " LEARNER " AND m.gender = 1") ", "
-    W("sent AND " LEARNER " AND m.gender = 2") ", "
-    W("sent AND " LEARNER " AND m.fewer_opportunities = 1") ", "
-    W("sent AND " LEARNER " AND m.special_needs = 1") ", "
-    W("sent AND " LEARNER " AND m.age IS NOT NULL") ", "
-    "coalesce(sum(CASE WHEN sent AND " LEARNER
-    " THEN m.age * m.participants END), 0), "
-    W("sent AND m.profile = 2 AND m.band = 3") ", "
-    W("sent AND m.band = 4") ", "
-    W("incoming") ", "
-    "count(DISTINCT CASE WHEN sent AND " LEARNER
-    " THEN m.receiving_country_id END)"
-    " FROM r m WHERE sent OR incoming GROUP BY school"
-    " UNION ALL SELECT NULL, "
-    W("sent AND " LEARNER) ", "
-    W("sent AND " LEARNER " AND m.gender = 1") ", "
-    W("sent AND " LEARNER " AND m.gender = 2") ", "
-    W("sent AND " LEARNER " AND m.fewer_opportunities = 1") ", "
-    W("sent AND " LEARNER " AND m.special_needs = 1") ", "
-    W("sent AND " LEARNER " AND m.age IS NOT NULL") ", "
-    "coalesce(sum(CASE WHEN sent AND " LEARNER
-    " THEN m.age * m.participants END), 0), "
-    W("sent AND m.profile = 2 AND m.band = 3") ", "
-    W("sent AND m.band = 4") ", "
-    W("incoming") ", "
-    "count(DISTINCT CASE WHEN sent AND " LEARNER
-    " THEN m.receiving_country_id END)"
-    " FROM r m WHERE sent OR incoming";
-
-/* Sets row values into the table at idx, the hidden ones listed in
- * 'suppressed' instead [-0, +0, m]. */
-static void put_values(lua_State *L, int idx, const int64_t *v,
-                       const unsigned char *hidden) {
-  int nh = 0;
-  for (int c = 0; c < C_COUNT; c++) {
-    if (hidden[c]) {
-      nh++;
-      continue;
-    }
-    lua_pushinteger(L, v[c]);
-    lua_setfield(L, idx, columns[c].name);
-  }
-  if (!nh)
-    return;
-  lua_createtable(L, nh, 0);
-  for (int c = 0, i = 0; c < C_COUNT; c++)
-    if (hidden[c]) {
-      lua_pushstring(L, columns[c].name);
-      lua_rawseti(L, -2, ++i);
-    }
-  lua_setfield(L, idx, "suppressed");
-}
+    " SELECT school, " FIGURES " FROM r m WHERE sent OR incoming"
+    " GROUP BY school"
+    " UNION ALL SELECT NULL, " FIGURES " FROM r m WHERE sent OR incoming";
 
 /* The members as a JSON array of ids, for json_each [-0, +1, m]. */
 static void push_member_json(lua_State *L) {
@@ -271,7 +235,7 @@ static int l_figures(lua_State *L) {
     int t = lua_gettop(L);
     lua_pushinteger(L, school);
     lua_setfield(L, t, "institution");
-    put_values(L, t, rv, rh);
+    vista_set_cells(L, t, columns, C_COUNT, rv, rh);
     lua_rawseti(L, schools, ++n);
   }
   if (rc != SQLITE_DONE)
@@ -288,7 +252,7 @@ static int l_figures(lua_State *L) {
       th[c] = SUP_OTHER;
   lua_createtable(L, 0, C_COUNT + 2);
   int t = lua_gettop(L);
-  put_values(L, t, total, th);
+  vista_set_cells(L, t, columns, C_COUNT, total, th);
   lua_pushinteger(L, sending);
   lua_setfield(L, t, "schools");
   if (!by_school && !s->scope_id)

@@ -272,6 +272,20 @@ static const char *read_options(lua_State *L, vista_session *s,
   return expr;
 }
 
+/* Runs sql (ours), its ?1 the institution when there is one, and pushes
+ * its rows [-0, +1, e]. */
+static int push_result(lua_State *L, vista_session *s, const char *sql,
+                       lua_Integer inst) {
+  sqlite3 *db = vista_store_db(s);
+  sqlite3_stmt *st = vista_push_statement(L, db, sql);
+  if (inst)
+    sqlite3_bind_int64(st, 1, inst);
+  int box = lua_gettop(L);
+  vista_push_rows(L, db, st);
+  vista_finish_statement(L, box);
+  return 1;
+}
+
 /* Runs one of the queries below: fmt has pairs of %s, the period
  * expression then the institution filter (our own text, never a
  * script's). */
@@ -282,14 +296,7 @@ static int run_query(lua_State *L, const char *fmt) {
   const char *filter = inst ? " AND t.institution_id = ?1" : "";
   char sql[4096];
   snprintf(sql, sizeof sql, fmt, period, filter, period, filter);
-  sqlite3 *db = vista_store_db(s);
-  sqlite3_stmt *st = vista_push_statement(L, db, sql);
-  if (inst)
-    sqlite3_bind_int64(st, 1, inst);
-  int box = lua_gettop(L);
-  vista_push_rows(L, db, st);
-  vista_finish_statement(L, box);
-  return 1;
+  return push_result(L, s, sql, inst);
 }
 
 /* The figures the built-ins divide, from the terms (what the institution
@@ -352,14 +359,7 @@ static int l_partner_activity(lua_State *L) {
          " AND coalesce(m.direction, 1) = 1%s"
          " GROUP BY 1, 2 ORDER BY 1, 2",
       period, inst ? " AND m.sending_id = ?1" : "");
-  sqlite3 *db = vista_store_db(s);
-  sqlite3_stmt *st = vista_push_statement(L, db, sql);
-  if (inst)
-    sqlite3_bind_int64(st, 1, inst);
-  int box = lua_gettop(L);
-  vista_push_rows(L, db, st);
-  vista_finish_statement(L, box);
-  return 1;
+  return push_result(L, s, sql, inst);
 }
 
 /* vista.indicator.facts([institution]) -> rows institution, period, name,

@@ -235,3 +235,26 @@ fail:
   vista_store_rollback(s);
   return rc;
 }
+
+int vista_default_institution(vista_session *s, const char *code,
+                              int64_t *id) {
+  sqlite3_stmt *st = NULL;
+  const char *sql =
+      code ? "SELECT id FROM institution WHERE erasmus_code = ?1"
+           : "SELECT min(institution_id) FROM strategy"
+             " HAVING count(DISTINCT institution_id) = 1";
+  *id = 0;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return vista_seterr_sql(s, "finding the institution");
+  if (code)
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW)
+    *id = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  if (code && !*id)
+    return vista_seterr(s, VISTA_ERR_INPUT,
+                        "--institution: no institution with Erasmus code "
+                        "'%s'",
+                        code);
+  return VISTA_OK;
+}

@@ -69,6 +69,12 @@ int vista_reject_row(vista_session *s, vista_import_report *r,
  * as spaces, trimmed, inner runs of spaces collapsed. */
 void vista_normalise_header(char *dst, size_t n, const char *src);
 
+/* The institution rows without one belong to: the one with Erasmus code
+ * code (an error if there is none), or with code NULL the one institution
+ * with a strategy (*id 0 when there is not exactly one). */
+int vista_default_institution(vista_session *s, const char *code,
+                              int64_t *id);
+
 /* Trims ASCII white space; returns the start and sets *len. */
 const char *vista_trim(const char *p, size_t *len);
 

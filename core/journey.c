@@ -166,6 +166,14 @@ static int prepare(reader *r, int i, const char *sql) {
   return VISTA_OK;
 }
 
+static void reader_init(reader *r, vista_session *s, const char *path,
+                        const char *institution, vista_reject_fn on_reject,
+                        void *ud, vista_import_report *report) {
+  memset(r, 0, sizeof *r);
+  r->s = s, r->path = path, r->institution_code = institution;
+  r->on_reject = on_reject, r->ud = ud, r->report = report;
+}
+
 /* Runs an import: the default institution, the statements, the file. */
 static int run_import(reader *r, const char *kind, const char *const *sql,
                       int nsql, const char *needed) {
@@ -178,28 +186,9 @@ static int run_import(reader *r, const char *kind, const char *const *sql,
                          -1, &r->find_inst, NULL) != SQLITE_OK)
     rc = vista_seterr_sql(r->s, r->path);
   /* --institution, else the one institution with a strategy. */
-  sqlite3_stmt *st = NULL;
-  if (rc == VISTA_OK &&
-      sqlite3_prepare_v2(r->s->db,
-                         r->institution_code
-                             ? "SELECT id FROM institution"
-                               " WHERE erasmus_code = ?1"
-                             : "SELECT min(institution_id) FROM strategy"
-                               " HAVING count(DISTINCT institution_id) = 1",
-                         -1, &st, NULL) != SQLITE_OK)
-    rc = vista_seterr_sql(r->s, r->path);
-  if (rc == VISTA_OK) {
-    if (r->institution_code)
-      sqlite3_bind_text(st, 1, r->institution_code, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-      r->institution_id = sqlite3_column_int64(st, 0);
-    if (r->institution_code && !r->institution_id)
-      rc = vista_seterr(r->s, VISTA_ERR_INPUT,
-                        "--institution: no institution with Erasmus code "
-                        "'%s'",
-                        r->institution_code);
-  }
-  sqlite3_finalize(st);
+  if (rc == VISTA_OK)
+    rc = vista_default_institution(r->s, r->institution_code,
+                                   &r->institution_id);
   for (int i = 0; i < nsql && rc == VISTA_OK; i++)
     rc = prepare(r, i, sql[i]);
   if (rc == VISTA_OK)
@@ -320,10 +309,8 @@ int vista_milestone_import(vista_session *s, const char *path,
                            const char *institution, vista_reject_fn on_reject,
                            void *ud, vista_import_report *report) {
   reader r;
-  memset(&r, 0, sizeof r);
-  r.s = s, r.path = path, r.on_reject = on_reject, r.ud = ud;
-  r.report = report, r.names = milestone_columns, r.ncols = T_COLS;
-  r.institution_code = institution, r.row = milestone_row;
+  reader_init(&r, s, path, institution, on_reject, ud, report);
+  r.names = milestone_columns, r.ncols = T_COLS, r.row = milestone_row;
   static const char *const sql[] = {
       "INSERT INTO milestone(institution_id, kind, title, start, until,"
       " reference, role, partners, funding, source, line)"
@@ -560,10 +547,8 @@ int vista_survey_import(vista_session *s, const char *path,
                         const char *institution, vista_reject_fn on_reject,
                         void *ud, vista_import_report *report) {
   reader r;
-  memset(&r, 0, sizeof r);
-  r.s = s, r.path = path, r.on_reject = on_reject, r.ud = ud;
-  r.report = report, r.names = survey_columns, r.ncols = S_COLS;
-  r.institution_code = institution, r.row = survey_row;
+  reader_init(&r, s, path, institution, on_reject, ud, report);
+  r.names = survey_columns, r.ncols = S_COLS, r.row = survey_row;
   r.refused = "name|first name|last name|surname|full name|email|e mail|"
               "phone|staff number|personnel number";
   r.refused_why = "the survey is anonymous: leave out what identifies a "

@@ -369,29 +369,6 @@ static int on_malformed(void *ud, int64_t line, size_t field,
   return reject(im, line, field, "%s", reason);
 }
 
-/* The institution the partners belong to when the file does not say:
- * --institution, else the one institution with a strategy. */
-static int default_institution(importer *im, const char *code) {
-  sqlite3_stmt *st = NULL;
-  const char *sql =
-      code ? "SELECT id FROM institution WHERE erasmus_code = ?1"
-           : "SELECT min(institution_id) FROM strategy"
-             " HAVING count(DISTINCT institution_id) = 1";
-  if (sqlite3_prepare_v2(im->s->db, sql, -1, &st, NULL) != SQLITE_OK)
-    return vista_seterr_sql(im->s, im->path);
-  if (code)
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) == SQLITE_ROW)
-    im->institution_id = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  if (code && !im->institution_id)
-    return vista_seterr(im->s, VISTA_ERR_INPUT,
-                        "--institution: no institution with Erasmus code "
-                        "'%s'",
-                        code);
-  return VISTA_OK;
-}
-
 int vista_partner_import(vista_session *s, const char *path,
                          const char *institution, vista_reject_fn on_reject,
                          void *ud, vista_import_report *report) {
@@ -459,7 +436,7 @@ int vista_partner_import(vista_session *s, const char *path,
         SQLITE_OK)
       rc = vista_seterr_sql(s, "partner import");
   if (rc == VISTA_OK)
-    rc = default_institution(&im, institution);
+    rc = vista_default_institution(s, institution, &im.institution_id);
   if (rc == VISTA_OK)
     rc = vista_store_import_begin(s, "partners", path, &report->import_id);
   if (rc == VISTA_OK)
