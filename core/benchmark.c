@@ -268,13 +268,16 @@ static void push_totals(lua_State *L, rowbuf *b, int labels, int periods,
 }
 
 /* The institutions' facts (the denominators they record: learners
- * enrolled, graduates, staff ...) beside their figures, by period. They
- * describe institutions, not people, and are shown to a scoped session
- * too; what is divided by them is suppressed in Lua by the same rules. */
+ * enrolled, graduates, staff, budget ...) beside their figures, by period;
+ * what is divided by them is suppressed in Lua by the same rules. A scoped
+ * session gets its own facts only: another institution's budget or
+ * enrolment is its own business, not an aggregate. */
 static void add_facts(lua_State *L, vista_session *s, int by_key) {
   sqlite3_stmt *st = vista_push_trusted_statement(
       L, s,
-      "SELECT institution_id, period, name, value FROM main.institution_fact");
+      "SELECT institution_id, period, name, value FROM main.institution_fact"
+      " WHERE ?1 = 0 OR institution_id = ?1");
+  sqlite3_bind_int64(st, 1, s->scope_id);
   int box = lua_gettop(L);
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

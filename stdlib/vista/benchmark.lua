@@ -160,6 +160,7 @@ function M.run(opts)
     -- The latest period with records.
     local last
     for _, r in ipairs(rows) do if not last or r.period > last then last = r.period end end
+    if not last then error("vista.benchmark: no mobility records to compare (vista import mobility FILE)", 2) end
     periods = { last }
     local keep = {}
     for _, r in ipairs(rows) do if r.period == last then keep[#keep + 1] = r end end

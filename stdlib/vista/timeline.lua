@@ -22,7 +22,7 @@ local function institution(inst)
   end
   local ok, s = pcall(vista.strategy.get)
   if ok and s then return s.institution.id end
-  error("whose timeline? give an institution (id or Erasmus code), or import a strategy", 3)
+  error("which institution? give --institution CODE (an Erasmus code), or import a strategy", 3)
 end
 M.institution = institution
 
