@@ -61,7 +61,17 @@ function M.tostring(v)
     return "(0 rows)"
   end
   if type(v) == "string" then return v end
-  return serialize(v, "", {})
+  local text = serialize(v, "", {})
+  -- A series of three numbers or more gets its sparkline beside it.
+  if type(v) == "table" and #v >= 3 and not text:find("\n") then
+    for i = 1, #v do
+      if type(v[i]) ~= "number" then return text end
+    end
+    if next(v, #v) == nil then
+      return text .. "  " .. require("vista.chart").sparkline(v)
+    end
+  end
+  return text
 end
 
 --- Prints every value, one after the other.
