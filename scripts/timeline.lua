@@ -31,18 +31,20 @@ for _, y in ipairs(years) do
   for _, e in ipairs(y.started) do year_lines[#year_lines + 1] = "      + " .. e end
   for _, e in ipairs(y.ended) do year_lines[#year_lines + 1] = "      - ended: " .. e end
 end
-local ch = tl.changes(inst, o.since)
+-- New and quiet since --since, else since the strategy period began.
+local since_ok, ch = pcall(tl.changes, inst, o.since)
+if not since_ok and o.since then error(ch, 0) end
 local function names(list, key)
   local t = {}
   for _, x in ipairs(list) do t[#t + 1] = x[key] .. (x.country and key ~= "country" and " (" .. x.country .. ")" or "") end
   return #t > 0 and table.concat(t, ", ") or "none"
 end
-local lines = {
+local lines = since_ok and {
   "new countries: " .. names(ch.new_countries, "name"),
   "new partners: " .. names(ch.new_partners, "partner"),
   "gone quiet (countries): " .. names(ch.quiet_countries, "name"),
   "gone quiet (partners): " .. names(ch.quiet_partners, "partner"),
-}
+} or { "no strategy period to compare with: give --since YYYY-MM-DD" }
 local untried = tl.untried(inst)
 local never = {}
 for _, a in ipairs(untried) do never[#never + 1] = "- " .. a.text end
@@ -52,6 +54,7 @@ require("vista.format").sections({
   people and { key = "years", title = "Timeline", lines = year_lines }
     or { key = "years", title = "Timeline", rows = years, main = true,
          cols = { "year", "learners", "staff", "incoming", "started_text", "ended_text" } },
-  { key = "changes", title = "Since " .. ch.since, lines = lines, value = ch },
+  { key = "changes", title = since_ok and ("Since " .. ch.since) or "New and quiet", lines = lines,
+    value = since_ok and ch or nil },
   { key = "untried", title = "Never tried", lines = never, value = untried },
 }, fmt)
