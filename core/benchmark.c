@@ -359,8 +359,7 @@ static int l_figures(lua_State *L) {
     sqlite3_bind_text(st, 1, lua_tostring(L, -1), -1, SQLITE_TRANSIENT);
     lua_pop(L, 1);
   }
-  rowbuf *b = push_rowbuf(L);
-  int buf = lua_gettop(L);
+  rowbuf *b = push_rowbuf(L); /* stays on the stack: its __gc frees it */
   lua_newtable(L);
   int rows = lua_gettop(L);
   lua_newtable(L); /* "institution|period" -> row */
@@ -440,7 +439,6 @@ static int l_figures(lua_State *L) {
    * session's totals hold others' cells, protected too. */
   lua_pushvalue(L, rows);
   push_totals(L, b, labels, rows, &o, o.publish || s->scope_id);
-  (void)buf;
   return 2;
 }
 

@@ -19,25 +19,21 @@ if o.k then
 end
 local r = require("vista.skills").report { institution = o.institution, k = k }
 local S = "suppressed"
-local function shown(rows, cols)
+-- Suppressed cells say so (in JSON too: a figure is a number or "suppressed").
+local function shown(rows)
   for _, row in ipairs(rows) do
     for _, c in ipairs(row.suppressed or {}) do row[c] = S end
-    for _, c in ipairs(cols) do
-      if row[c] == nil and (row.suppressed ~= nil) then row[c] = row[c] end
-    end
   end
   return rows
 end
-local gaps = {}
-for _, g in ipairs(r.gaps) do gaps[#gaps + 1] = g end
 require("vista.format").sections({
   { key = "languages", title = string.format("Languages (%d respondents)", r.respondents),
-    rows = shown(r.languages, {}), cols = { "language", "name", "b2_or_above", "any_level" }, main = true },
-  { key = "departments", title = "International experience by department", rows = shown(r.departments, {}),
+    rows = shown(r.languages), cols = { "language", "name", "b2_or_above", "any_level" }, main = true },
+  { key = "departments", title = "International experience by department", rows = shown(r.departments),
     cols = { "department", "respondents", "experienced", "experienced_share", "interested", "interested_share" } },
-  { key = "experience", title = "Experience", rows = shown(r.experience, {}), cols = { "text", "staff" } },
-  { key = "leads", title = "Who could lead what", rows = shown(r.leads, {}), cols = { "text", "staff", "experienced" } },
-  { key = "support", title = "Support asked for", rows = shown(r.support, {}), cols = { "support", "staff" } },
-  { key = "gaps", title = "Gaps against the strategy", rows = gaps, cols = { "goal", "need", "found" },
+  { key = "experience", title = "Experience", rows = shown(r.experience), cols = { "text", "staff" } },
+  { key = "leads", title = "Who could lead what", rows = shown(r.leads), cols = { "text", "staff", "experienced" } },
+  { key = "support", title = "Support asked for", rows = shown(r.support), cols = { "support", "staff" } },
+  { key = "gaps", title = "Gaps against the strategy", rows = r.gaps, cols = { "goal", "need", "found" },
     empty = "none: the goals' needs are covered" },
 }, fmt)
