@@ -173,6 +173,7 @@ static const char *size_band(int64_t participants) {
 typedef struct options {
   const char *period;
   int k, publish, has_periods, has_groups;
+  const char *group_by; /* a built-in peer group, or NULL */
 } options;
 
 static void read_options(lua_State *L, options *o) {
@@ -198,7 +199,20 @@ static void read_options(lua_State *L, options *o) {
   o->has_periods = lua_istable(L, -1);
   lua_getfield(L, 1, "groups");
   o->has_groups = lua_istable(L, -1);
-  lua_pop(L, 5);
+  lua_getfield(L, 1, "group_by");
+  o->group_by = lua_tostring(L, -1); /* kept alive by the options table */
+  lua_pop(L, 6);
+  if (o->group_by) {
+    static const char *const known[] = {"all", "country", "na", "key_action",
+                                        "size", NULL};
+    int ok = 0;
+    for (int i = 0; known[i]; i++)
+      ok |= strcmp(o->group_by, known[i]) == 0;
+    if (!ok)
+      luaL_error(L, "vista.benchmark: group_by must be all, country, na, "
+                    "key_action or size");
+    o->has_groups = 1;
+  }
 }
 
 static int by_group_period(const void *a, const void *b) {
@@ -328,6 +342,27 @@ static void push_terms_json(lua_State *L, int school) {
   lua_remove(L, t);
 }
 
+/* The peer group of the row at idx: a built-in one (group_by), or the
+ * label the caller's groups table gives the institution [-0, +1, -]. */
+static void push_group_label(lua_State *L, const options *o, int idx,
+                             int64_t inst) {
+  if (!o->group_by) {
+    lua_getfield(L, 1, "groups");
+    lua_rawgeti(L, -1, inst);
+    lua_remove(L, -2);
+    return;
+  }
+  const char *field = !strcmp(o->group_by, "size") ? "size_band" : o->group_by;
+  if (!strcmp(field, "all")) {
+    lua_pushliteral(L, "all");
+    return;
+  }
+  if (lua_getfield(L, idx, field) == LUA_TNIL) {
+    lua_pop(L, 1);
+    lua_pushliteral(L, "unknown");
+  }
+}
+
 /* Whether period is one of opts.periods [-0, +0, -]. */
 static int wanted(lua_State *L, const char *period) {
   int found = 0;
@@ -349,6 +384,16 @@ static int l_figures(lua_State *L) {
   vista_session *s = vista_bind_session(L);
   options o;
   read_options(L, &o);
+  /* Totals over groups a scoped session made up would give members away by
+   * difference (one group with A, one without): it totals built-in peer
+   * groups only. */
+  /* Nor may it lower the threshold others are protected by. */
+  if (s->scope_id && o.k < 5)
+    o.k = 5;
+  if (s->scope_id && o.has_groups && !o.group_by)
+    luaL_error(L, "vista.benchmark: a scoped session totals the built-in "
+                  "peer groups only (group_by = 'all', 'country', 'na', "
+                  "'key_action' or 'size')");
   char sql[8192];
   const char *p = o.period;
   snprintf(sql, sizeof sql, query_fmt, p, p, p, p, p, p, p);
@@ -404,8 +449,7 @@ static int l_figures(lua_State *L) {
     }
     vista_set_cells(L, t, columns, B_COUNT, r->v, r->hidden);
     if (o.has_groups) {
-      lua_getfield(L, 1, "groups");
-      lua_rawgeti(L, -1, inst);
+      push_group_label(L, &o, t, inst);
       if (!lua_isnil(L, -1)) {
         lua_pushvalue(L, -1);
         if (lua_rawget(L, label_index) == LUA_TNIL) {
@@ -420,7 +464,7 @@ static int l_figures(lua_State *L) {
         r->group = (int)lua_tointeger(L, -1);
         lua_pop(L, 1);
       }
-      lua_pop(L, 2);
+      lua_pop(L, 1);
     }
     lua_pushfstring(L, "%I|%s", (lua_Integer)inst, period);
     lua_pushvalue(L, t);

@@ -161,6 +161,8 @@ static int l_figures(lua_State *L) {
   if (!from || !to)
     luaL_error(L, "vista.consortium.figures: from and to (YYYYMM) are "
                   "needed");
+  if (s->scope_id && k < 5)
+    k = 5; /* a scoped session does not lower others' protection */
   lua_getfield(L, 1, "publish");
   int publish = lua_toboolean(L, -1);
   lua_getfield(L, 1, "by_school");

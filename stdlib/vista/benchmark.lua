@@ -174,9 +174,16 @@ function M.run(opts)
     groups_by_inst[r.institution] = g
     labels[g] = true
   end
-  -- The totals, suppressed in C against the members' hidden cells.
-  local _, totals = M.figures { period = ptype, periods = periods, k = k, publish = opts.publish,
-                                groups = groups_by_inst }
+  -- The totals, suppressed in C against the members' hidden cells; a
+  -- built-in group is made in C (a scoped session may total no other).
+  local totals = {}
+  if type(opts.group) ~= "function" then
+    totals = select(2, M.figures { period = ptype, periods = periods, k = k, publish = opts.publish,
+                                   group_by = group_name })
+  elseif not vista.scope then
+    totals = select(2, M.figures { period = ptype, periods = periods, k = k, publish = opts.publish,
+                                   groups = groups_by_inst })
+  end
   local scope = vista.scope
   local out, by_gp = {}, {}
   for _, r in ipairs(rows) do
@@ -229,7 +236,7 @@ function M.run(opts)
       row.q1, row.median, row.q3 = round2(q1), round2(med), round2(q3)
     end
     for _, row in ipairs(g.rows) do row.value = round2(row.value) end
-    local pooled, pooled_status
+    local pooled, pooled_status = nil, not g.total and "no totals for a custom group in a scoped session" or nil
     if g.total then
       pool_facts(g.total, g.members)
       g.total.period, g.total.institution = g.period, nil
