@@ -133,7 +133,7 @@ static char *insert_sql(int n) {
   char *sql = malloc(cap);
   if (!sql)
     return NULL;
-  size_t len = (size_t)snprintf(sql, cap, "INSERT INTO mobility(%s) VALUES ",
+  size_t len = (size_t)snprintf(sql, cap, "INSERT OR FAIL INTO mobility(%s) VALUES ",
                                 fact_columns);
   for (int r = 0; r < n; r++) {
     sql[len++] = r ? ',' : ' ';

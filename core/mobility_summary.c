@@ -305,7 +305,7 @@ static char *summary_sql(const char *table, int ncol, int rows,
   char *sql = malloc(cap);
   if (!sql)
     return NULL;
-  size_t n = (size_t)snprintf(sql, cap, "INSERT INTO %s VALUES ", table);
+  size_t n = (size_t)snprintf(sql, cap, "INSERT OR FAIL INTO %s VALUES ", table);
   for (int r = 0; r < rows; r++) {
     sql[n++] = r ? ',' : ' ';
     sql[n++] = '(';
