@@ -237,40 +237,106 @@ static int is_blank(const char *p, size_t n, char delim) {
   return 1;
 }
 
-/* The fast path: a whole line that starts a record and holds no quote and
- * no carriage return but its last is split on the delimiter here, in place
- * (delimiters become NULs), with the spaces around fields dropped, exactly
- * as libcsv would split it. Three in four lines of the official data are
- * such lines; the others, and every line of a quoted field that spans
- * lines, go through libcsv. Returns 0 when the line is not for the fast
+/* One field of a line split on the fast path: where its text starts and
+ * how long it is in the line; escaped: it holds doubled quotes. */
+typedef struct span {
+  size_t at, len;
+  int escaped;
+} span;
+
+/* The fast path: a whole line that starts a record, holds no carriage
+ * return but its line end, and whose quoted fields open and close on it,
+ * is split here in place (delimiters and closing quotes become NULs,
+ * doubled quotes are undoubled), exactly as libcsv would split it: spaces
+ * around unquoted fields and around quoted ones dropped, a quoted field's
+ * text kept as it is. Nearly every line of the official data is such a
+ * line. Anything else (a quoted field that spans lines, a stray quote,
+ * text after a closing quote) goes through libcsv, the parser of record,
+ * which also reports what is wrong. The line is only written to once it
+ * is known to split here. Returns 0 when the line is not for the fast
  * path, -1 when out of memory. p[n] must be writable. */
-static int split_plain(reader *r, char *p, size_t n, char delim) {
+static int split_line(reader *r, char *p, size_t n, char delim) {
   while (n && (p[n - 1] == '\n' || p[n - 1] == '\r'))
     n--;
-  if (memchr(p, '"', n) || memchr(p, '\r', n))
+  if (memchr(p, '\r', n))
     return 0;
-  int valid = vista_utf8_invalid(p, n) == 0; /* once for the whole line */
+  /* First the shape: every field's bounds, nothing written yet. The spans
+   * go in r->offs/r->lens; `escaped` in the low bit of the offset. */
   size_t i = 0;
   for (;;) {
-    char *d = memchr(p + i, delim, n - i);
-    size_t j = d ? (size_t)(d - p) : n;
-    size_t a = i, b = j;
-    while (a < b && is_space(p[a], delim))
+    size_t a = i;
+    while (a < n && is_space(p[a], delim))
       a++;
-    while (b > a && is_space(p[b - 1], delim))
-      b--;
+    span f;
+    size_t next; /* where the delimiter after the field is, or n */
+    if (a < n && p[a] == '"') {
+      size_t j = a + 1;
+      f.escaped = 0;
+      for (;;) {
+        const char *q = memchr(p + j, '"', n - j);
+        if (!q)
+          goto not_here; /* spans lines, or never closes */
+        j = (size_t)(q - p);
+        if (j + 1 < n && p[j + 1] == '"') {
+          f.escaped = 1;
+          j += 2;
+          continue;
+        }
+        break;
+      }
+      f.at = a + 1;
+      f.len = j - f.at;
+      next = j + 1;
+      while (next < n && is_space(p[next], delim))
+        next++;
+      if (next < n && p[next] != delim)
+        goto not_here; /* text after the closing quote */
+    } else {
+      const char *d = memchr(p + a, delim, n - a);
+      next = d ? (size_t)(d - p) : n;
+      if (memchr(p + a, '"', next - a))
+        goto not_here; /* a quote inside an unquoted field */
+      size_t b = next;
+      while (b > a && is_space(p[b - 1], delim))
+        b--;
+      f.at = a;
+      f.len = b - a;
+      f.escaped = 0;
+    }
     if (grow(r, 0) != 0)
       return -1;
-    p[b] = '\0';
-    r->ptrs[r->nfields] = p + a;
-    r->lens[r->nfields] = b - a;
+    r->offs[r->nfields] = f.at << 1 | (size_t)f.escaped;
+    r->lens[r->nfields] = f.len;
     r->nfields++;
-    if (!d)
+    if (next >= n)
       break;
-    i = j + 1;
+    i = next + 1;
+  }
+  int valid = vista_utf8_invalid(p, n) == 0; /* once for the whole line */
+  /* Then in place: each field ends where its delimiter, closing quote or
+   * trailing space was, or at p[n]. */
+  for (size_t k = 0; k < r->nfields; k++) {
+    char *t = p + (r->offs[k] >> 1);
+    size_t len = r->lens[k];
+    if (r->offs[k] & 1) {
+      size_t w = 0;
+      for (size_t j = 0; j < len; j++, w++) {
+        t[w] = t[j];
+        if (t[j] == '"')
+          j++; /* the second of a doubled quote */
+      }
+      len = w;
+    }
+    t[len] = '\0';
+    r->ptrs[k] = t;
+    r->lens[k] = len;
   }
   deliver(r, valid || r->status != VISTA_OK ? 0 : first_bad_field(r));
   return 1;
+
+not_here:
+  r->nfields = 0;
+  return 0;
 }
 
 int vista_csv_read(vista_session *s, const char *path,
@@ -281,6 +347,7 @@ int vista_csv_read(vista_session *s, const char *path,
   char delim = opts ? opts->delim : 0;
   void (*on_bytes)(void *, const char *, size_t) = opts ? opts->on_bytes : NULL;
   r.keep_raw = opts && opts->keep_raw;
+  int libcsv_only = opts && opts->libcsv_only;
   struct csv_parser p;
   int parser_ready = 0;
   int rc = VISTA_OK;
@@ -344,8 +411,9 @@ int vista_csv_read(vista_session *s, const char *path,
         rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", path);
         goto done;
       }
-      int plain = starts && (nl || eof) ? split_plain(&r, in + start, n, delim)
-                                        : 0;
+      int plain = starts && (nl || eof) && !libcsv_only
+                      ? split_line(&r, in + start, n, delim)
+                      : 0;
       if (plain < 0) {
         rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", path);
         goto done;

@@ -27,6 +27,9 @@ typedef struct vista_csv_options {
   int keep_raw; /* give each record's raw bytes (for a rejects file) */
   /* Called with every byte read, in order (hashing, progress); or NULL. */
   void (*on_bytes)(void *ud, const char *p, size_t n);
+  /* Every line through libcsv, none split on the fast path (the tests
+   * compare the two). */
+  int libcsv_only;
 } vista_csv_options;
 
 /* Called once per record. Return VISTA_OK to go on; any other status stops

@@ -188,7 +188,8 @@ typedef struct reader_job {
 static void *read_file(void *ud) {
   reader_job *job = ud;
   mob_importer *im = job->im;
-  vista_csv_options copts = {0, im->rejects != NULL, on_bytes};
+  vista_csv_options copts = {.keep_raw = im->rejects != NULL,
+                             .on_bytes = on_bytes};
   job->status = vista_csv_read(im->s, im->path, &copts, mob_read_row,
                                mob_read_malformed, im);
   if (im->opts->progress)

@@ -112,6 +112,156 @@ static void test_csv_fast_path_splits_as_libcsv_does(void **st) {
   vista_session_free(s);
 }
 
+/* Everything a read reports, in order, as bytes: to compare two reads. */
+typedef struct transcript {
+  char *buf;
+  size_t len, cap;
+} transcript;
+
+static void put(transcript *t, const void *p, size_t n) {
+  if (t->len + n > t->cap) {
+    size_t cap = t->cap ? t->cap * 2 : 4096;
+    while (cap < t->len + n)
+      cap *= 2;
+    t->buf = realloc(t->buf, cap);
+    assert_non_null(t->buf);
+    t->cap = cap;
+  }
+  memcpy(t->buf + t->len, p, n);
+  t->len += n;
+}
+
+static void put_text(transcript *t, const char *p, size_t n) {
+  char head[32];
+  int k = snprintf(head, sizeof head, "[%zu]", n);
+  put(t, head, (size_t)k);
+  put(t, p, n);
+}
+
+static int record_row(void *ud, const vista_csv_row *row) {
+  transcript *t = ud;
+  char head[96];
+  int k = snprintf(head, sizeof head, "row %lld #%lld utf8 %zu fields %zu:",
+                   (long long)row->line, (long long)row->index, row->bad_utf8,
+                   row->nfields);
+  put(t, head, (size_t)k);
+  for (size_t i = 0; i < row->nfields; i++) {
+    assert_int_equal(strlen(row->fields[i]) <= row->lens[i], 1);
+    put_text(t, row->fields[i], row->lens[i]);
+  }
+  put_text(t, row->raw, row->raw_len);
+  put(t, "\n", 1);
+  return VISTA_OK;
+}
+
+static int record_bad(void *ud, int64_t line, size_t field,
+                      const char *reason, const char *raw, size_t raw_len) {
+  transcript *t = ud;
+  char head[160];
+  int k = snprintf(head, sizeof head, "bad %lld field %zu %s:",
+                   (long long)line, field, reason);
+  put(t, head, (size_t)k);
+  put_text(t, raw, raw_len);
+  put(t, "\n", 1);
+  return VISTA_OK;
+}
+
+static unsigned next_random(unsigned *seed) {
+  *seed = *seed * 1103515245u + 12345u;
+  return *seed >> 16;
+}
+
+/* A field as CSV is written in the wild: mostly well-formed (plain or
+ * quoted, spaces around, delimiters, doubled quotes and line ends inside
+ * quotes), sometimes broken (stray quotes, text after the closing quote,
+ * bytes that are no UTF-8). */
+static void random_field(transcript *f, unsigned *seed, char delim) {
+  static const char *const bits[] = {"a", "bc", " ", "\t", "\xC3\xA9", "x y",
+                                     "1", "\"\"", ";", ",", "\n", "\r\n",
+                                     "\xFF", "'"};
+  static const char *const pads[] = {"", "", "", " ", "\t", "  "};
+  int kind = (int)(next_random(seed) % 10);
+  put(f, pads[next_random(seed) % 6], strlen(pads[0]));
+  const char *pad = pads[next_random(seed) % 6];
+  put(f, pad, strlen(pad));
+  int n = (int)(next_random(seed) % 6);
+  if (kind < 4) { /* plain: no quote, no delimiter, no line end */
+    for (int i = 0; i < n; i++) {
+      const char *b = bits[next_random(seed) % 7];
+      put(f, b, strlen(b));
+    }
+  } else if (kind < 9) { /* quoted, anything inside */
+    put(f, "\"", 1);
+    for (int i = 0; i < n; i++) {
+      unsigned r = next_random(seed) % 14;
+      const char *b = bits[r];
+      if (r == 8 || r == 9)
+        put(f, &delim, 1);
+      else
+        put(f, b, strlen(b));
+    }
+    put(f, "\"", 1);
+    if (next_random(seed) % 12 == 0)
+      put(f, "x", 1); /* text after the closing quote */
+  } else { /* chaos */
+    for (int i = 0; i < n; i++) {
+      const char *b = bits[next_random(seed) % 14];
+      put(f, b, strlen(b));
+    }
+    if (next_random(seed) % 3 == 0)
+      put(f, "\"", 1);
+  }
+  pad = pads[next_random(seed) % 6];
+  put(f, pad, strlen(pad));
+}
+
+/* The fast path must report exactly what libcsv reports for the same
+ * bytes: every record, field, line, UTF-8 verdict, raw text and error. */
+static void test_csv_fast_path_equals_libcsv_on_random_files(void **st) {
+  (void)st;
+  vista_session *s = memory_session();
+  unsigned seed = 20261123;
+  for (int file = 0; file < 400; file++) {
+    transcript text = {0};
+    char delim = file % 3 == 0 ? ',' : ';';
+    int lines = 1 + (int)(next_random(&seed) % 25);
+    for (int l = 0; l < lines; l++) {
+      int fields = 1 + (int)(next_random(&seed) % 6);
+      for (int k = 0; k < fields; k++) {
+        if (k)
+          put(&text, &delim, 1);
+        random_field(&text, &seed, delim);
+      }
+      unsigned end = next_random(&seed) % 8;
+      if (l + 1 < lines || end < 6)
+        put(&text, end == 0 ? "\r\n" : "\n", end == 0 ? 2 : 1);
+    }
+    write_file(text.buf, text.len);
+    transcript got[2] = {{0}, {0}};
+    for (int mode = 0; mode < 2; mode++) {
+      vista_csv_options o = {.delim = delim, .keep_raw = 1,
+                             .libcsv_only = mode};
+      int rc = vista_csv_read(s, path, &o, record_row, record_bad, &got[mode]);
+      char tail[600];
+      int k = snprintf(tail, sizeof tail, "rc %d %s", rc,
+                       rc == VISTA_OK ? "" : vista_errmsg(s));
+      put(&got[mode], tail, (size_t)k);
+    }
+    if (got[0].len != got[1].len ||
+        memcmp(got[0].buf, got[1].buf, got[0].len) != 0) {
+      fprintf(stderr, "file %d differs:\n--- input\n%.*s\n--- fast path\n%.*s"
+                      "\n--- libcsv\n%.*s\n",
+              file, (int)text.len, text.buf, (int)got[0].len, got[0].buf,
+              (int)got[1].len, got[1].buf);
+      fail();
+    }
+    free(text.buf);
+    free(got[0].buf);
+    free(got[1].buf);
+  }
+  vista_session_free(s);
+}
+
 static void test_csv_detects_the_delimiter(void **st) {
   (void)st;
   WRITE("\"Name, full\",Country\nA,BE\n");
@@ -251,6 +401,8 @@ int main(void) {
       cmocka_unit_test_teardown(test_csv_detects_the_delimiter, cleanup),
       cmocka_unit_test_teardown(test_csv_fast_path_splits_as_libcsv_does,
                                 cleanup),
+      cmocka_unit_test_teardown(
+          test_csv_fast_path_equals_libcsv_on_random_files, cleanup),
       cmocka_unit_test_teardown(test_csv_flags_invalid_utf8, cleanup),
       cmocka_unit_test_teardown(test_csv_reports_a_quote_that_never_closes,
                                 cleanup),
