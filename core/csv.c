@@ -8,11 +8,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "csv_reader.h"
 #include "internal.h"
 
 #define READ_SIZE (256 * 1024)
+/* A line up to this long is scanned 64 bytes at a time (see scan_line),
+ * which reads up to 63 bytes past its end: the read buffer has them. */
+#define SCAN_MAX 4096
+#define SCAN_SLACK 64
 /* A field longer than this is not data but a runaway quote. */
 #define FIELD_MAX ((size_t)16 * 1024 * 1024)
 
@@ -237,6 +244,90 @@ static int is_blank(const char *p, size_t n, char delim) {
   return 1;
 }
 
+/* What a line holds, found 64 bytes at a time: where its delimiters are
+ * (bit i of delims[i / 64]), and whether it has a quote, a carriage
+ * return, or a byte past ASCII (else it is valid UTF-8 as it is). */
+typedef struct line_scan {
+  uint64_t delims[SCAN_MAX / 64];
+  int quote, cr, high;
+} line_scan;
+
+/* Bits of the 64 bytes at p: equal to c, a quote, a carriage return, and
+ * with the high bit set. */
+static void match64(const char *p, char c, uint64_t *eq, uint64_t *quote,
+                    uint64_t *cr, uint64_t *high) {
+#ifdef __SSE2__
+  const __m128i vc = _mm_set1_epi8(c), vq = _mm_set1_epi8('"'),
+                vr = _mm_set1_epi8('\r');
+  uint64_t e = 0, q = 0, r = 0, h = 0;
+  for (int k = 0; k < 4; k++) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+    e |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vc)) << 16 * k;
+    q |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) << 16 * k;
+    r |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vr)) << 16 * k;
+    h |= (uint64_t)(uint16_t)_mm_movemask_epi8(x) << 16 * k;
+  }
+  *eq = e, *quote = q, *cr = r, *high = h;
+#else
+  uint64_t e = 0, q = 0, r = 0, h = 0;
+  for (int i = 0; i < 64; i++) {
+    e |= (uint64_t)(p[i] == c) << i;
+    q |= (uint64_t)(p[i] == '"') << i;
+    r |= (uint64_t)(p[i] == '\r') << i;
+    h |= (uint64_t)((unsigned char)p[i] >= 0x80) << i;
+  }
+  *eq = e, *quote = q, *cr = r, *high = h;
+#endif
+}
+
+/* Scans p[0..n), n <= SCAN_MAX; reads up to p[n + 62]. */
+static void scan_line(const char *p, size_t n, char delim, line_scan *s) {
+  uint64_t any_q = 0, any_r = 0, any_h = 0;
+  for (size_t b = 0; b < n; b += 64) {
+    uint64_t keep = n - b >= 64 ? ~0ull : (1ull << (n - b)) - 1;
+    uint64_t d, q, r, h;
+    match64(p + b, delim, &d, &q, &r, &h);
+    s->delims[b / 64] = d & keep;
+    any_q |= q & keep, any_r |= r & keep, any_h |= h & keep;
+  }
+  s->quote = any_q != 0, s->cr = any_r != 0, s->high = any_h != 0;
+}
+
+/* Adds the unquoted field p[a..b) less the spaces around it, ending it in
+ * place. */
+static int add_plain(reader *r, char *p, size_t a, size_t b, char delim) {
+  while (a < b && is_space(p[a], delim))
+    a++;
+  while (b > a && is_space(p[b - 1], delim))
+    b--;
+  if (r->nfields == r->fields_cap && grow(r, 0) != 0)
+    return -1;
+  p[b] = '\0';
+  r->ptrs[r->nfields] = p + a;
+  r->lens[r->nfields] = b - a;
+  r->nfields++;
+  return 0;
+}
+
+/* A line without quotes, split where scan_line found its delimiters. */
+static int split_scanned(reader *r, char *p, size_t n, char delim,
+                         const line_scan *s) {
+  size_t start = 0;
+  for (size_t k = 0; k * 64 < n; k++)
+    for (uint64_t d = s->delims[k]; d; d &= d - 1) {
+      size_t j = k * 64 + (size_t)__builtin_ctzll(d);
+      if (add_plain(r, p, start, j, delim) != 0)
+        return -1;
+      start = j + 1;
+    }
+  if (add_plain(r, p, start, n, delim) != 0)
+    return -1;
+  /* Only a line with bytes past ASCII can be invalid UTF-8. */
+  int valid = !s->high || vista_utf8_invalid(p, n) == 0;
+  deliver(r, valid || r->status != VISTA_OK ? 0 : first_bad_field(r));
+  return 1;
+}
+
 /* One field of a line split on the fast path: where its text starts and
  * how long it is in the line; escaped: it holds doubled quotes. */
 typedef struct span {
@@ -258,8 +349,20 @@ typedef struct span {
 static int split_line(reader *r, char *p, size_t n, char delim) {
   while (n && (p[n - 1] == '\n' || p[n - 1] == '\r'))
     n--;
-  if (memchr(p, '\r', n))
-    return 0;
+  int has_quote;
+  if (n <= SCAN_MAX) {
+    line_scan scan;
+    scan_line(p, n, delim, &scan);
+    if (scan.cr)
+      return 0;
+    if (!scan.quote)
+      return split_scanned(r, p, n, delim, &scan); /* most lines */
+    has_quote = 1;
+  } else {
+    if (memchr(p, '\r', n))
+      return 0;
+    has_quote = memchr(p, '"', n) != NULL;
+  }
   /* First the shape: every field's bounds, nothing written yet. The spans
    * go in r->offs/r->lens; `escaped` in the low bit of the offset. */
   size_t i = 0;
@@ -269,7 +372,7 @@ static int split_line(reader *r, char *p, size_t n, char delim) {
       a++;
     span f;
     size_t next; /* where the delimiter after the field is, or n */
-    if (a < n && p[a] == '"') {
+    if (has_quote && a < n && p[a] == '"') {
       size_t j = a + 1;
       f.escaped = 0;
       for (;;) {
@@ -294,7 +397,7 @@ static int split_line(reader *r, char *p, size_t n, char delim) {
     } else {
       const char *d = memchr(p + a, delim, n - a);
       next = d ? (size_t)(d - p) : n;
-      if (memchr(p + a, '"', next - a))
+      if (has_quote && memchr(p + a, '"', next - a))
         goto not_here; /* a quote inside an unquoted field */
       size_t b = next;
       while (b > a && is_space(p[b - 1], delim))
@@ -351,7 +454,8 @@ int vista_csv_read(vista_session *s, const char *path,
   struct csv_parser p;
   int parser_ready = 0;
   int rc = VISTA_OK;
-  char *in = malloc(READ_SIZE + 1); /* + 1: the fast path ends a field */
+  /* + 1: the fast path ends a field there; the slack: scan_line. */
+  char *in = calloc(1, READ_SIZE + 1 + SCAN_SLACK);
   size_t have = 0; /* bytes in `in` not yet fed */
   int first = 1, eof = 0;
   FILE *f = fopen(path, "rb");

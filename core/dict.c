@@ -1,5 +1,5 @@
-/* dict.c: string -> id map for imports (see dict.h). FNV-1a hashing, linear
- * probing, load factor at most one half. */
+/* dict.c: string -> id map for imports (see dict.h). Word-at-a-time
+ * hashing, linear probing, load factor at most one half. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,13 +20,25 @@ struct vista_dict {
   size_t arena_len, arena_cap;
 };
 
+/* Eight bytes at a time, then the splitmix64 finaliser so that the low
+ * bits (the slot) depend on every byte. */
 static uint64_t hash_of(const char *p, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)p[i];
-    h *= 1099511628211ull;
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
   }
-  return h;
+  uint64_t tail = 0;
+  for (size_t i = 0; i < n; i++)
+    tail |= (uint64_t)(unsigned char)p[i] << (8 * i);
+  h ^= tail;
+  h ^= h >> 30;
+  h *= 0xBF58476D1CE4E5B9ull;
+  h ^= h >> 27;
+  h *= 0x94D049BB133111EBull;
+  return h ^ (h >> 31);
 }
 
 vista_dict *vista_dict_new(void) {

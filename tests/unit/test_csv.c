@@ -119,6 +119,8 @@ typedef struct transcript {
 } transcript;
 
 static void put(transcript *t, const void *p, size_t n) {
+  if (!n)
+    return;
   if (t->len + n > t->cap) {
     size_t cap = t->cap ? t->cap * 2 : 4096;
     while (cap < t->len + n)
@@ -181,10 +183,12 @@ static void random_field(transcript *f, unsigned *seed, char delim) {
                                      "\xFF", "'"};
   static const char *const pads[] = {"", "", "", " ", "\t", "  "};
   int kind = (int)(next_random(seed) % 10);
-  put(f, pads[next_random(seed) % 6], strlen(pads[0]));
   const char *pad = pads[next_random(seed) % 6];
   put(f, pad, strlen(pad));
-  int n = (int)(next_random(seed) % 6);
+  /* Now and then a long field, so that lines span several 64-byte blocks
+   * and some pass the length the reader scans in blocks. */
+  int n = next_random(seed) % 16 == 0 ? 20 + (int)(next_random(seed) % 1500)
+                                      : (int)(next_random(seed) % 6);
   if (kind < 4) { /* plain: no quote, no delimiter, no line end */
     for (int i = 0; i < n; i++) {
       const char *b = bits[next_random(seed) % 7];
