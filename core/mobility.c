@@ -240,7 +240,6 @@ static void *summarise_all(void *arg) {
 }
 
 #define BLOCKS 12
-#define BLOCK_SIZE ((size_t)1 << 20)
 
 /* Takes the file's fingerprint; refuses a file imported before unless it
  * replaces it (*before: the import it replaces, or 0). */
@@ -346,7 +345,7 @@ int vista_mobility_import(vista_session *s, const char *path,
           VISTA_OK ||
       (rc = mob_summariser_open(&summariser, s, &im->ka)) != VISTA_OK)
     goto done;
-  if (mob_channel_init(&channel, BLOCKS, BLOCK_SIZE) != 0 ||
+  if (mob_channel_init(&channel, BLOCKS, MOB_BLOCK_SIZE) != 0 ||
       (channel_ready = 1, mob_channel_init(&to_summarise, 0, 0) != 0)) {
     rc = vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
     goto done;
@@ -387,7 +386,8 @@ int vista_mobility_import(vista_session *s, const char *path,
       goto done;
   }
   before = before ? before : known_before;
-  if ((rc = mob_write_summaries(s, summariser.maps, summariser.ka.names,
+  if ((rc = mob_write_summaries(s, &writer.rows, summariser.maps,
+                                summariser.ka.names,
                                 summariser.na.names)) != VISTA_OK ||
       (rc = mob_record_file(s, &writer, report, im->file_size)) != VISTA_OK ||
       (rc = vista_store_import_end(s, &report->rows)) != VISTA_OK)

@@ -146,6 +146,9 @@ typedef struct mob_context {
 /* Adds one stored record (S_* columns) to every map. -1 when out of
  * memory. */
 int mob_summarise(agg_map *maps, const int64_t *s, const mob_context *cx);
+/* Prefetches what mob_summarise will touch for s (stage 0, then 1). */
+void mob_summary_hint(const agg_map *maps, const int64_t *s,
+                      const mob_context *cx, int stage);
 
 /* Each project's key action as a small index into a list of names (0:
  * unknown). The reader and the writer each keep one. */
@@ -163,9 +166,19 @@ int mob_ka_index(mob_ka_table *t, const char *name);
 /* Remembers project id's key action. -1 when out of memory. */
 int mob_ka_set(mob_ka_table *t, int64_t project, int ka);
 int mob_ka_of(const mob_ka_table *t, int64_t project);
-/* Writes every map into its table, adding to what is there; the maps are
- * reordered and cannot be added to afterwards. */
-int mob_write_summaries(vista_session *s, agg_map *maps,
+/* Rows handed to SQLite as the virtual table vista_rows (columns c0, c1,
+ * ...): ints[r * ncols + k], NONE for NULL, or texts[...] where that is
+ * set. The writer's own records, then the summaries, go through it. */
+#define MOB_ROWS_COLUMNS 24
+typedef struct mob_rows {
+  int nrows, ncols;
+  const int64_t *ints;
+  const char *const *texts; /* or NULL: integers only */
+} mob_rows;
+
+/* Writes every map into its table, adding to what is there, through
+ * rows (the writer's, while vista_rows is registered). */
+int mob_write_summaries(vista_session *s, mob_rows *rows, agg_map *maps,
                         char *const *key_actions, char *const *agencies);
 
 /* ---- reader to writer (mobility_store.c) ---- */
@@ -180,7 +193,11 @@ int mob_write_summaries(vista_session *s, agg_map *maps,
  *   MSG_REJECT      line, column, reason */
 enum { MSG_FACT = 1, MSG_LABEL, MSG_PROJECT, MSG_INSTITUTION, MSG_REJECT };
 
-#define MOB_BATCH 32 /* records per INSERT statement */
+/* The blocks the reader fills (bytes), and the most records one holds. */
+#define MOB_BLOCK_SIZE ((size_t)1 << 20)
+#define MOB_BLOCK_FACTS (MOB_BLOCK_SIZE / (1 + S_COUNT * sizeof(int64_t)) + 1)
+
+#define MOB_BATCH 2048 /* records per INSERT statement */
 
 typedef struct mob_block {
   char *data;
@@ -215,8 +232,9 @@ typedef struct mob_writer {
   int64_t import_id;
   sqlite3_stmt *insert_batch, *insert_label, *insert_project,
       *insert_institution;
-  int64_t batch[MOB_BATCH][S_COUNT];
+  int64_t (*batch)[S_COUNT]; /* MOB_BATCH records */
   int nbatch;
+  mob_rows rows; /* what vista_rows gives SQLite now */
   int64_t first_id, last_id; /* the records this import wrote */
 } mob_writer;
 
@@ -227,6 +245,7 @@ typedef struct mob_summariser {
   unsigned char *isced34; /* by label id: an ISCED 3 or 4 level */
   size_t isced34_cap;
   agg_map maps[MAP_COUNT];
+  const char **facts; /* the records of the block being added */
   int failed; /* out of memory */
 } mob_summariser;
 

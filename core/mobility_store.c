@@ -119,35 +119,133 @@ void mob_channel_give_back(mob_channel *ch, mob_block *b) {
 
 /* ---- the writer ------------------------------------------------------------- */
 
-static const char fact_columns[] =
-    "import_id, line, project_id, academic_year, start_month, end_month,"
-    " duration, activity_id, field_id, nationality_id, education_level_id,"
-    " codes, age, sending_country_id, sending_city_id, sending_id,"
-    " receiving_country_id, receiving_city_id, receiving_id, participants,"
-    " partner_id";
+#define FACT_COLUMNS                                                           \
+  "import_id, line, project_id, academic_year, start_month, end_month,"        \
+  " duration, activity_id, field_id, nationality_id, education_level_id,"      \
+  " codes, age, sending_country_id, sending_city_id, sending_id,"              \
+  " receiving_country_id, receiving_city_id, receiving_id, participants,"      \
+  " partner_id"
 
-/* "INSERT INTO mobility(...) VALUES (?, ...), ..." for n rows (caller
- * frees), or NULL. */
-static char *insert_sql(int n) {
-  size_t cap = sizeof fact_columns + 40 + (size_t)n * (S_COUNT * 2 + 4);
-  char *sql = malloc(cap);
-  if (!sql)
-    return NULL;
-  size_t len = (size_t)snprintf(sql, cap, "INSERT OR FAIL INTO mobility(%s) VALUES ",
-                                fact_columns);
-  for (int r = 0; r < n; r++) {
-    sql[len++] = r ? ',' : ' ';
-    sql[len++] = '(';
-    for (int k = 0; k < S_COUNT; k++) {
-      sql[len++] = '?';
-      if (k + 1 < S_COUNT)
-        sql[len++] = ',';
-    }
-    sql[len++] = ')';
-  }
-  sql[len] = '\0';
-  return sql;
+/* ---- the records to insert, as a table -------------------------------------
+ *
+ * The writer hands SQLite a whole batch of records at once through an
+ * eponymous virtual table over its buffer: "INSERT ... SELECT * FROM
+ * vista_rows" moves each value straight into the new row, where a
+ * multi-row VALUES statement would bind, copy and copy it again. */
+
+typedef struct rows_cursor {
+  sqlite3_vtab_cursor base;
+  const mob_rows *rows;
+  int at;
+} rows_cursor;
+
+typedef struct rows_vtab {
+  sqlite3_vtab base;
+  const mob_rows *rows;
+} rows_vtab;
+
+static int rows_connect(sqlite3 *db, void *aux, int argc,
+                        const char *const *argv, sqlite3_vtab **out,
+                        char **err) {
+  (void)argc, (void)argv, (void)err;
+  char decl[16 + MOB_ROWS_COLUMNS * 5];
+  size_t n = (size_t)snprintf(decl, sizeof decl, "CREATE TABLE x(");
+  for (int k = 0; k < MOB_ROWS_COLUMNS; k++)
+    n += (size_t)snprintf(decl + n, sizeof decl - n, "%sc%d", k ? "," : "", k);
+  snprintf(decl + n, sizeof decl - n, ")");
+  int rc = sqlite3_declare_vtab(db, decl);
+  if (rc != SQLITE_OK)
+    return rc;
+  rows_vtab *t = sqlite3_malloc(sizeof *t);
+  if (!t)
+    return SQLITE_NOMEM;
+  memset(t, 0, sizeof *t);
+  t->rows = aux;
+  *out = &t->base;
+  return SQLITE_OK;
 }
+
+static int rows_disconnect(sqlite3_vtab *t) {
+  sqlite3_free(t);
+  return SQLITE_OK;
+}
+
+static int rows_best_index(sqlite3_vtab *t, sqlite3_index_info *info) {
+  (void)t;
+  info->estimatedCost = MOB_BATCH;
+  info->estimatedRows = MOB_BATCH;
+  return SQLITE_OK;
+}
+
+static int rows_open(sqlite3_vtab *t, sqlite3_vtab_cursor **out) {
+  rows_cursor *c = sqlite3_malloc(sizeof *c);
+  if (!c)
+    return SQLITE_NOMEM;
+  memset(c, 0, sizeof *c);
+  c->rows = ((rows_vtab *)t)->rows;
+  *out = &c->base;
+  return SQLITE_OK;
+}
+
+static int rows_close(sqlite3_vtab_cursor *c) {
+  sqlite3_free(c);
+  return SQLITE_OK;
+}
+
+static int rows_filter(sqlite3_vtab_cursor *c, int idx, const char *idx_str,
+                       int argc, sqlite3_value **argv) {
+  (void)idx, (void)idx_str, (void)argc, (void)argv;
+  ((rows_cursor *)c)->at = 0;
+  return SQLITE_OK;
+}
+
+static int rows_next(sqlite3_vtab_cursor *c) {
+  ((rows_cursor *)c)->at++;
+  return SQLITE_OK;
+}
+
+static int rows_eof(sqlite3_vtab_cursor *c) {
+  rows_cursor *r = (rows_cursor *)c;
+  return r->at >= r->rows->nrows;
+}
+
+static int rows_column(sqlite3_vtab_cursor *c, sqlite3_context *ctx, int k) {
+  const rows_cursor *r = (const rows_cursor *)c;
+  const mob_rows *rows = r->rows;
+  if (k >= rows->ncols) {
+    sqlite3_result_null(ctx);
+    return SQLITE_OK;
+  }
+  size_t at = (size_t)r->at * (size_t)rows->ncols + (size_t)k;
+  int64_t v = rows->ints[at];
+  if (rows->texts && rows->texts[at])
+    sqlite3_result_text(ctx, rows->texts[at], -1, SQLITE_STATIC);
+  else if (v == NONE)
+    sqlite3_result_null(ctx);
+  else
+    sqlite3_result_int64(ctx, v);
+  return SQLITE_OK;
+}
+
+static int rows_rowid(sqlite3_vtab_cursor *c, sqlite3_int64 *rowid) {
+  *rowid = ((rows_cursor *)c)->at;
+  return SQLITE_OK;
+}
+
+_Static_assert(S_COUNT == 21, "the INSERT below names c0 to c20");
+
+static const sqlite3_module rows_module = {
+    .xConnect = rows_connect,
+    .xBestIndex = rows_best_index,
+    .xDisconnect = rows_disconnect,
+    .xOpen = rows_open,
+    .xClose = rows_close,
+    .xFilter = rows_filter,
+    .xNext = rows_next,
+    .xEof = rows_eof,
+    .xColumn = rows_column,
+    .xRowid = rows_rowid,
+};
 
 static int prepare(mob_writer *w, sqlite3_stmt **st, const char *sql) {
   if (!sql)
@@ -209,6 +307,9 @@ int mob_summariser_open(mob_summariser *sm, vista_session *s,
   mob_ka_init(&sm->ka);
   mob_ka_init(&sm->na);
   static const int sums[MAP_COUNT] = {9, 1, AGG_VALUES, 1, 2};
+  sm->facts = malloc(MOB_BLOCK_FACTS * sizeof *sm->facts);
+  if (!sm->facts)
+    return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
   for (int i = 0; i < MAP_COUNT; i++)
     if (mob_agg_init(&sm->maps[i], sums[i]) != 0)
       return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
@@ -227,6 +328,7 @@ void mob_summariser_close(mob_summariser *sm) {
   mob_ka_free(&sm->ka);
   mob_ka_free(&sm->na);
   free(sm->isced34);
+  free(sm->facts);
   for (int i = 0; i < MAP_COUNT; i++)
     mob_agg_free(&sm->maps[i]);
   memset(sm, 0, sizeof *sm);
@@ -238,11 +340,24 @@ int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
   w->s = s;
   w->path = path;
   w->import_id = import_id;
-  char *sql = insert_sql(MOB_BATCH);
-  int rc = prepare(w, &w->insert_batch, sql);
-  free(sql);
-  if (rc || (rc = prepare(w, &w->insert_label,
-                          "INSERT INTO label(id, text) VALUES (?1, ?2)")) ||
+  w->batch = malloc(MOB_BATCH * sizeof *w->batch);
+  if (!w->batch)
+    return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
+  /* The module reads this writer's buffer; it is dropped again on close
+   * (scripts never see it). OR FAIL: SQLite then keeps no statement
+   * journal, which any failure here does not need (the whole import is
+   * rolled back). */
+  int rc;
+  if (sqlite3_create_module(s->db, "vista_rows", &rows_module, &w->rows) !=
+      SQLITE_OK)
+    return vista_seterr_sql(s, path);
+  if ((rc = prepare(w, &w->insert_batch,
+                    "INSERT OR FAIL INTO mobility(" FACT_COLUMNS ")"
+                    " SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10,"
+                    " c11, c12, c13, c14, c15, c16, c17, c18, c19, c20"
+                    " FROM vista_rows")) ||
+      (rc = prepare(w, &w->insert_label,
+                    "INSERT INTO label(id, text) VALUES (?1, ?2)")) ||
       (rc = prepare(w, &w->insert_project,
                     "INSERT INTO project(id, reference, call_year, round,"
                     " na_code, key_action) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) ||
@@ -258,48 +373,31 @@ void mob_writer_close(mob_writer *w) {
   sqlite3_finalize(w->insert_label);
   sqlite3_finalize(w->insert_project);
   sqlite3_finalize(w->insert_institution);
+  if (w->s && w->s->db)
+    sqlite3_create_module(w->s->db, "vista_rows", NULL, NULL);
+  free(w->batch);
   memset(w, 0, sizeof *w);
 }
 
-/* Inserts the records gathered so far: a full batch with the prepared
- * statement, the last partial one with a statement of its own size. */
+/* Inserts the records gathered so far, all in one statement. */
 static int flush(mob_writer *w) {
   if (!w->nbatch)
     return VISTA_OK;
-  sqlite3_stmt *st = w->insert_batch, *one = NULL;
   int rc = VISTA_OK;
-  if (w->nbatch < MOB_BATCH) {
-    char *sql = insert_sql(w->nbatch);
-    int prc = sql ? sqlite3_prepare_v2(w->s->db, sql, -1, &one, NULL)
-                  : SQLITE_NOMEM;
-    free(sql);
-    if (prc != SQLITE_OK)
-      return vista_seterr_sql(w->s, w->path);
-    st = one;
-  }
+  sqlite3_stmt *st = w->insert_batch;
+  w->rows = (mob_rows){w->nbatch, S_COUNT, &w->batch[0][0], NULL};
   sqlite3_reset(st);
-  int i = 1;
-  for (int r = 0; r < w->nbatch; r++)
-    for (int k = 0; k < S_COUNT; k++, i++) {
-      int64_t v = w->batch[r][k];
-      if ((v == NONE ? sqlite3_bind_null(st, i)
-                     : sqlite3_bind_int64(st, i, v)) != SQLITE_OK) {
-        rc = vista_seterr_sql(w->s, w->path);
-        goto done;
-      }
-    }
   if (sqlite3_step(st) != SQLITE_DONE) {
     rc = vista_seterr(w->s, VISTA_ERR_SQL, "%s:%lld: %s", w->path,
                       (long long)w->batch[0][S_LINE],
                       sqlite3_errmsg(w->s->db));
-    goto done;
+  } else {
+    /* One statement's rows get consecutive ids, the last one known. */
+    w->last_id = sqlite3_last_insert_rowid(w->s->db);
+    if (!w->first_id)
+      w->first_id = w->last_id - w->nbatch + 1;
   }
-  /* One statement's rows get consecutive ids, the last one known. */
-  w->last_id = sqlite3_last_insert_rowid(w->s->db);
-  if (!w->first_id)
-    w->first_id = w->last_id - w->nbatch + 1;
-done:
-  sqlite3_finalize(one);
+  sqlite3_reset(st);
   w->nbatch = 0;
   return rc;
 }
@@ -416,8 +514,52 @@ int mob_writer_consume(mob_writer *w, const char *data, size_t len) {
 
 int mob_writer_finish(mob_writer *w) { return flush(w); }
 
+/* The context of a record: its project's key action and agency, and
+ * whether its level is ISCED 3-4. */
+static mob_context context_of(const mob_summariser *sm, const int64_t *row) {
+  mob_context cx = {0, 0, 0};
+  if (row[S_PROJECT] != NONE) {
+    cx.ka = mob_ka_of(&sm->ka, row[S_PROJECT]);
+    cx.na = mob_ka_of(&sm->na, row[S_PROJECT]);
+  }
+  int64_t level = row[S_EDUCATION_LEVEL];
+  cx.isced34 = level != NONE && (size_t)level < sm->isced34_cap &&
+               sm->isced34[level];
+  return cx;
+}
+
+/* How far ahead the cache is told about records (see mob_summary_hint):
+ * the maps are larger than the caches, and every record touches five. */
+#define HINT_AHEAD 8
+
 void mob_summariser_consume(mob_summariser *sm, const char *data,
                             size_t len) {
+  /* Where the block's records are, to look ahead of the one added. */
+  size_t nfacts = 0, next = 0;
+  const char **facts = sm->facts;
+  cursor scan = {data, data + len};
+  while (scan.p < scan.end) {
+    int type = (unsigned char)*scan.p++;
+    size_t n;
+    if (type == MSG_FACT) {
+      if (nfacts < MOB_BLOCK_FACTS)
+        facts[nfacts++] = scan.p;
+      scan.p += S_COUNT * sizeof(int64_t);
+    } else if (type == MSG_LABEL) {
+      get_i64(&scan), get_text(&scan, &n);
+    } else if (type == MSG_PROJECT) {
+      get_i64(&scan), get_i64(&scan), get_i64(&scan);
+      get_text(&scan, &n), get_text(&scan, &n), get_text(&scan, &n);
+    } else if (type == MSG_INSTITUTION) {
+      get_i64(&scan);
+      get_text(&scan, &n), get_text(&scan, &n), get_text(&scan, &n);
+      get_text(&scan, &n);
+    } else if (type == MSG_REJECT) {
+      get_i64(&scan), get_i64(&scan), get_text(&scan, &n);
+    } else {
+      break; /* the writer says what is wrong with it */
+    }
+  }
   cursor c = {data, data + len};
   while (c.p < c.end && !sm->failed) {
     int type = (unsigned char)*c.p++;
@@ -425,17 +567,19 @@ void mob_summariser_consume(mob_summariser *sm, const char *data,
     const char *t, *t2, *t3;
     switch (type) {
     case MSG_FACT: {
-      int64_t row[S_COUNT];
+      int64_t row[S_COUNT], ahead[S_COUNT];
+      for (int stage = 0; stage < 2; stage++) {
+        size_t at = next + (size_t)(2 - stage) * HINT_AHEAD;
+        if (at < nfacts) {
+          memcpy(ahead, facts[at], sizeof ahead);
+          mob_context acx = context_of(sm, ahead);
+          mob_summary_hint(sm->maps, ahead, &acx, stage);
+        }
+      }
+      next++;
       memcpy(row, c.p, sizeof row);
       c.p += sizeof row;
-      mob_context cx = {0, 0, 0};
-      if (row[S_PROJECT] != NONE) {
-        cx.ka = mob_ka_of(&sm->ka, row[S_PROJECT]);
-        cx.na = mob_ka_of(&sm->na, row[S_PROJECT]);
-      }
-      int64_t level = row[S_EDUCATION_LEVEL];
-      cx.isced34 = level != NONE && (size_t)level < sm->isced34_cap &&
-                   sm->isced34[level];
+      mob_context cx = context_of(sm, row);
       sm->failed = mob_summarise(sm->maps, row, &cx) != 0;
       break;
     }

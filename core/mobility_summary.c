@@ -127,7 +127,15 @@ static void term_values(const int64_t *s, int isced34, int64_t *v) {
   }
 }
 
-int mob_summarise(agg_map *maps, const int64_t *s, const mob_context *cx) {
+/* The key of a record in every map (keys[m][0..1]); a map's bit in the
+ * result when the record goes into it. Keys: the institution in the high
+ * word, the small codes packed below; 0 means unknown. Bit 63 of k1 is set
+ * so that no key is all zero. The terms: by half year (year * 2, + 1 from
+ * September), which add up to calendar years and to school years alike;
+ * what the sender sent, and what the receiver received (a record of the
+ * official data has no direction: it is both). */
+static unsigned keys_of(const int64_t *s, const mob_context *cx,
+                        uint64_t keys[MAP_COUNT][2]) {
 #define K(x) ((uint64_t)((x) == NONE ? 0 : (x)))
   uint64_t codes = (uint64_t)s[S_CODES];
   uint64_t inst = K(s[S_SENDING]), sc = K(s[S_S_COUNTRY]);
@@ -136,6 +144,35 @@ int mob_summarise(agg_map *maps, const int64_t *s, const mob_context *cx) {
   uint64_t band = codes >> 15 & 7, dir = codes >> 10 & 3;
   uint64_t rc = K(s[S_R_COUNTRY]), ka = (uint64_t)cx->ka;
 #undef K
+  unsigned in = 1u << MAP_SUMMARY | 1u << MAP_DESTINATION;
+  keys[MAP_SUMMARY][0] = keys[MAP_DESTINATION][0] =
+      inst << 16 | sc << 6 | ka >> 2;
+  keys[MAP_SUMMARY][1] = 1ull << 63 | (ka & 3) << 40 | year << 24 |
+                         vet << 23 | prof << 21 | band << 18 | dir << 16;
+  keys[MAP_DESTINATION][1] = keys[MAP_SUMMARY][1] | rc << 4;
+  if (s[S_START] == NONE)
+    return in;
+  uint64_t term = year * 2 + (s[S_START] % 100 >= 9);
+  if (s[S_SENDING] != NONE && dir != 2) {
+    in |= 1u << MAP_TERM;
+    keys[MAP_TERM][0] = (uint64_t)s[S_SENDING];
+    keys[MAP_TERM][1] = 1ull << 63 | (uint64_t)cx->na << 32 | ka << 24 | term;
+    if (s[S_R_COUNTRY] != NONE) {
+      in |= 1u << MAP_TERM_DESTINATION;
+      keys[MAP_TERM_DESTINATION][0] = (uint64_t)s[S_SENDING];
+      keys[MAP_TERM_DESTINATION][1] = 1ull << 63 | rc << 16 | term;
+    }
+  }
+  if (s[S_RECEIVING] != NONE && dir != 1) {
+    in |= 1u << MAP_TERM_INCOMING;
+    keys[MAP_TERM_INCOMING][0] = (uint64_t)s[S_RECEIVING];
+    keys[MAP_TERM_INCOMING][1] = 1ull << 63 | term;
+  }
+  return in;
+}
+
+int mob_summarise(agg_map *maps, const int64_t *s, const mob_context *cx) {
+  uint64_t codes = (uint64_t)s[S_CODES];
   int64_t p = s[S_PARTICIPANTS];
   int64_t v[AGG_VALUES] = {p,
                            (codes & 3) == GENDER_FEMALE ? p : 0,
@@ -147,37 +184,48 @@ int mob_summarise(agg_map *maps, const int64_t *s, const mob_context *cx) {
     v[5] = s[S_DURATION] * p, v[6] = p;
   if (s[S_AGE] != NONE)
     v[7] = s[S_AGE] * p, v[8] = p;
-  /* Keys: the institution in the high word, the small codes packed below;
-   * 0 means unknown. Bit 63 of k1 is set so that no key is all zero. */
-  uint64_t k0 = inst << 16 | sc << 6 | ka >> 2;
-  uint64_t k1 = 1ull << 63 | (ka & 3) << 40 | year << 24 | vet << 23 |
-                prof << 21 | band << 18 | dir << 16;
-  if (agg_add(&maps[MAP_SUMMARY], k0, k1, v) != 0 ||
-      agg_add(&maps[MAP_DESTINATION], k0, k1 | rc << 4, v) != 0)
+  uint64_t k[MAP_COUNT][2];
+  unsigned in = keys_of(s, cx, k);
+  if (agg_add(&maps[MAP_SUMMARY], k[MAP_SUMMARY][0], k[MAP_SUMMARY][1], v) ||
+      agg_add(&maps[MAP_DESTINATION], k[MAP_DESTINATION][0],
+              k[MAP_DESTINATION][1], v))
     return -1;
-  /* The terms: by half year (year * 2, + 1 from September), which add up
-   * to calendar years and to school years alike; what the sender sent, and
-   * what the receiver received (a record of the official data has no
-   * direction: it is both). */
-  if (s[S_START] == NONE)
+  if (!(in & 1u << MAP_TERM) && !(in & 1u << MAP_TERM_INCOMING))
     return 0;
-  uint64_t term = year * 2 + (s[S_START] % 100 >= 9);
   term_values(s, cx->isced34, v);
-  if (s[S_SENDING] != NONE && dir != 2 &&
-      (agg_add(&maps[MAP_TERM], (uint64_t)s[S_SENDING],
-               1ull << 63 | (uint64_t)cx->na << 32 | ka << 24 | term,
-               v) != 0 ||
-       (s[S_R_COUNTRY] != NONE &&
-        agg_add(&maps[MAP_TERM_DESTINATION], (uint64_t)s[S_SENDING],
-                1ull << 63 | rc << 16 | term, v) != 0)))
-    return -1;
-  if (s[S_RECEIVING] != NONE && dir != 1) {
-    int64_t in[2] = {v[1], v[12]}; /* learners, staff */
-    if (agg_add(&maps[MAP_TERM_INCOMING], (uint64_t)s[S_RECEIVING],
-                1ull << 63 | term, in) != 0)
+  for (int m = MAP_TERM; m <= MAP_TERM_DESTINATION; m++)
+    if ((in & 1u << m) && agg_add(&maps[m], k[m][0], k[m][1], v) != 0)
+      return -1;
+  if (in & 1u << MAP_TERM_INCOMING) {
+    int64_t rx[2] = {v[1], v[12]}; /* learners, staff */
+    if (agg_add(&maps[MAP_TERM_INCOMING], k[MAP_TERM_INCOMING][0],
+                k[MAP_TERM_INCOMING][1], rx) != 0)
       return -1;
   }
   return 0;
+}
+
+/* Tells the cache what mob_summarise will touch for a record a few
+ * records ahead: the index slots of its keys (stage 0), then, once those
+ * are near, the entries they point at (stage 1). Only a hint: what it
+ * reads may change before the record is added. */
+void mob_summary_hint(const agg_map *maps, const int64_t *s,
+                      const mob_context *cx, int stage) {
+  uint64_t k[MAP_COUNT][2];
+  unsigned in = keys_of(s, cx, k);
+  for (int m = 0; m < MAP_COUNT; m++) {
+    if (!(in & 1u << m))
+      continue;
+    const agg_map *map = &maps[m];
+    const uint32_t *slot = &map->index[mix(k[m][0], k[m][1]) & (map->cap - 1)];
+    if (stage == 0) {
+      __builtin_prefetch(slot);
+    } else if (*slot) {
+      const agg_entry *e = entry(map, *slot - 1);
+      __builtin_prefetch(e);
+      __builtin_prefetch((const char *)e + 64);
+    }
+  }
 }
 
 void mob_ka_init(mob_ka_table *t) {
@@ -228,11 +276,63 @@ int mob_ka_of(const mob_ka_table *t, int64_t project) {
                                                   : 0;
 }
 
-static int entry_order(const void *a, const void *b) {
-  const agg_entry *x = a, *y = b;
-  if (x->k0 != y->k0)
-    return x->k0 < y->k0 ? -1 : 1;
-  return x->k1 < y->k1 ? -1 : x->k1 > y->k1;
+/* Where an entry goes in its table: the primary key's order, as near as
+ * two integers tell it (key actions and agencies by the rank of their
+ * names). Rows inserted in that order fill the B-tree from left to right;
+ * only the speed depends on it. */
+typedef struct insert_order {
+  uint64_t a, b;
+  uint32_t at; /* the entry's position in the map */
+} insert_order;
+
+static int by_insert_order(const void *x, const void *y) {
+  const insert_order *p = x, *q = y;
+  if (p->a != q->a)
+    return p->a < q->a ? -1 : 1;
+  return p->b < q->b ? -1 : p->b > q->b;
+}
+
+/* rank[i]: the place of names[i] among names[0..256) in text order (a
+ * missing name is the empty text, as it is written). */
+_Static_assert(MAX_KEY_ACTIONS + 1 == 256, "names are ranked 256 at a time");
+static void rank_names(char *const *names, unsigned char *rank) {
+  for (int i = 0; i < 256; i++) {
+    const char *x = names[i] ? names[i] : "";
+    int r = 0;
+    for (int j = 0; j < 256; j++) {
+      const char *y = names[j] ? names[j] : "";
+      int c = strcmp(y, x);
+      r += c < 0 || (c == 0 && j < i);
+    }
+    rank[i] = (unsigned char)r;
+  }
+}
+
+static insert_order order_of(int map, const agg_entry *e, size_t at,
+                             const unsigned char *ka_rank,
+                             const unsigned char *na_rank) {
+  uint64_t k0 = e->k0, k1 = e->k1, term = k1 & 65535;
+  insert_order o = {k0, term << 32, (uint32_t)at};
+  switch (map) {
+  case MAP_SUMMARY:
+  case MAP_DESTINATION: {
+    int ka = (int)((k0 & 63) << 2 | ((k1 >> 40) & 3));
+    o.a = (k0 >> 16) << 26 | ((k0 >> 6) & 1023) << 16 | ((k1 >> 24) & 65535);
+    o.b = (uint64_t)ka_rank[ka] << 56 | ((k1 >> 16) & 255) << 48 |
+          ((k1 >> 4) & 1023) << 32;
+    break;
+  }
+  case MAP_TERM:
+    o.b |= (uint64_t)ka_rank[(k1 >> 24) & 255] << 16 |
+           na_rank[(k1 >> 32) & 255];
+    break;
+  case MAP_TERM_DESTINATION:
+    o.b |= (k1 >> 16) & 1023;
+    break;
+  default:
+    break;
+  }
+  return o;
 }
 
 /* A value to bind: an integer, or a text when t is set. */
@@ -295,28 +395,23 @@ static int unpack(int map, const agg_entry *e, char *const *kas,
 }
 #undef CODE
 
-#define SUMMARY_BATCH 32
+#define SUMMARY_CHUNK 4096 /* rows handed to one INSERT */
+_Static_assert(AGG_VALUES + 4 <= MOB_ROWS_COLUMNS, "vista_rows is too narrow");
 
-/* "INSERT INTO table VALUES (?, ...), ..." for rows of ncol columns, with
- * the upsert clause when the table already has rows (caller frees). */
-static char *summary_sql(const char *table, int ncol, int rows,
-                         const char *upsert) {
-  size_t cap = 64 + strlen(upsert) + (size_t)rows * (size_t)(ncol * 2 + 4);
+/* "INSERT INTO table SELECT c0, ... FROM vista_rows" for ncol columns,
+ * with the upsert clause when the table already has rows (caller frees). */
+static char *summary_sql(const char *table, int ncol, const char *upsert) {
+  size_t cap = 96 + strlen(upsert) + (size_t)ncol * 6;
   char *sql = malloc(cap);
   if (!sql)
     return NULL;
-  size_t n = (size_t)snprintf(sql, cap, "INSERT OR FAIL INTO %s VALUES ", table);
-  for (int r = 0; r < rows; r++) {
-    sql[n++] = r ? ',' : ' ';
-    sql[n++] = '(';
-    for (int k = 0; k < ncol; k++) {
-      sql[n++] = '?';
-      if (k + 1 < ncol)
-        sql[n++] = ',';
-    }
-    sql[n++] = ')';
-  }
-  snprintf(sql + n, cap - n, "%s", upsert);
+  size_t n = (size_t)snprintf(sql, cap, "INSERT OR FAIL INTO %s SELECT ",
+                              table);
+  for (int k = 0; k < ncol; k++)
+    n += (size_t)snprintf(sql + n, cap - n, "%sc%d", k ? ", " : "", k);
+  /* "WHERE true" keeps ON CONFLICT from being read as a join's ON. */
+  snprintf(sql + n, cap - n, " FROM vista_rows%s%s", *upsert ? " WHERE true" : "",
+           upsert);
   return sql;
 }
 
@@ -376,57 +471,65 @@ static const struct {
 
 /* Writes one map: into an empty table 32 rows to a plain INSERT, else one
  * upsert a row that adds to what is there. */
-static int write_map(vista_session *s, agg_map *m, int map,
+static int write_map(vista_session *s, mob_rows *rows, agg_map *m, int map,
                      char *const *kas, char *const *nas) {
   char probe[96];
   snprintf(probe, sizeof probe, "SELECT 1 FROM %s", tables[map].table);
   int empty = table_is_empty(s, probe);
-  int per = empty ? SUMMARY_BATCH : 1, ncol = tables[map].ncol;
-  const char *upsert = empty ? "" : tables[map].upsert;
+  int ncol = tables[map].ncol;
+  size_t n = m->count, chunk = n < SUMMARY_CHUNK ? n : SUMMARY_CHUNK;
+  insert_order *order = malloc((n ? n : 1) * sizeof *order);
+  int64_t *ints = malloc((chunk ? chunk : 1) * (size_t)ncol * sizeof *ints);
+  const char **texts = malloc((chunk ? chunk : 1) * (size_t)ncol *
+                              sizeof *texts);
+  char *sql = summary_sql(tables[map].table, ncol,
+                          empty ? "" : tables[map].upsert);
   sqlite3_stmt *st = NULL;
   int rc = VISTA_OK;
-  /* In key order, so that the B-tree is filled from left to right. The
-   * index is not valid after this; the map is not added to any more. */
-  size_t n = m->count;
-  if (n)
-    qsort(m->entries, n, m->stride, entry_order);
-  m->last = NULL;
-  for (size_t i = 0; i < n && rc == VISTA_OK; i += (size_t)per) {
-    int rows = n - i < (size_t)per ? (int)(n - i) : per;
-    if (!st || rows < per) {
-      sqlite3_finalize(st);
-      st = NULL;
-      char *sql = summary_sql(tables[map].table, ncol, rows, upsert);
-      if (!sql)
-        return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
-      int prc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-      free(sql);
-      if (prc != SQLITE_OK)
-        return vista_seterr_sql(s, "writing the mobility summaries");
-    }
-    sqlite3_reset(st);
-    int ok = 1;
-    for (int r = 0; r < rows; r++) {
+  if (!order || !ints || !texts || !sql) {
+    rc = vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
+    goto done;
+  }
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    rc = vista_seterr_sql(s, "writing the mobility summaries");
+    goto done;
+  }
+  unsigned char ka_rank[256], na_rank[256];
+  rank_names(kas, ka_rank); /* both tables have MAX_KEY_ACTIONS + 1 names */
+  rank_names(nas, na_rank);
+  for (size_t i = 0; i < n; i++)
+    order[i] = order_of(map, entry(m, i), i, ka_rank, na_rank);
+  qsort(order, n, sizeof *order, by_insert_order);
+  for (size_t i = 0; i < n && rc == VISTA_OK; i += chunk) {
+    size_t nrows = n - i < chunk ? n - i : chunk;
+    for (size_t r = 0; r < nrows; r++) {
       cell c[AGG_VALUES + 10];
-      int nv = unpack(map, entry(m, i + (size_t)r), kas, nas, c);
-      for (int k = 0; k < nv; k++) {
-        int at = r * ncol + k + 1;
-        ok &= (c[k].t ? sqlite3_bind_text(st, at, c[k].t, -1, SQLITE_STATIC)
-                      : sqlite3_bind_int64(st, at, c[k].i)) == SQLITE_OK;
+      int nv = unpack(map, entry(m, order[i + r].at), kas, nas, c);
+      for (int k = 0; k < nv && k < ncol; k++) {
+        ints[r * (size_t)ncol + (size_t)k] = c[k].i;
+        texts[r * (size_t)ncol + (size_t)k] = c[k].t;
       }
     }
-    if (!ok || sqlite3_step(st) != SQLITE_DONE)
+    *rows = (mob_rows){(int)nrows, ncol, ints, texts};
+    sqlite3_reset(st);
+    if (sqlite3_step(st) != SQLITE_DONE)
       rc = vista_seterr_sql(s, "writing the mobility summaries");
   }
+done:
+  *rows = (mob_rows){0, 0, NULL, NULL};
   sqlite3_finalize(st);
+  free(sql);
+  free(texts);
+  free(ints);
+  free(order);
   return rc;
 }
 
-int mob_write_summaries(vista_session *s, agg_map *maps,
+int mob_write_summaries(vista_session *s, mob_rows *rows, agg_map *maps,
                         char *const *key_actions, char *const *agencies) {
   int rc = VISTA_OK;
   for (int i = 0; i < MAP_COUNT && rc == VISTA_OK; i++)
-    rc = write_map(s, &maps[i], i, key_actions, agencies);
+    rc = write_map(s, rows, &maps[i], i, key_actions, agencies);
   return rc;
 }
 
