@@ -2,11 +2,12 @@
  * official Erasmus+ open-data CSV and vista's own CSV; every row is stored
  * or rejected with its line, column and reason, all in one transaction.
  *
- * Three threads: the reader (mobility_read.c: the header, the values and
- * their rules in mobility_rules.c, the derivations, the summaries in
- * mobility_summary.c) sends what it made in blocks to the writer
- * (mobility_store.c) on the thread that owns the database, so that parsing
- * and inserting use both cores; a third computes the file's SHA-256. This
+ * Four threads: the reader (mobility_read.c: the header, the values and
+ * their rules in mobility_rules.c, the derivations) sends what it made in
+ * blocks to the writer (mobility_store.c) on the thread that owns the
+ * database, so that parsing and inserting use both cores; the writer
+ * passes each block on to the summariser (mobility_summary.c), which keeps
+ * the summaries in memory; a fourth computes the file's SHA-256. This
  * file sets them up, draws the progress bar, and ends the import: the
  * duplicate check, the summaries, the file log, the commit. Entry point:
  * vista_mobility_import(). */
