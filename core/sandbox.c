@@ -44,6 +44,7 @@
 
 #define HOOK_EVERY 1000
 #define GRACE_NS ((int64_t)2000000000)
+#define WATCHDOG_TICK_NS 50000000 /* how often the watchdog looks */
 
 enum { STOP_NONE, STOP_STEPS, STOP_MEM, STOP_TIME, STOP_INTERRUPT };
 
@@ -62,7 +63,9 @@ struct vista_sandbox {
   /* The watchdog. deadline and stop_at are monotonic ns; 0 = not set. */
   pthread_t watchdog;
   int watchdog_on;
-  volatile int watchdog_quit;
+  int watchdog_quit;             /* under quit_lock */
+  pthread_mutex_t quit_lock;     /* with quit_cond: closing wakes the */
+  pthread_cond_t quit_cond;      /* watchdog at once, not at its next tick */
   volatile int64_t deadline;
   volatile int64_t stop_at;
 };
@@ -193,11 +196,27 @@ void vista_sandbox_catch_sigint(vista_sandbox *sb, int on) {
   }
 }
 
+/* Waits one tick, or less when the sandbox closes; 1 when it closes. */
+static int watchdog_wait(vista_sandbox *sb) {
+  struct timespec until;
+  clock_gettime(CLOCK_MONOTONIC, &until);
+  until.tv_nsec += WATCHDOG_TICK_NS;
+  if (until.tv_nsec >= 1000000000) {
+    until.tv_sec++;
+    until.tv_nsec -= 1000000000;
+  }
+  pthread_mutex_lock(&sb->quit_lock);
+  while (!sb->watchdog_quit &&
+         pthread_cond_timedwait(&sb->quit_cond, &sb->quit_lock, &until) == 0)
+    ;
+  int quit = sb->watchdog_quit;
+  pthread_mutex_unlock(&sb->quit_lock);
+  return quit;
+}
+
 static void *watchdog_main(void *ud) {
   vista_sandbox *sb = ud;
-  const struct timespec tick = {0, 50 * 1000 * 1000};
-  while (!__atomic_load_n(&sb->watchdog_quit, __ATOMIC_SEQ_CST)) {
-    nanosleep(&tick, NULL);
+  while (!watchdog_wait(sb)) {
     int64_t deadline = __atomic_load_n(&sb->deadline, __ATOMIC_SEQ_CST);
     if (!deadline)
       continue;
@@ -374,7 +393,14 @@ int vista_sandbox_new(vista_sandbox **out, vista_session *s,
   }
   vista_sandbox_arm_hook(sb->L);
   if (sb->lim.max_time > 0) {
-    if (pthread_create(&sb->watchdog, NULL, watchdog_main, sb) != 0) {
+    /* The wait's clock is the deadline's: monotonic. */
+    pthread_condattr_t attr;
+    int ready = pthread_condattr_init(&attr) == 0;
+    ready = ready && pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
+            pthread_cond_init(&sb->quit_cond, &attr) == 0;
+    pthread_condattr_destroy(&attr);
+    if (!ready || pthread_mutex_init(&sb->quit_lock, NULL) != 0 ||
+        pthread_create(&sb->watchdog, NULL, watchdog_main, sb) != 0) {
       snprintf(sb->errmsg, sizeof sb->errmsg, "cannot start the watchdog");
       return VISTA_ERR;
     }
@@ -392,8 +418,13 @@ void vista_sandbox_free(vista_sandbox *sb) {
     disarm(sb);
   }
   if (sb->watchdog_on) {
-    __atomic_store_n(&sb->watchdog_quit, 1, __ATOMIC_SEQ_CST);
+    pthread_mutex_lock(&sb->quit_lock);
+    sb->watchdog_quit = 1;
+    pthread_cond_signal(&sb->quit_cond);
+    pthread_mutex_unlock(&sb->quit_lock);
     pthread_join(sb->watchdog, NULL);
+    pthread_cond_destroy(&sb->quit_cond);
+    pthread_mutex_destroy(&sb->quit_lock);
   }
   if (sb->session)
     vista_store_set_stop_flag(sb->session, NULL);
