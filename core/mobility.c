@@ -9,14 +9,17 @@
  * passes each block on to the summariser (mobility_summary.c), which keeps
  * the summaries in memory; a fourth computes the file's SHA-256. This
  * file sets them up, draws the progress bar, and ends the import: the
- * duplicate check, the summaries, the file log, the commit. Entry point:
+ * summaries, the duplicate check, the file log, the commit. Entry point:
  * vista_mobility_import(). */
+#define _DEFAULT_SOURCE /* syscall(), for the hash thread's priority */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -87,8 +90,16 @@ typedef struct hasher {
   int failed;
 } hasher;
 
+#define HASH_NICE 10
+
 static void *hash_file(void *ud) {
   hasher *h = ud;
+  /* Lower than the reader, writer and summariser, which keep both cores
+   * busy: the hash fills their gaps and the core left idle while the
+   * summaries are written (Linux: a thread's own nice value). */
+#ifdef SYS_gettid
+  setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), HASH_NICE);
+#endif
   vista_sha256 c;
   vista_sha256_init(&c);
   FILE *f = fopen(h->path, "rb");
@@ -379,6 +390,13 @@ int vista_mobility_import(vista_session *s, const char *path,
   if (rc != VISTA_OK)
     goto done;
 
+  /* The fingerprint is waited for only now: at a lower priority, the hash
+   * takes what the other threads leave of the two cores, and the core the
+   * summaries leave idle. */
+  if ((rc = mob_write_summaries(s, &writer.rows, summariser.maps,
+                                summariser.ka.names,
+                                summariser.na.names)) != VISTA_OK)
+    goto done;
   int64_t before = 0;
   if (!known) {
     pthread_join(hash_thread, NULL);
@@ -387,10 +405,7 @@ int vista_mobility_import(vista_session *s, const char *path,
       goto done;
   }
   before = before ? before : known_before;
-  if ((rc = mob_write_summaries(s, &writer.rows, summariser.maps,
-                                summariser.ka.names,
-                                summariser.na.names)) != VISTA_OK ||
-      (rc = mob_record_file(s, &writer, report, im->file_size)) != VISTA_OK ||
+  if ((rc = mob_record_file(s, &writer, report, im->file_size)) != VISTA_OK ||
       (rc = vista_store_import_end(s, &report->rows)) != VISTA_OK)
     goto done;
   if (before) {
