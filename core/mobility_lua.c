@@ -21,14 +21,15 @@ enum { K_INT, K_BOOL, K_CODE, K_COUNTRY, K_INSTITUTION, K_LABEL, K_TEXT };
 static const char *const profile_codes[] = {"learner", "staff", NULL};
 static const char *const gender_codes[] = {"female", "male", NULL};
 static const char *const direction_codes[] = {"outgoing", "incoming", NULL};
-static const char *const band_codes[] = {"short", "long", "staff",
+static const char *const band_codes[] = {"short",        "long",  "staff",
                                          "accompanying", "other", NULL};
 
 typedef struct field {
   const char *name;
   const char *fact;    /* on mobility m (and project p) */
-  const char *summary; /* on mobility_summary s, or NULL */
-  const char *dest;    /* on mobility_destination d, or NULL */
+  const char *summary; /* the column of mobility_summary s, or NULL */
+  const char *dest;    /* the column of mobility_destination d, or NULL */
+  const char *unknown; /* what those columns store for unknown, or NULL */
   int kind;
   const char *const *codes; /* K_CODE: names of codes 1, 2, ... */
   int needs_project;
@@ -36,67 +37,63 @@ typedef struct field {
 } field;
 
 static const field fields[] = {
-    {"year", "m.year", "nullif(s.year, 0)", "nullif(d.year, 0)", K_INT, NULL,
-     0, "calendar year the mobility started"},
-    {"academic_year", "m.academic_year", NULL, NULL, K_INT, NULL, 0,
+    {"year", "m.year", "s.year", "d.year", "0", K_INT, NULL, 0,
+     "calendar year the mobility started"},
+    {"academic_year", "m.academic_year", NULL, NULL, NULL, K_INT, NULL, 0,
      "academic year, by the year it starts (2018 for 2018-2019)"},
-    {"call_year", "p.call_year", NULL, NULL, K_INT, NULL, 1,
+    {"call_year", "p.call_year", NULL, NULL, NULL, K_INT, NULL, 1,
      "call year of the project"},
-    {"key_action", "p.key_action", "nullif(s.key_action, '')",
-     "nullif(d.key_action, '')", K_TEXT, NULL, 1,
-     "key action: KA102, KA116, KA121-VET, KA122-VET, ..."},
-    {"project", "p.reference", NULL, NULL, K_TEXT, NULL, 1,
+    {"key_action", "p.key_action", "s.key_action", "d.key_action", "''", K_TEXT,
+     NULL, 1, "key action: KA102, KA116, KA121-VET, KA122-VET, ..."},
+    {"project", "p.reference", NULL, NULL, NULL, K_TEXT, NULL, 1,
      "project reference"},
-    {"vet", "m.is_vet", "s.is_vet", "d.is_vet", K_BOOL, NULL, 0,
+    {"vet", "m.is_vet", "s.is_vet", "d.is_vet", NULL, K_BOOL, NULL, 0,
      "vocational education and training (from key action and activity)"},
-    {"profile", "m.profile", "nullif(s.profile, -1)", "nullif(d.profile, -1)",
-     K_CODE, profile_codes, 0, "learner or staff"},
-    {"gender", "m.gender", NULL, NULL, K_CODE, gender_codes,
-     0, "female or male (unknown and 'Undefined' are nil)"},
-    {"band", "m.band", "nullif(s.band, -1)", "nullif(d.band, -1)", K_CODE,
-     band_codes, 0,
+    {"profile", "m.profile", "s.profile", "d.profile", "-1", K_CODE,
+     profile_codes, 0, "learner or staff"},
+    {"gender", "m.gender", NULL, NULL, NULL, K_CODE, gender_codes, 0,
+     "female or male (unknown and 'Undefined' are nil)"},
+    {"band", "m.band", "s.band", "d.band", "-1", K_CODE, band_codes, 0,
      "short (learners 10-89 days), long (90+, ErasmusPro), staff, "
      "accompanying, other"},
-    {"direction", "m.direction", "nullif(s.direction, -1)",
-     "nullif(d.direction, -1)", K_CODE, direction_codes, 0,
-     "outgoing or incoming (institutions' own lists)"},
-    {"fewer_opportunities", "m.fewer_opportunities", NULL, NULL, K_BOOL,
-     NULL, 0,
-     "participant with fewer opportunities"},
-    {"special_needs", "m.special_needs", NULL, NULL, K_BOOL, NULL, 0,
+    {"direction", "m.direction", "s.direction", "d.direction", "-1", K_CODE,
+     direction_codes, 0, "outgoing or incoming (institutions' own lists)"},
+    {"fewer_opportunities", "m.fewer_opportunities", NULL, NULL, NULL, K_BOOL,
+     NULL, 0, "participant with fewer opportunities"},
+    {"special_needs", "m.special_needs", NULL, NULL, NULL, K_BOOL, NULL, 0,
      "participant with special needs"},
-    {"group_leader", "m.group_leader", NULL, NULL, K_BOOL, NULL, 0,
+    {"group_leader", "m.group_leader", NULL, NULL, NULL, K_BOOL, NULL, 0,
      "group leader"},
-    {"recognised", "m.recognised", NULL, NULL, K_BOOL, NULL, 0,
+    {"recognised", "m.recognised", NULL, NULL, NULL, K_BOOL, NULL, 0,
      "learning outcomes recognised on return (ECVET)"},
-    {"institution", "m.sending_id", "nullif(s.institution_id, 0)",
-     "nullif(d.institution_id, 0)", K_INSTITUTION, NULL, 0,
-     "sending institution: its id or Erasmus code"},
-    {"sending_country", "m.sending_country_id",
-     "nullif(s.sending_country_id, 0)", "nullif(d.sending_country_id, 0)",
-     K_COUNTRY, NULL, 0, "sending country code (EL, UK, ...)"},
+    {"institution", "m.sending_id", "s.institution_id", "d.institution_id", "0",
+     K_INSTITUTION, NULL, 0, "sending institution: its id or Erasmus code"},
+    {"sending_country", "m.sending_country_id", "s.sending_country_id",
+     "d.sending_country_id", "0", K_COUNTRY, NULL, 0,
+     "sending country code (EL, UK, ...)"},
     {"receiving_country", "m.receiving_country_id", NULL,
-     "nullif(d.receiving_country_id, 0)", K_COUNTRY, NULL, 0,
+     "d.receiving_country_id", "0", K_COUNTRY, NULL, 0,
      "receiving country code"},
-    {"receiving_institution", "m.receiving_id", NULL, NULL, K_INSTITUTION,
+    {"receiving_institution", "m.receiving_id", NULL, NULL, NULL, K_INSTITUTION,
      NULL, 0, "receiving organisation: its id or Erasmus code"},
-    {"nationality", "m.nationality_id", NULL, NULL, K_COUNTRY, NULL, 0,
+    {"nationality", "m.nationality_id", NULL, NULL, NULL, K_COUNTRY, NULL, 0,
      "participant nationality"},
-    {"field", "m.field_id", NULL, NULL, K_LABEL, NULL, 0,
+    {"field", "m.field_id", NULL, NULL, NULL, K_LABEL, NULL, 0,
      "field of education"},
-    {"activity", "m.activity_id", NULL, NULL, K_LABEL, NULL, 0, "activity"},
-    {"education_level", "m.education_level_id", NULL, NULL, K_LABEL, NULL, 0,
-     "education level"},
-    {"sending_city", "m.sending_city_id", NULL, NULL, K_LABEL, NULL, 0,
+    {"activity", "m.activity_id", NULL, NULL, NULL, K_LABEL, NULL, 0,
+     "activity"},
+    {"education_level", "m.education_level_id", NULL, NULL, NULL, K_LABEL, NULL,
+     0, "education level"},
+    {"sending_city", "m.sending_city_id", NULL, NULL, NULL, K_LABEL, NULL, 0,
      "sending city"},
-    {"receiving_city", "m.receiving_city_id", NULL, NULL, K_LABEL, NULL, 0,
-     "receiving city"},
-    {"partner", "m.partner_id", NULL, NULL, K_LABEL, NULL, 0,
+    {"receiving_city", "m.receiving_city_id", NULL, NULL, NULL, K_LABEL, NULL,
+     0, "receiving city"},
+    {"partner", "m.partner_id", NULL, NULL, NULL, K_LABEL, NULL, 0,
      "partner (institutions' own lists)"},
-    {"age", "m.age", NULL, NULL, K_INT, NULL, 0, "participant age"},
-    {"duration", "m.duration", NULL, NULL, K_INT, NULL, 0,
+    {"age", "m.age", NULL, NULL, NULL, K_INT, NULL, 0, "participant age"},
+    {"duration", "m.duration", NULL, NULL, NULL, K_INT, NULL, 0,
      "duration in calendar days"},
-    {"start_month", "m.start_month", NULL, NULL, K_INT, NULL, 0,
+    {"start_month", "m.start_month", NULL, NULL, NULL, K_INT, NULL, 0,
      "start month as YYYYMM"},
 };
 
@@ -209,8 +206,8 @@ static void add_value(lua_State *L, vista_session *s, query *q, int f,
     size_t len;
     const char *code = t == LUA_TSTRING ? lua_tolstring(L, idx, &len) : NULL;
     if (!code || !(v->i = vista_country_id(code, len)))
-      luaL_error(L, "vista.mobility: %s: '%s' is not a country code",
-                 fd->name, code ? code : luaL_typename(L, idx));
+      luaL_error(L, "vista.mobility: %s: '%s' is not a country code", fd->name,
+                 code ? code : luaL_typename(L, idx));
     return;
   }
   case K_INSTITUTION:
@@ -301,7 +298,7 @@ static void read_query(lua_State *L, vista_session *s, query *q) {
 /* Whether every field of the query has an expression in source 0 (facts),
  * 1 (summary) or 2 (destinations). */
 static const char *expr_of(int f, int source) {
-  return source == 0 ? fields[f].fact
+  return source == 0   ? fields[f].fact
          : source == 1 ? fields[f].summary
                        : fields[f].dest;
 }
@@ -316,6 +313,21 @@ static int covered(const query *q, int source) {
   return 1;
 }
 
+/* A field's value in a source, the unknown as NULL; raw: as the summary
+ * tables store it, the unknown as a value of its own. */
+static void add_expr(luaL_Buffer *b, int f, int source, int raw) {
+  const char *unknown = source ? fields[f].unknown : NULL;
+  if (unknown && !raw) {
+    luaL_addstring(b, "nullif(");
+    luaL_addstring(b, expr_of(f, source));
+    luaL_addstring(b, ", ");
+    luaL_addstring(b, unknown);
+    luaL_addstring(b, ")");
+  } else {
+    luaL_addstring(b, expr_of(f, source));
+  }
+}
+
 /* Appends " WHERE ..." and " GROUP BY ..." for a source; every value is a
  * numbered parameter (?N is the query's N-th value). */
 static void add_where_group(luaL_Buffer *b, const query *q, int source) {
@@ -323,7 +335,7 @@ static void add_where_group(luaL_Buffer *b, const query *q, int source) {
     const filter *fl = &q->filters[k];
     const field *fd = &fields[fl->field];
     luaL_addstring(b, k ? " AND " : " WHERE ");
-    luaL_addstring(b, expr_of(fl->field, source));
+    add_expr(b, fl->field, source, 0);
     luaL_addstring(b, " IN (");
     for (int i = 0; i < fl->count; i++) {
       char p[64];
@@ -343,10 +355,11 @@ static void add_where_group(luaL_Buffer *b, const query *q, int source) {
   }
 }
 
-static void add_group_columns(luaL_Buffer *b, const query *q, int source) {
+static void add_group_columns(luaL_Buffer *b, const query *q, int source,
+                              int raw) {
   for (int k = 0; k < q->nby; k++) {
     char g[32];
-    luaL_addstring(b, expr_of(q->by[k], source));
+    add_expr(b, q->by[k], source, raw);
     snprintf(g, sizeof g, " AS g%d, ", k);
     luaL_addstring(b, g);
   }
@@ -387,11 +400,15 @@ static const char *const fact_from =
     " FROM mobility_fact m LEFT JOIN project p ON p.id = m.project_id";
 static const char *const fact_from_plain = " FROM mobility_fact m";
 
-/* The group value as people read it, from the inner column gK. */
-static void add_decoded(luaL_Buffer *b, int f, int k) {
+/* The group value as people read it, from the inner column gK (raw: as
+ * the summary tables store it). */
+static void add_decoded(luaL_Buffer *b, int f, int k, int raw) {
   const field *fd = &fields[f];
-  char g[8], buf[512];
-  snprintf(g, sizeof g, "a.g%d", k);
+  char g[48], buf[512];
+  if (raw && fd->unknown)
+    snprintf(g, sizeof g, "nullif(a.g%d, %s)", k, fd->unknown);
+  else
+    snprintf(g, sizeof g, "a.g%d", k);
   switch (fd->kind) {
   case K_CODE:
     luaL_addstring(b, "CASE ");
@@ -407,8 +424,8 @@ static void add_decoded(luaL_Buffer *b, int f, int k) {
              g, fd->name);
     break;
   case K_LABEL:
-    snprintf(buf, sizeof buf, "(SELECT text FROM label WHERE id = %s) AS %s",
-             g, fd->name);
+    snprintf(buf, sizeof buf, "(SELECT text FROM label WHERE id = %s) AS %s", g,
+             fd->name);
     break;
   case K_INSTITUTION:
     snprintf(buf, sizeof buf,
@@ -443,37 +460,39 @@ static void add_join_on(luaL_Buffer *b, const query *q, const char *other) {
 static void build_sql(lua_State *L, const query *q) {
   int main_src = covered(q, 1) ? 1 : 0;
   int dest_src = covered(q, 2) ? 2 : 0;
+  /* Both from the summary tables: group on their columns as stored, in
+   * their primary key's order, so that SQLite needs no sort to group. */
+  int raw = main_src && dest_src;
   const char *from = q->needs_project ? fact_from : fact_from_plain;
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   luaL_addstring(&b, "SELECT ");
   for (int k = 0; k < q->nby; k++)
-    add_decoded(&b, q->by[k], k);
+    add_decoded(&b, q->by[k], k, raw);
   luaL_addstring(
-      &b,
-      "a.participants, a.learners, a.staff, a.female, a.male,"
-      " a.participants - a.female - a.male AS undefined_gender,"
-      " 100.0 * a.female / a.participants AS female_share,"
-      " 100.0 * a.male / a.participants AS male_share,"
-      " 100.0 * (a.participants - a.female - a.male) / a.participants"
-      "  AS undefined_share,"
-      " a.fewer AS fewer_opportunities,"
-      " 100.0 * a.fewer / a.participants AS fewer_opportunities_share,"
-      " a.special AS special_needs,"
-      " 100.0 * a.special / a.participants AS special_needs_share,"
-      " coalesce(r.receiving_countries, 0) AS receiving_countries,"
-      " a.sending_institutions,"
-      " 1.0 * a.duration_sum / a.duration_n AS mean_duration,"
-      " 1.0 * a.age_sum / a.age_n AS mean_age,"
-      " a.long_term, 100.0 * a.long_term / nullif(a.learners, 0)"
-      "  AS long_term_share"
-      " FROM (SELECT ");
-  add_group_columns(&b, q, main_src);
+      &b, "a.participants, a.learners, a.staff, a.female, a.male,"
+          " a.participants - a.female - a.male AS undefined_gender,"
+          " 100.0 * a.female / a.participants AS female_share,"
+          " 100.0 * a.male / a.participants AS male_share,"
+          " 100.0 * (a.participants - a.female - a.male) / a.participants"
+          "  AS undefined_share,"
+          " a.fewer AS fewer_opportunities,"
+          " 100.0 * a.fewer / a.participants AS fewer_opportunities_share,"
+          " a.special AS special_needs,"
+          " 100.0 * a.special / a.participants AS special_needs_share,"
+          " coalesce(r.receiving_countries, 0) AS receiving_countries,"
+          " a.sending_institutions,"
+          " 1.0 * a.duration_sum / a.duration_n AS mean_duration,"
+          " 1.0 * a.age_sum / a.age_n AS mean_age,"
+          " a.long_term, 100.0 * a.long_term / nullif(a.learners, 0)"
+          "  AS long_term_share"
+          " FROM (SELECT ");
+  add_group_columns(&b, q, main_src, raw);
   luaL_addstring(&b, main_src ? summary_figures : fact_figures);
   luaL_addstring(&b, main_src ? " FROM mobility_summary s" : from);
   add_where_group(&b, q, main_src);
   luaL_addstring(&b, ") a LEFT JOIN (SELECT ");
-  add_group_columns(&b, q, dest_src);
+  add_group_columns(&b, q, dest_src, raw);
   luaL_addstring(&b, dest_src ? "count(DISTINCT nullif(d.receiving_country_id,"
                                 " 0)) AS receiving_countries"
                                 " FROM mobility_destination d"
