@@ -22,7 +22,14 @@ struct vista_session {
   char *scope_name;
   int64_t scope_id;
   int trusted;
+  /* The database file, for writeback.c; -1 until asked for. Closed only
+   * after SQLite's connection: closing any descriptor of a file drops the
+   * process's POSIX locks on it, SQLite's too. */
+  int file_fd;
 };
+
+/* A read-only descriptor of the session's database file, -1 if none. */
+int vista_store_file_fd(vista_session *s);
 
 /* Applies the session's scope after the migrations (scope.c). */
 int vista_scope_apply(vista_session *s);

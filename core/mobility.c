@@ -2,15 +2,16 @@
  * official Erasmus+ open-data CSV and vista's own CSV; every row is stored
  * or rejected with its line, column and reason, all in one transaction.
  *
- * Four threads: the reader (mobility_read.c: the header, the values and
+ * Five threads: the reader (mobility_read.c: the header, the values and
  * their rules in mobility_rules.c, the derivations) sends what it made in
  * blocks to the writer (mobility_store.c) on the thread that owns the
  * database, so that parsing and inserting use both cores; the writer
  * passes each block on to the summariser (mobility_summary.c), which keeps
- * the summaries in memory; a fourth computes the file's SHA-256. This
- * file sets them up, draws the progress bar, and ends the import: the
- * summaries, the duplicate check, the file log, the commit. Entry point:
- * vista_mobility_import(). */
+ * the summaries in memory; a fourth computes the file's SHA-256; a fifth
+ * (writeback.c) has the disk write the WAL, then the database, while the
+ * others work. This file sets them up, draws the progress bar, and ends
+ * the import: the summaries, the duplicate check, the file log, the
+ * commit. Entry point: vista_mobility_import(). */
 #define _DEFAULT_SOURCE /* syscall(), for the hash thread's priority */
 #include <errno.h>
 #include <pthread.h>
@@ -26,6 +27,7 @@
 #include "internal.h"
 #include "mobility_internal.h"
 #include "sha256.h"
+#include "writeback.h"
 
 const char *const vista_mobility_columns[MF_COUNT] = {
     "project_reference", "academic_year", "start_month", "end_month",
@@ -286,6 +288,7 @@ int vista_mobility_import(vista_session *s, const char *path,
   int summariser_ready = 0, summarising = 0;
   pthread_t summariser_thread;
   pthread_t hash_thread;
+  vista_writeback *writeback = NULL;
   hasher h = {path, "", 0};
   struct stat sb;
   memset(report, 0, sizeof *report);
@@ -346,6 +349,8 @@ int vista_mobility_import(vista_session *s, const char *path,
   if ((rc = vista_store_begin(s)) != VISTA_OK)
     goto done;
   in_tx = 1;
+  writeback = vista_writeback_start(vista_store_file_fd(s),
+                                    sqlite3_db_filename(s->db, "main"));
   if ((rc = setup(im, s)) != VISTA_OK ||
       (rc = vista_store_import_begin(s, "mobility", path,
                                      &report->rows.import_id)) != VISTA_OK)
@@ -429,6 +434,7 @@ done:
     mob_summariser_close(&summariser);
   if (in_tx)
     vista_store_rollback(s);
+  vista_writeback_stop(writeback);
   if (channel_ready) {
     if (im->block)
       mob_channel_give_back(&channel, im->block);

@@ -41,6 +41,7 @@
 #include "bind.h"
 #include "internal.h"
 #include "sandbox_lib.h"
+#include "ticker.h"
 
 #define HOOK_EVERY 1000
 #define GRACE_NS ((int64_t)2000000000)
@@ -63,9 +64,7 @@ struct vista_sandbox {
   /* The watchdog. deadline and stop_at are monotonic ns; 0 = not set. */
   pthread_t watchdog;
   int watchdog_on;
-  int watchdog_quit;             /* under quit_lock */
-  pthread_mutex_t quit_lock;     /* with quit_cond: closing wakes the */
-  pthread_cond_t quit_cond;      /* watchdog at once, not at its next tick */
+  vista_ticker tick; /* closing wakes the watchdog at once */
   volatile int64_t deadline;
   volatile int64_t stop_at;
 };
@@ -196,27 +195,9 @@ void vista_sandbox_catch_sigint(vista_sandbox *sb, int on) {
   }
 }
 
-/* Waits one tick, or less when the sandbox closes; 1 when it closes. */
-static int watchdog_wait(vista_sandbox *sb) {
-  struct timespec until;
-  clock_gettime(CLOCK_MONOTONIC, &until);
-  until.tv_nsec += WATCHDOG_TICK_NS;
-  if (until.tv_nsec >= 1000000000) {
-    until.tv_sec++;
-    until.tv_nsec -= 1000000000;
-  }
-  pthread_mutex_lock(&sb->quit_lock);
-  while (!sb->watchdog_quit &&
-         pthread_cond_timedwait(&sb->quit_cond, &sb->quit_lock, &until) == 0)
-    ;
-  int quit = sb->watchdog_quit;
-  pthread_mutex_unlock(&sb->quit_lock);
-  return quit;
-}
-
 static void *watchdog_main(void *ud) {
   vista_sandbox *sb = ud;
-  while (!watchdog_wait(sb)) {
+  while (!vista_ticker_wait(&sb->tick, WATCHDOG_TICK_NS)) {
     int64_t deadline = __atomic_load_n(&sb->deadline, __ATOMIC_SEQ_CST);
     if (!deadline)
       continue;
@@ -393,14 +374,12 @@ int vista_sandbox_new(vista_sandbox **out, vista_session *s,
   }
   vista_sandbox_arm_hook(sb->L);
   if (sb->lim.max_time > 0) {
-    /* The wait's clock is the deadline's: monotonic. */
-    pthread_condattr_t attr;
-    int ready = pthread_condattr_init(&attr) == 0;
-    ready = ready && pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
-            pthread_cond_init(&sb->quit_cond, &attr) == 0;
-    pthread_condattr_destroy(&attr);
-    if (!ready || pthread_mutex_init(&sb->quit_lock, NULL) != 0 ||
-        pthread_create(&sb->watchdog, NULL, watchdog_main, sb) != 0) {
+    if (vista_ticker_init(&sb->tick) != 0) {
+      snprintf(sb->errmsg, sizeof sb->errmsg, "cannot start the watchdog");
+      return VISTA_ERR;
+    }
+    if (pthread_create(&sb->watchdog, NULL, watchdog_main, sb) != 0) {
+      vista_ticker_free(&sb->tick);
       snprintf(sb->errmsg, sizeof sb->errmsg, "cannot start the watchdog");
       return VISTA_ERR;
     }
@@ -418,13 +397,9 @@ void vista_sandbox_free(vista_sandbox *sb) {
     disarm(sb);
   }
   if (sb->watchdog_on) {
-    pthread_mutex_lock(&sb->quit_lock);
-    sb->watchdog_quit = 1;
-    pthread_cond_signal(&sb->quit_cond);
-    pthread_mutex_unlock(&sb->quit_lock);
+    vista_ticker_stop(&sb->tick);
     pthread_join(sb->watchdog, NULL);
-    pthread_cond_destroy(&sb->quit_cond);
-    pthread_mutex_destroy(&sb->quit_lock);
+    vista_ticker_free(&sb->tick);
   }
   if (sb->session)
     vista_store_set_stop_flag(sb->session, NULL);

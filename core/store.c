@@ -2,9 +2,11 @@
  * connection's pragmas, the schema and its migrations, transactions, and the
  * import log. It is the only file that opens a database. It does not decide
  * what a script may do with the connection: query.c guards that. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "country.h"
 #include "mobility.h"
@@ -486,11 +488,21 @@ int vista_seterr_sql(vista_session *s, const char *what) {
                       "%s: %s", what, msg);
 }
 
+int vista_store_file_fd(vista_session *s) {
+  if (s->file_fd < 0 && s->db) {
+    const char *name = sqlite3_db_filename(s->db, "main");
+    if (name && *name)
+      s->file_fd = open(name, O_RDONLY | O_CLOEXEC);
+  }
+  return s->file_fd;
+}
+
 int vista_session_new(vista_session **out, const char *path) {
   *out = NULL;
   vista_session *s = calloc(1, sizeof *s);
   if (!s)
     return VISTA_ERR_NOMEM;
+  s->file_fd = -1;
   s->path = strdup(path ? path : "vista.db");
   if (!s->path) {
     free(s);
@@ -505,6 +517,8 @@ void vista_session_free(vista_session *s) {
     return;
   if (s->db)
     sqlite3_close_v2(s->db);
+  if (s->file_fd >= 0)
+    close(s->file_fd);
   free(s->scope_name);
   free(s->path);
   free(s);

@@ -1,15 +1,21 @@
-/* Unit tests of the store: opening, migrations, versions, transactions. */
+/* Unit tests of the store: opening, migrations, versions, transactions;
+ * the writeback of big transactions and the ticker its thread sleeps on. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "internal.h"
+#include "ticker.h"
+#include "writeback.h"
 
 static char db_path[512];
 
@@ -143,6 +149,76 @@ static void test_store_schema_enforces_country_codes(void **state) {
   vista_session_free(s);
 }
 
+static void *wait_a_minute(void *ud) {
+  static int stopped;
+  stopped = vista_ticker_wait(ud, 60L * 1000000000L);
+  return &stopped;
+}
+
+/* A stop ends a sleep at once, and every sleep after it; a sleep that
+ * nobody stops ends with its time. */
+static void test_ticker_stop_wakes_the_sleeper(void **state) {
+  (void)state;
+  vista_ticker t;
+  assert_int_equal(vista_ticker_init(&t), 0);
+  assert_int_equal(vista_ticker_wait(&t, 1000), 0);
+  pthread_t th;
+  assert_int_equal(pthread_create(&th, NULL, wait_a_minute, &t), 0);
+  vista_ticker_stop(&t);
+  void *out;
+  pthread_join(th, &out);
+  assert_int_equal(*(int *)out, 1);
+  assert_int_equal(vista_ticker_wait(&t, 60L * 1000000000L), 1);
+  vista_ticker_free(&t);
+}
+
+/* Whether another process could take a write lock on the bytes SQLite
+ * locks for readers (its SHARED range): 0 while this process holds it. */
+static int others_may_lock(const char *path) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(path, O_RDONLY);
+    struct flock fl = {.l_type = F_WRLCK,
+                       .l_whence = SEEK_SET,
+                       .l_start = 0x40000000 + 2,
+                       .l_len = 510};
+    int free_range =
+        fd >= 0 && fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type == F_UNLCK;
+    _exit(free_range ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* The writeback's descriptor of the database lives as long as the session:
+ * closing it during a transaction would drop SQLite's POSIX locks. */
+static void test_writeback_keeps_sqlite_locks(void **state) {
+  (void)state;
+  vista_session *s;
+  assert_int_equal(vista_session_new(&s, db_path), VISTA_OK);
+  assert_int_equal(vista_store_open(s), VISTA_OK);
+  assert_int_equal(vista_store_begin(s), VISTA_OK);
+  assert_int_equal(query_int(s, "SELECT count(*) FROM institution"), 0);
+  assert_false(others_may_lock(db_path));
+  int fd = vista_store_file_fd(s);
+  assert_true(fd >= 0);
+  assert_int_equal(vista_store_file_fd(s), fd);
+  vista_writeback *w =
+      vista_writeback_start(fd, sqlite3_db_filename(vista_store_db(s), "main"));
+  assert_int_equal(sqlite3_exec(vista_store_db(s),
+                                "INSERT INTO institution(name, country)"
+                                " VALUES ('A', 'BE')",
+                                0, 0, 0),
+                   SQLITE_OK);
+  vista_writeback_stop(w);
+  assert_false(others_may_lock(db_path));
+  assert_int_equal(vista_store_commit(s), VISTA_OK);
+  assert_int_equal(query_int(s, "SELECT count(*) FROM institution"), 1);
+  vista_session_free(s);
+  assert_true(others_may_lock(db_path));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_store_memory_database_is_migrated),
@@ -156,6 +232,9 @@ int main(void) {
           teardown_path),
       cmocka_unit_test(test_store_rollback_discards_writes),
       cmocka_unit_test(test_store_schema_enforces_country_codes),
+      cmocka_unit_test(test_ticker_stop_wakes_the_sleeper),
+      cmocka_unit_test_setup_teardown(test_writeback_keeps_sqlite_locks,
+                                      setup_path, teardown_path),
   };
   return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
