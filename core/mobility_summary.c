@@ -285,11 +285,42 @@ typedef struct insert_order {
   uint32_t at; /* the entry's position in the map */
 } insert_order;
 
-static int by_insert_order(const void *x, const void *y) {
-  const insert_order *p = x, *q = y;
-  if (p->a != q->a)
-    return p->a < q->a ? -1 : 1;
-  return p->b < q->b ? -1 : p->b > q->b;
+/* Byte d of an entry's (a, b), counted from b's lowest. */
+static unsigned order_byte(const insert_order *o, int d) {
+  return (unsigned)((d < 8 ? o->b >> 8 * d : o->a >> 8 * (d - 8)) & 255);
+}
+
+/* Sorts v[0..n) by (a, b): a radix sort, least significant byte first,
+ * that skips the bytes all entries share (most of them: the keys are
+ * sparse). tmp has room for n entries. Returns 0, -1 when out of memory.
+ * A tenth of what qsort took on these keys. */
+static int sort_orders(insert_order *v, insert_order *tmp, size_t n) {
+  size_t (*count)[256] = calloc(16, sizeof *count);
+  if (!count)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    for (int d = 0; d < 16; d++)
+      count[d][order_byte(&v[i], d)]++;
+  insert_order *from = v, *to = tmp;
+  for (int d = 0; d < 16 && n; d++) {
+    if (count[d][order_byte(&v[0], d)] == n)
+      continue;
+    size_t at = 0;
+    for (int k = 0; k < 256; k++) {
+      size_t c = count[d][k];
+      count[d][k] = at;
+      at += c;
+    }
+    for (size_t i = 0; i < n; i++)
+      to[count[d][order_byte(&from[i], d)]++] = from[i];
+    insert_order *t = from;
+    from = to;
+    to = t;
+  }
+  if (from != v)
+    memcpy(v, from, n * sizeof *v);
+  free(count);
+  return 0;
 }
 
 /* rank[i]: the place of names[i] among names[0..256) in text order (a
@@ -469,8 +500,9 @@ static const struct {
      " staff = staff + excluded.staff"},
 };
 
-/* Writes one map: into an empty table 32 rows to a plain INSERT, else one
- * upsert a row that adds to what is there. */
+/* Writes one map in its table's key order, SUMMARY_CHUNK rows to a
+ * statement: into an empty table a plain INSERT, else an upsert that adds
+ * to the rows there. */
 static int write_map(vista_session *s, mob_rows *rows, agg_map *m, int map,
                      char *const *kas, char *const *nas) {
   char probe[96];
@@ -479,6 +511,7 @@ static int write_map(vista_session *s, mob_rows *rows, agg_map *m, int map,
   int ncol = tables[map].ncol;
   size_t n = m->count, chunk = n < SUMMARY_CHUNK ? n : SUMMARY_CHUNK;
   insert_order *order = malloc((n ? n : 1) * sizeof *order);
+  insert_order *spare = malloc((n ? n : 1) * sizeof *spare);
   int64_t *ints = malloc((chunk ? chunk : 1) * (size_t)ncol * sizeof *ints);
   const char **texts = malloc((chunk ? chunk : 1) * (size_t)ncol *
                               sizeof *texts);
@@ -486,7 +519,7 @@ static int write_map(vista_session *s, mob_rows *rows, agg_map *m, int map,
                           empty ? "" : tables[map].upsert);
   sqlite3_stmt *st = NULL;
   int rc = VISTA_OK;
-  if (!order || !ints || !texts || !sql) {
+  if (!order || !spare || !ints || !texts || !sql) {
     rc = vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
     goto done;
   }
@@ -499,7 +532,10 @@ static int write_map(vista_session *s, mob_rows *rows, agg_map *m, int map,
   rank_names(nas, na_rank);
   for (size_t i = 0; i < n; i++)
     order[i] = order_of(map, entry(m, i), i, ka_rank, na_rank);
-  qsort(order, n, sizeof *order, by_insert_order);
+  if (sort_orders(order, spare, n) != 0) {
+    rc = vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
+    goto done;
+  }
   for (size_t i = 0; i < n && rc == VISTA_OK; i += chunk) {
     size_t nrows = n - i < chunk ? n - i : chunk;
     for (size_t r = 0; r < nrows; r++) {
@@ -521,6 +557,7 @@ done:
   free(sql);
   free(texts);
   free(ints);
+  free(spare);
   free(order);
   return rc;
 }
