@@ -190,6 +190,15 @@ static void test_sha256_known_vectors(void **st) {
   vista_sha256_hex(&c, hex);
   assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167"
                            "f6ecedd419db06c1");
+  /* A million 'a', 1000 bytes at a time: many blocks to one call. */
+  static char a[1000];
+  memset(a, 'a', sizeof a);
+  vista_sha256_init(&c);
+  for (int i = 0; i < 1000; i++)
+    vista_sha256_update(&c, a, sizeof a);
+  vista_sha256_hex(&c, hex);
+  assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e"
+                           "046d39ccc7112cd0");
 }
 
 static void test_dict_grows_and_finds(void **st) {
