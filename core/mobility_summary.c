@@ -366,65 +366,63 @@ static insert_order order_of(int map, const agg_entry *e, size_t at,
   return o;
 }
 
-/* A value to bind: an integer, or a text when t is set. */
-typedef struct cell {
-  int64_t i;
-  const char *t;
-} cell;
-
 #define CODE(x) ((x) ? (int64_t)(x) : -1)
+#define INT(x) (ints[n] = (int64_t)(x), texts[n++] = NULL)
+#define TEXT(x) (ints[n] = 0, texts[n++] = (x))
 
 /* The columns of one entry, in its table's order (see mob_summarise; a
- * 0 there is unknown, -1 in the table). Returns the count. */
+ * 0 there is unknown, -1 in the table), as vista_rows reads them: an
+ * integer, or a text where texts[k] is set. Returns the count. */
 static int unpack(int map, const agg_entry *e, char *const *kas,
-                  char *const *nas, cell *c) {
+                  char *const *nas, int64_t *ints, const char **texts) {
   int n = 0, ka;
   const int64_t *v = e->v;
-  memset(c, 0, (AGG_VALUES + 10) * sizeof *c);
   switch (map) {
   case MAP_SUMMARY:
   case MAP_DESTINATION:
     ka = (int)((e->k0 & 63) << 2 | ((e->k1 >> 40) & 3));
-    c[n++].i = (int64_t)(e->k0 >> 16);           /* institution */
-    c[n++].i = (int64_t)((e->k0 >> 6) & 1023);   /* sending country */
-    c[n++].i = (int64_t)((e->k1 >> 24) & 65535); /* year */
-    c[n++].t = ka ? kas[ka] : "";                /* key action */
-    c[n++].i = (int64_t)((e->k1 >> 23) & 1);     /* vet */
-    c[n++].i = CODE((e->k1 >> 21) & 3);          /* profile */
-    c[n++].i = CODE((e->k1 >> 18) & 7);          /* band */
-    c[n++].i = CODE((e->k1 >> 16) & 3);          /* direction */
+    INT(e->k0 >> 16);                /* institution */
+    INT((e->k0 >> 6) & 1023);        /* sending country */
+    INT((e->k1 >> 24) & 65535);      /* year */
+    TEXT(ka ? kas[ka] : "");         /* key action */
+    INT((e->k1 >> 23) & 1);          /* vet */
+    INT(CODE((e->k1 >> 21) & 3));    /* profile */
+    INT(CODE((e->k1 >> 18) & 7));    /* band */
+    INT(CODE((e->k1 >> 16) & 3));    /* direction */
     if (map == MAP_DESTINATION) {
-      c[n++].i = (int64_t)((e->k1 >> 4) & 1023); /* receiving country */
-      c[n++].i = v[0];
+      INT((e->k1 >> 4) & 1023);      /* receiving country */
+      INT(v[0]);
     } else {
       for (int k = 0; k < 9; k++)
-        c[n++].i = v[k];
+        INT(v[k]);
     }
     break;
   case MAP_TERM:
     ka = (int)((e->k1 >> 24) & 255);
-    c[n++].i = (int64_t)e->k0;                   /* institution */
-    c[n++].i = (int64_t)(e->k1 & 65535);         /* term */
-    c[n++].t = ka ? kas[ka] : "";
-    c[n++].t = nas[(e->k1 >> 32) & 255] ? nas[(e->k1 >> 32) & 255] : "";
+    INT(e->k0);                      /* institution */
+    INT(e->k1 & 65535);              /* term */
+    TEXT(ka ? kas[ka] : "");
+    TEXT(nas[(e->k1 >> 32) & 255] ? nas[(e->k1 >> 32) & 255] : "");
     for (int k = 0; k < AGG_VALUES; k++)
-      c[n++].i = v[k];
+      INT(v[k]);
     break;
   case MAP_TERM_DESTINATION:
-    c[n++].i = (int64_t)e->k0;                   /* institution */
-    c[n++].i = (int64_t)(e->k1 & 65535);         /* term */
-    c[n++].i = (int64_t)((e->k1 >> 16) & 1023);  /* receiving country */
-    c[n++].i = v[0];
+    INT(e->k0);                      /* institution */
+    INT(e->k1 & 65535);              /* term */
+    INT((e->k1 >> 16) & 1023);       /* receiving country */
+    INT(v[0]);
     break;
   default:
-    c[n++].i = (int64_t)e->k0;                   /* institution */
-    c[n++].i = (int64_t)(e->k1 & 65535);         /* term */
-    c[n++].i = v[0];                             /* learners */
-    c[n++].i = v[1];                             /* staff */
+    INT(e->k0);                      /* institution */
+    INT(e->k1 & 65535);              /* term */
+    INT(v[0]);                       /* learners */
+    INT(v[1]);                       /* staff */
   }
   return n;
 }
 #undef CODE
+#undef INT
+#undef TEXT
 
 #define SUMMARY_CHUNK 4096 /* rows handed to one INSERT */
 _Static_assert(AGG_VALUES + 4 <= MOB_ROWS_COLUMNS, "vista_rows is too narrow");
@@ -509,6 +507,13 @@ static int write_map(vista_session *s, mob_rows *rows, agg_map *m, int map,
   snprintf(probe, sizeof probe, "SELECT 1 FROM %s", tables[map].table);
   int empty = table_is_empty(s, probe);
   int ncol = tables[map].ncol;
+  if (m->count) { /* unpack writes exactly a table's columns */
+    int64_t one[MOB_ROWS_COLUMNS];
+    const char *one_text[MOB_ROWS_COLUMNS];
+    if (unpack(map, entry(m, 0), kas, nas, one, one_text) != ncol)
+      return vista_seterr(s, VISTA_ERR, "%s: %d columns expected",
+                          tables[map].table, ncol);
+  }
   size_t n = m->count, chunk = n < SUMMARY_CHUNK ? n : SUMMARY_CHUNK;
   insert_order *order = malloc((n ? n : 1) * sizeof *order);
   insert_order *spare = malloc((n ? n : 1) * sizeof *spare);
@@ -538,14 +543,9 @@ static int write_map(vista_session *s, mob_rows *rows, agg_map *m, int map,
   }
   for (size_t i = 0; i < n && rc == VISTA_OK; i += chunk) {
     size_t nrows = n - i < chunk ? n - i : chunk;
-    for (size_t r = 0; r < nrows; r++) {
-      cell c[AGG_VALUES + 10];
-      int nv = unpack(map, entry(m, order[i + r].at), kas, nas, c);
-      for (int k = 0; k < nv && k < ncol; k++) {
-        ints[r * (size_t)ncol + (size_t)k] = c[k].i;
-        texts[r * (size_t)ncol + (size_t)k] = c[k].t;
-      }
-    }
+    for (size_t r = 0; r < nrows; r++)
+      unpack(map, entry(m, order[i + r].at), kas, nas,
+             ints + r * (size_t)ncol, texts + r * (size_t)ncol);
     *rows = (mob_rows){(int)nrows, ncol, ints, texts};
     sqlite3_reset(st);
     if (sqlite3_step(st) != SQLITE_DONE)
