@@ -59,6 +59,18 @@ extern const char *const mob_official_columns[MF_COUNT];
 void mob_normalise(char *dst, size_t n, const char *src, size_t len);
 /* The MF_* field a header name means, MF_IGNORE for "-", or -1. */
 int mob_field_by_name(const char *name, size_t len);
+
+/* Whether p[0..n) is word in any case, ASCII folding whatever the locale.
+ * word is lowercase ASCII letters: or-ing 0x20 turns an uppercase letter
+ * into its lowercase, and no other byte into a lowercase letter. */
+static inline int mob_eqi(const char *p, size_t n, const char *word) {
+  size_t i = 0;
+  for (; i < n; i++)
+    if (!word[i] || ((unsigned char)p[i] | 0x20) != (unsigned char)word[i])
+      return 0;
+  return word[i] == '\0';
+}
+
 /* Drops spaces and tabs around a value (inline: called for every field). */
 static inline const char *mob_trim(const char *p, size_t *len) {
   size_t n = *len;
@@ -84,13 +96,14 @@ static inline int mob_is_missing(const char *p, size_t n) {
            (n == 17 && memcmp(p, "??? - ? Unknown ?", 17) == 0);
   case 'U':
   case 'u':
-    return n == 9 && strncasecmp(p, "undefined", 9) == 0;
+    return mob_eqi(p, n, "undefined");
   default:
     return 0;
   }
 }
-int mob_eqi(const char *p, size_t n, const char *word);
-/* Each returns 0, or -1 when the text is not such a value. */
+
+/* Each returns 0, or -1 when the text is not such a value. Months and
+ * academic years are digits only; mob_parse_int takes a sign. */
 int mob_parse_int(const char *p, size_t n, int64_t lo, int64_t hi,
                   int64_t *out);
 int mob_parse_month(const char *p, size_t n, int64_t *out);
@@ -154,6 +167,7 @@ void mob_summary_hint(const agg_map *maps, const int64_t *s,
  * unknown). The reader and the writer each keep one. */
 typedef struct mob_ka_table {
   char *names[MAX_KEY_ACTIONS + 1]; /* names[0] is unused */
+  unsigned char vet[MAX_KEY_ACTIONS + 1]; /* mob_is_vet_key_action */
   int count;                        /* the next index; starts at 1 */
   unsigned char *by_project;
   size_t cap;

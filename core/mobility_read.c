@@ -679,10 +679,9 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
                    ? activity_kind(im, c[C_ACTIVITY], val[MF_ACTIVITY],
                                    len[MF_ACTIVITY])
                    : 1;
-    const char *ka_text = ka ? im->ka.names[ka] : NULL;
-    c[C_VET] = ka_text ? mob_is_vet_key_action(ka_text)
-                       : (val[MF_ACTIVITY] &&
-                          mob_activity_is_vet(val[MF_ACTIVITY], len[MF_ACTIVITY]));
+    c[C_VET] = ka ? im->ka.vet[ka]
+                  : (val[MF_ACTIVITY] &&
+                     mob_activity_is_vet(val[MF_ACTIVITY], len[MF_ACTIVITY]));
     int64_t profile = c[C_PROFILE];
     if (profile == NONE && kind == 3)
       profile = PROFILE_STAFF;

@@ -146,10 +146,6 @@ int mob_field_by_name(const char *name, size_t len) {
   return -1;
 }
 
-int mob_eqi(const char *p, size_t n, const char *word) {
-  return strlen(word) == n && strncasecmp(p, word, n) == 0;
-}
-
 /* A whole number in [lo, hi]; -1 when it is not one. */
 int mob_parse_int(const char *p, size_t n, int64_t lo, int64_t hi,
                      int64_t *out) {
@@ -173,12 +169,24 @@ int mob_parse_int(const char *p, size_t n, int64_t lo, int64_t hi,
   return 0;
 }
 
+/* The number n decimal digits write, or -1 when one is not a digit. */
+static int64_t digits(const char *p, size_t n) {
+  int64_t v = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned d = (unsigned)(unsigned char)p[i] - '0';
+    if (d > 9)
+      return -1;
+    v = v * 10 + (int64_t)d;
+  }
+  return v;
+}
+
 /* "YYYY-MM" or "YYYY/MM" -> YYYYMM. */
 int mob_parse_month(const char *p, size_t n, int64_t *out) {
-  int64_t y, m;
-  if (n != 7 || (p[4] != '-' && p[4] != '/') ||
-      mob_parse_int(p, 4, 1900, 2200, &y) != 0 ||
-      mob_parse_int(p + 5, 2, 1, 12, &m) != 0)
+  if (n != 7 || (p[4] != '-' && p[4] != '/'))
+    return -1;
+  int64_t y = digits(p, 4), m = digits(p + 5, 2);
+  if (y < 1900 || y > 2200 || m < 1 || m > 12)
     return -1;
   *out = y * 100 + m;
   return 0;
@@ -186,12 +194,11 @@ int mob_parse_month(const char *p, size_t n, int64_t *out) {
 
 /* "2018-2019", "2018/19", "2018-19" -> 2018 (the year it starts). */
 int mob_parse_academic_year(const char *p, size_t n, int64_t *out) {
-  int64_t a, b;
-  if ((n != 9 && n != 7) || (p[4] != '-' && p[4] != '/') ||
-      mob_parse_int(p, 4, 1900, 2200, &a) != 0 ||
-      mob_parse_int(p + 5, n - 5, 0, 2201, &b) != 0)
+  if ((n != 9 && n != 7) || (p[4] != '-' && p[4] != '/'))
     return -1;
-  if ((n == 9 && b != a + 1) || (n == 7 && b != (a + 1) % 100))
+  int64_t a = digits(p, 4), b = digits(p + 5, n - 5);
+  if (a < 1900 || a > 2200 || b < 0 ||
+      b != (n == 9 ? a + 1 : (a + 1) % 100))
     return -1;
   *out = a;
   return 0;

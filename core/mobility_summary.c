@@ -250,6 +250,7 @@ int mob_ka_index(mob_ka_table *t, const char *name) {
   if (!copy)
     return 0;
   t->names[t->count] = copy;
+  t->vet[t->count] = (unsigned char)mob_is_vet_key_action(copy);
   return t->count++;
 }
 

@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "country.h"
 #include "dict.h"
 #include "internal.h"
 #include "mobility.h"
+#include "mobility_internal.h"
 #include "sha256.h"
 
 static char path[512];
@@ -215,6 +217,114 @@ static void test_dict_grows_and_finds(void **st) {
   vista_dict_free(d);
 }
 
+/* The plain definitions of the value rules, which the fast ones in
+ * mobility_rules.c must agree with on every text. */
+static int ref_eqi(const char *p, size_t n, const char *word) {
+  return strlen(word) == n && strncasecmp(p, word, n) == 0;
+}
+
+static int ref_number(const char *p, size_t n, int64_t *v) {
+  char buf[16];
+  if (n == 0 || n >= sizeof buf)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    if (p[i] < '0' || p[i] > '9')
+      return -1;
+  memcpy(buf, p, n);
+  buf[n] = '\0';
+  *v = atoll(buf);
+  return 0;
+}
+
+static int ref_month(const char *p, size_t n, int64_t *out) {
+  int64_t y, m;
+  if (n != 7 || (p[4] != '-' && p[4] != '/') || ref_number(p, 4, &y) ||
+      ref_number(p + 5, 2, &m) || y < 1900 || y > 2200 || m < 1 || m > 12)
+    return -1;
+  *out = y * 100 + m;
+  return 0;
+}
+
+static int ref_academic_year(const char *p, size_t n, int64_t *out) {
+  int64_t a, b;
+  if ((n != 9 && n != 7) || (p[4] != '-' && p[4] != '/') ||
+      ref_number(p, 4, &a) || ref_number(p + 5, n - 5, &b) || a < 1900 ||
+      a > 2200)
+    return -1;
+  if (n == 9 ? b != a + 1 : b != (a + 1) % 100)
+    return -1;
+  *out = a;
+  return 0;
+}
+
+static int ref_yes_no(const char *p, size_t n, int64_t *out) {
+  if (ref_eqi(p, n, "yes") || ref_eqi(p, n, "y") || ref_eqi(p, n, "true") ||
+      (n == 1 && p[0] == '1'))
+    *out = 1;
+  else if (ref_eqi(p, n, "no") || ref_eqi(p, n, "n") ||
+           ref_eqi(p, n, "false") || (n == 1 && p[0] == '0'))
+    *out = 0;
+  else
+    return -1;
+  return 0;
+}
+
+/* A text near the values: digits, separators, signs, the letters of the
+ * words, bytes that or-ed with 0x20 give a letter or a digit. */
+static size_t random_value(char *p, unsigned *seed) {
+  static const char alphabet[] = "0123456789-/+ yesnotruefalsYESNOTRUEFALS"
+                                 "\x11\x10\x45\xc3\xa9@[`{";
+  int kind = rand_r(seed) % 4;
+  if (kind == 0) /* a month or an academic year, maybe out of range */
+    return (size_t)sprintf(p, "%d%c%02d", 1890 + rand_r(seed) % 330,
+                           rand_r(seed) % 2 ? '-' : '/', rand_r(seed) % 14);
+  if (kind == 1)
+    return (size_t)sprintf(p, "%d-%d", 1890 + rand_r(seed) % 330,
+                           rand_r(seed) % 2 ? 1890 + rand_r(seed) % 330
+                                            : rand_r(seed) % 101);
+  size_t n = (size_t)(rand_r(seed) % 10);
+  for (size_t i = 0; i < n; i++)
+    p[i] = alphabet[rand_r(seed) % (sizeof alphabet - 1)];
+  if (kind == 2 && n >= 5) /* often the shape of a month */
+    p[4] = '-';
+  p[n] = '\0';
+  return n;
+}
+
+static void test_value_rules_agree_with_their_definitions(void **st) {
+  (void)st;
+  static const char *const words[] = {"yes", "y", "true", "no", "n",
+                                      "false", "female", "undefined", "in"};
+  unsigned seed = 7;
+  char p[64];
+  for (int t = 0; t < 200000; t++) {
+    size_t n = random_value(p, &seed);
+    int64_t a = -7, b = -7;
+    assert_int_equal(mob_parse_month(p, n, &a), ref_month(p, n, &b));
+    assert_true(a == b);
+    a = b = -7;
+    assert_int_equal(mob_parse_academic_year(p, n, &a),
+                     ref_academic_year(p, n, &b));
+    assert_true(a == b);
+    a = b = -7;
+    assert_int_equal(mob_parse_yes_no(p, n, &a), ref_yes_no(p, n, &b));
+    assert_true(a == b);
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+      assert_int_equal(mob_eqi(p, n, words[w]), ref_eqi(p, n, words[w]));
+  }
+  int64_t v;
+  assert_int_equal(mob_parse_month("2018-09", 7, &v), 0);
+  assert_int_equal(v, 201809);
+  assert_int_equal(mob_parse_month("2018-+9", 7, &v), -1);
+  assert_int_equal(mob_parse_academic_year("2018/19", 7, &v), 0);
+  assert_int_equal(v, 2018);
+  assert_int_equal(mob_parse_academic_year("2099-+0", 7, &v), -1);
+  assert_int_equal(mob_parse_yes_no("TRUE", 4, &v), 0);
+  assert_int_equal(v, 1);
+  assert_int_equal(mob_eqi("F\x45MALE", 6, "female"), 1);
+  assert_int_equal(mob_eqi("\x06" "emale", 6, "female"), 0);
+}
+
 static int cleanup(void **state) {
   (void)state;
   remove(path);
@@ -233,6 +343,7 @@ int main(void) {
       cmocka_unit_test(test_country_codes),
       cmocka_unit_test(test_sha256_known_vectors),
       cmocka_unit_test(test_dict_grows_and_finds),
+      cmocka_unit_test(test_value_rules_agree_with_their_definitions),
   };
   return cmocka_run_group_tests_name("mobility", tests, NULL, NULL);
 }
