@@ -17,7 +17,8 @@
 
 #define READ_SIZE (256 * 1024)
 /* A line up to this long is scanned 64 bytes at a time (see scan_line),
- * which reads up to 63 bytes past its end: the read buffer has them. */
+ * which reads up to 63 bytes past its end: the read buffer has them.
+ * Longer lines go to libcsv. */
 #define SCAN_MAX 4096
 #define SCAN_SLACK 64
 /* A field longer than this is not data but a runaway quote. */
@@ -68,6 +69,33 @@ static void *field_realloc(void *p, size_t n) {
   return n > FIELD_MAX ? NULL : realloc(p, n);
 }
 
+/* The length of the UTF-8 sequence that starts with the byte past ASCII
+ * at s[i] of s[0..len) (2 to 4), or 0 when it is not a valid one. */
+static size_t utf8_sequence(const unsigned char *s, size_t len, size_t i) {
+  unsigned c = s[i];
+  size_t need;
+  unsigned min;
+  if ((c & 0xE0) == 0xC0)
+    need = 1, min = 0x80, c &= 0x1F;
+  else if ((c & 0xF0) == 0xE0)
+    need = 2, min = 0x800, c &= 0x0F;
+  else if ((c & 0xF8) == 0xF0)
+    need = 3, min = 0x10000, c &= 0x07;
+  else
+    return 0;
+  if (len - i <= need)
+    return 0;
+  for (size_t k = 1; k <= need; k++) {
+    if ((s[i + k] & 0xC0) != 0x80)
+      return 0;
+    c = (c << 6) | (s[i + k] & 0x3F);
+  }
+  /* Overlong forms, surrogates and values past U+10FFFF are invalid. */
+  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+    return 0;
+  return need + 1;
+}
+
 size_t vista_utf8_invalid(const char *p, size_t len) {
   const unsigned char *s = (const unsigned char *)p;
   size_t i = 0;
@@ -82,36 +110,42 @@ size_t vista_utf8_invalid(const char *p, size_t len) {
     }
     if (i >= len)
       break;
-    unsigned c = s[i];
-    size_t need;
-    unsigned min;
-    if (c < 0x80) {
+    if (s[i] < 0x80) {
       i++;
       continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      need = 1, min = 0x80, c &= 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      need = 2, min = 0x800, c &= 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      need = 3, min = 0x10000, c &= 0x07;
-    } else {
-      return i + 1;
     }
-    if (len - i <= need)
+    size_t k = utf8_sequence(s, len, i);
+    if (!k)
       return i + 1;
-    for (size_t k = 1; k <= need; k++) {
-      if ((s[i + k] & 0xC0) != 0x80)
-        return i + 1;
-      c = (c << 6) | (s[i + k] & 0x3F);
-    }
-    /* Overlong forms, surrogates and values past U+10FFFF are invalid. */
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-      return i + 1;
-    i += need + 1;
+    i += k;
   }
   return 0;
 }
 
+/* Room for need fields. */
+static int grow_fields(reader *r, size_t need) {
+  if (need <= r->fields_cap)
+    return 0;
+  size_t cap = r->fields_cap ? r->fields_cap : 64;
+  while (cap < need)
+    cap *= 2;
+  size_t *no = realloc(r->offs, cap * sizeof *no);
+  if (!no)
+    return -1;
+  r->offs = no;
+  size_t *nl = realloc(r->lens, cap * sizeof *nl);
+  if (!nl)
+    return -1;
+  r->lens = nl;
+  const char **np = realloc(r->ptrs, cap * sizeof *np);
+  if (!np)
+    return -1;
+  r->ptrs = np;
+  r->fields_cap = cap;
+  return 0;
+}
+
+/* Room for need more bytes of field text and one more field. */
 static int grow(reader *r, size_t need) {
   if (r->buf_len + need > r->buf_cap) {
     size_t cap = r->buf_cap ? r->buf_cap : 4096;
@@ -123,23 +157,7 @@ static int grow(reader *r, size_t need) {
     r->buf = nb;
     r->buf_cap = cap;
   }
-  if (r->nfields == r->fields_cap) {
-    size_t cap = r->fields_cap ? r->fields_cap * 2 : 64;
-    size_t *no = realloc(r->offs, cap * sizeof *no);
-    if (!no)
-      return -1;
-    r->offs = no;
-    size_t *nl = realloc(r->lens, cap * sizeof *nl);
-    if (!nl)
-      return -1;
-    r->lens = nl;
-    const char **np = realloc(r->ptrs, cap * sizeof *np);
-    if (!np)
-      return -1;
-    r->ptrs = np;
-    r->fields_cap = cap;
-  }
-  return 0;
+  return grow_fields(r, r->nfields + 1);
 }
 
 static void on_field(void *data, size_t len, void *ud) {
@@ -233,7 +251,8 @@ static char detect_delim(const char *p, size_t n) {
 
 /* A character libcsv drops around unquoted fields. */
 static int is_space(char c, char delim) {
-  return (c == ' ' || c == '\t') && c != delim;
+  /* Most bytes are past the space: one comparison says no. */
+  return (unsigned char)c <= ' ' && (c == ' ' || c == '\t') && c != delim;
 }
 
 /* A line that makes no record: only line ends, spaces and tabs. */
@@ -244,11 +263,13 @@ static int is_blank(const char *p, size_t n, char delim) {
   return 1;
 }
 
-/* What a line holds, found 64 bytes at a time: where its delimiters are
- * (bit i of delims[i / 64]), and whether it has a quote, a carriage
- * return, or a byte past ASCII (else it is valid UTF-8 as it is). */
+/* What a line holds, found 64 bytes at a time: bit i of delims[i / 64]
+ * is set when byte i is a delimiter, of quotes when it is a quote, of
+ * highs when it is past ASCII; and whether there is any quote, carriage
+ * return or byte past ASCII (else the line is valid UTF-8 as it is). */
 typedef struct line_scan {
-  uint64_t delims[SCAN_MAX / 64];
+  uint64_t delims[SCAN_MAX / 64], quotes[SCAN_MAX / 64],
+      highs[SCAN_MAX / 64];
   int quote, cr, high;
 } line_scan;
 
@@ -288,52 +309,61 @@ static void scan_line(const char *p, size_t n, char delim, line_scan *s) {
     uint64_t d, q, r, h;
     match64(p + b, delim, &d, &q, &r, &h);
     s->delims[b / 64] = d & keep;
+    s->quotes[b / 64] = q & keep;
+    s->highs[b / 64] = h & keep;
     any_q |= q & keep, any_r |= r & keep, any_h |= h & keep;
   }
   s->quote = any_q != 0, s->cr = any_r != 0, s->high = any_h != 0;
 }
 
-/* Adds the unquoted field p[a..b) less the spaces around it, ending it in
- * place. */
-static int add_plain(reader *r, char *p, size_t a, size_t b, char delim) {
-  while (a < b && is_space(p[a], delim))
-    a++;
-  while (b > a && is_space(p[b - 1], delim))
-    b--;
-  if (r->nfields == r->fields_cap && grow(r, 0) != 0)
-    return -1;
-  p[b] = '\0';
-  r->ptrs[r->nfields] = p + a;
-  r->lens[r->nfields] = b - a;
-  r->nfields++;
-  return 0;
+/* The first set bit of m at or after from and before to, or to. */
+static size_t next_bit(const uint64_t *m, size_t from, size_t to) {
+  while (from < to) {
+    uint64_t w = m[from / 64] >> (from % 64);
+    if (w) {
+      size_t i = from + (size_t)__builtin_ctzll(w);
+      return i < to ? i : to;
+    }
+    from = (from / 64 + 1) * 64;
+  }
+  return to;
 }
 
-/* A line without quotes, split where scan_line found its delimiters. */
-static int split_scanned(reader *r, char *p, size_t n, char delim,
-                         const line_scan *s) {
-  size_t start = 0;
+/* Whether the scanned line is valid UTF-8: only its bytes past ASCII are
+ * looked at, each sequence from its first byte. */
+static int scanned_utf8_valid(const char *p, size_t n, const line_scan *s) {
+  size_t past = 0; /* the end of the last sequence */
   for (size_t k = 0; k * 64 < n; k++)
-    for (uint64_t d = s->delims[k]; d; d &= d - 1) {
-      size_t j = k * 64 + (size_t)__builtin_ctzll(d);
-      if (add_plain(r, p, start, j, delim) != 0)
-        return -1;
-      start = j + 1;
+    for (uint64_t h = s->highs[k]; h; h &= h - 1) {
+      size_t i = k * 64 + (size_t)__builtin_ctzll(h);
+      if (i < past)
+        continue;
+      size_t len = utf8_sequence((const unsigned char *)p, n, i);
+      if (!len)
+        return 0;
+      past = i + len;
     }
-  if (add_plain(r, p, start, n, delim) != 0)
-    return -1;
-  /* Only a line with bytes past ASCII can be invalid UTF-8. */
-  int valid = !s->high || vista_utf8_invalid(p, n) == 0;
-  deliver(r, valid || r->status != VISTA_OK ? 0 : first_bad_field(r));
   return 1;
 }
 
-/* One field of a line split on the fast path: where its text starts and
- * how long it is in the line; escaped: it holds doubled quotes. */
-typedef struct span {
-  size_t at, len;
-  int escaped;
-} span;
+/* Bit i: the parity of the bits 0..i of x. */
+static uint64_t prefix_xor(uint64_t x) {
+  x ^= x << 1;
+  x ^= x << 2;
+  x ^= x << 4;
+  x ^= x << 8;
+  x ^= x << 16;
+  x ^= x << 32;
+  return x;
+}
+
+/* Narrows p[a..b) to what is inside the spaces around it. */
+static void trim_spaces(const char *p, size_t *a, size_t *b, char delim) {
+  while (*a < *b && is_space(p[*a], delim))
+    (*a)++;
+  while (*b > *a && is_space(p[*b - 1], delim))
+    (*b)--;
+}
 
 /* The fast path: a whole line that starts a record, holds no carriage
  * return but its line end, and whose quoted fields open and close on it,
@@ -342,86 +372,79 @@ typedef struct span {
  * around unquoted fields and around quoted ones dropped, a quoted field's
  * text kept as it is. Nearly every line of the official data is such a
  * line. Anything else (a quoted field that spans lines, a stray quote,
- * text after a closing quote) goes through libcsv, the parser of record,
- * which also reports what is wrong. The line is only written to once it
- * is known to split here. Returns 0 when the line is not for the fast
- * path, -1 when out of memory. p[n] must be writable. */
+ * text after a closing quote, a line longer than SCAN_MAX) goes through
+ * libcsv, the parser of record, which also reports what is wrong.
+ *
+ * The delimiters that split are those outside quotes: the parity of the
+ * quotes before a byte says whether it is inside, and a doubled quote
+ * leaves it as it was. The line is only written to once every field is
+ * known to be well formed. Returns 1 when split, 0 when the line is not
+ * for the fast path, -1 when out of memory. p[n] must be writable. */
 static int split_line(reader *r, char *p, size_t n, char delim) {
   while (n && (p[n - 1] == '\n' || p[n - 1] == '\r'))
     n--;
-  int has_quote;
-  if (n <= SCAN_MAX) {
-    line_scan scan;
-    scan_line(p, n, delim, &scan);
-    if (scan.cr)
-      return 0;
-    if (!scan.quote)
-      return split_scanned(r, p, n, delim, &scan); /* most lines */
-    has_quote = 1;
-  } else {
-    if (memchr(p, '\r', n))
-      return 0;
-    has_quote = memchr(p, '"', n) != NULL;
-  }
-  /* First the shape: every field's bounds, nothing written yet. The spans
-   * go in r->offs/r->lens; `escaped` in the low bit of the offset. */
-  size_t i = 0;
-  for (;;) {
-    size_t a = i;
-    while (a < n && is_space(p[a], delim))
-      a++;
-    span f;
-    size_t next; /* where the delimiter after the field is, or n */
-    if (has_quote && a < n && p[a] == '"') {
-      size_t j = a + 1;
-      f.escaped = 0;
-      for (;;) {
-        const char *q = memchr(p + j, '"', n - j);
-        if (!q)
-          goto not_here; /* spans lines, or never closes */
-        j = (size_t)(q - p);
-        if (j + 1 < n && p[j + 1] == '"') {
-          f.escaped = 1;
-          j += 2;
-          continue;
-        }
-        break;
-      }
-      f.at = a + 1;
-      f.len = j - f.at;
-      next = j + 1;
-      while (next < n && is_space(p[next], delim))
-        next++;
-      if (next < n && p[next] != delim)
-        goto not_here; /* text after the closing quote */
-    } else {
-      const char *d = memchr(p + a, delim, n - a);
-      next = d ? (size_t)(d - p) : n;
-      if (has_quote && memchr(p + a, '"', next - a))
-        goto not_here; /* a quote inside an unquoted field */
-      size_t b = next;
-      while (b > a && is_space(p[b - 1], delim))
-        b--;
-      f.at = a;
-      f.len = b - a;
-      f.escaped = 0;
+  if (n > SCAN_MAX)
+    return 0;
+  line_scan scan;
+  scan_line(p, n, delim, &scan);
+  if (scan.cr)
+    return 0;
+  size_t blocks = (n + 63) / 64;
+  if (scan.quote) {
+    uint64_t carry = 0; /* all ones when the last block ended inside */
+    for (size_t k = 0; k < blocks; k++) {
+      uint64_t inside = prefix_xor(scan.quotes[k]) ^ carry;
+      scan.delims[k] &= ~inside;
+      carry = 0 - (inside >> 63);
     }
-    if (grow(r, 0) != 0)
-      return -1;
-    r->offs[r->nfields] = f.at << 1 | (size_t)f.escaped;
-    r->lens[r->nfields] = f.len;
-    r->nfields++;
-    if (next >= n)
-      break;
-    i = next + 1;
+    if (carry)
+      return 0; /* a quote still open at the line end */
   }
-  int valid = vista_utf8_invalid(p, n) == 0; /* once for the whole line */
+  if (grow_fields(r, n + 1) != 0) /* at most a field a byte */
+    return -1;
+  /* First the shape: every field's bounds, nothing written yet; a quoted
+   * field's text starts after its quote and has `escaped` (doubled
+   * quotes) in the low bit of its offset. */
+  size_t start = 0, k = 0, nfields = 0;
+  uint64_t d = blocks ? scan.delims[0] : 0;
+  for (;;) {
+    while (!d && ++k < blocks)
+      d = scan.delims[k];
+    size_t end = d ? k * 64 + (size_t)__builtin_ctzll(d) : n;
+    size_t f = nfields++;
+    d &= d - 1;
+    size_t a = start, b = end;
+    trim_spaces(p, &a, &b, delim);
+    size_t q = scan.quote ? next_bit(scan.quotes, a, b) : b;
+    if (q == b) {
+      r->offs[f] = a << 1;
+      r->lens[f] = b - a;
+    } else {
+      if (q != a || b - a < 2 || p[b - 1] != '"')
+        return 0; /* a quote inside a field, text after the closing one */
+      size_t escaped = 0;
+      for (size_t i = next_bit(scan.quotes, a + 1, b - 1); i < b - 1;
+           i = next_bit(scan.quotes, i + 2, b - 1)) {
+        if (i + 2 > b - 1 || p[i + 1] != '"')
+          return 0; /* a lone quote inside */
+        escaped = 1;
+      }
+      r->offs[f] = (a + 1) << 1 | escaped;
+      r->lens[f] = b - a - 2;
+    }
+    if (end == n)
+      break;
+    start = end + 1;
+  }
+  r->nfields = nfields;
+  /* Only a line with bytes past ASCII can be invalid UTF-8. */
+  int valid = !scan.high || scanned_utf8_valid(p, n, &scan);
   /* Then in place: each field ends where its delimiter, closing quote or
    * trailing space was, or at p[n]. */
-  for (size_t k = 0; k < r->nfields; k++) {
-    char *t = p + (r->offs[k] >> 1);
-    size_t len = r->lens[k];
-    if (r->offs[k] & 1) {
+  for (size_t f = 0; f < nfields; f++) {
+    char *t = p + (r->offs[f] >> 1);
+    size_t len = r->lens[f];
+    if (r->offs[f] & 1) {
       size_t w = 0;
       for (size_t j = 0; j < len; j++, w++) {
         t[w] = t[j];
@@ -431,15 +454,11 @@ static int split_line(reader *r, char *p, size_t n, char delim) {
       len = w;
     }
     t[len] = '\0';
-    r->ptrs[k] = t;
-    r->lens[k] = len;
+    r->ptrs[f] = t;
+    r->lens[f] = len;
   }
   deliver(r, valid || r->status != VISTA_OK ? 0 : first_bad_field(r));
   return 1;
-
-not_here:
-  r->nfields = 0;
-  return 0;
 }
 
 int vista_csv_read(vista_session *s, const char *path,

@@ -178,9 +178,13 @@ static unsigned next_random(unsigned *seed) {
  * quotes), sometimes broken (stray quotes, text after the closing quote,
  * bytes that are no UTF-8). */
 static void random_field(transcript *f, unsigned *seed, char delim) {
-  static const char *const bits[] = {"a", "bc", " ", "\t", "\xC3\xA9", "x y",
-                                     "1", "\"\"", ";", ",", "\n", "\r\n",
-                                     "\xFF", "'"};
+  static const char *const bits[] = {
+      "a", "bc", " ", "\t", "\xC3\xA9", "x y", "1", "\"\"", ";", ",", "\n",
+      "\r\n", "\xFF", "'", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xC0\x80",
+      "\xED\xA0\x80", "\x80", "\xE2\x82", "\xF4\x90\x80\x80", "\""};
+  /* Plain text may hold any of the bits but quotes, delimiters and line
+   * ends: the first seven, and UTF-8 good and bad (from 14 on). */
+  static const int plain[] = {0, 1, 2, 3, 4, 5, 6, 14, 15, 16, 17, 18, 19, 20};
   static const char *const pads[] = {"", "", "", " ", "\t", "  "};
   int kind = (int)(next_random(seed) % 10);
   const char *pad = pads[next_random(seed) % 6];
@@ -191,13 +195,13 @@ static void random_field(transcript *f, unsigned *seed, char delim) {
                                       : (int)(next_random(seed) % 6);
   if (kind < 4) { /* plain: no quote, no delimiter, no line end */
     for (int i = 0; i < n; i++) {
-      const char *b = bits[next_random(seed) % 7];
+      const char *b = bits[plain[next_random(seed) % 14]];
       put(f, b, strlen(b));
     }
-  } else if (kind < 9) { /* quoted, anything inside */
+  } else if (kind < 9) { /* quoted, anything inside but a lone quote */
     put(f, "\"", 1);
     for (int i = 0; i < n; i++) {
-      unsigned r = next_random(seed) % 14;
+      unsigned r = next_random(seed) % 21;
       const char *b = bits[r];
       if (r == 8 || r == 9)
         put(f, &delim, 1);
@@ -209,7 +213,7 @@ static void random_field(transcript *f, unsigned *seed, char delim) {
       put(f, "x", 1); /* text after the closing quote */
   } else { /* chaos */
     for (int i = 0; i < n; i++) {
-      const char *b = bits[next_random(seed) % 14];
+      const char *b = bits[next_random(seed) % 22];
       put(f, b, strlen(b));
     }
     if (next_random(seed) % 3 == 0)
@@ -225,7 +229,7 @@ static void test_csv_fast_path_equals_libcsv_on_random_files(void **st) {
   (void)st;
   vista_session *s = memory_session();
   unsigned seed = 20261123;
-  for (int file = 0; file < 400; file++) {
+  for (int file = 0; file < 1000; file++) {
     transcript text = {0};
     char delim = file % 3 == 0 ? ',' : ';';
     int lines = 1 + (int)(next_random(&seed) % 25);
