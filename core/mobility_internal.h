@@ -156,12 +156,22 @@ typedef struct mob_context {
   int ka, na, isced34;
 } mob_context;
 
-/* Adds one stored record (S_* columns) to every map. -1 when out of
- * memory. */
-int mob_summarise(agg_map *maps, const int64_t *s, const mob_context *cx);
-/* Prefetches what mob_summarise will touch for s (stage 0, then 1). */
-void mob_summary_hint(const agg_map *maps, const int64_t *s,
-                      const mob_context *cx, int stage);
+/* A record's key in every map and the key's hash; bit m of `in` is set
+ * when the record goes into map m. Worked out once a record. */
+typedef struct mob_keys {
+  unsigned in;
+  uint64_t k[MAP_COUNT][2];
+  uint64_t hash[MAP_COUNT];
+} mob_keys;
+
+void mob_summary_keys(const int64_t *s, const mob_context *cx, mob_keys *k);
+/* Adds one stored record (S_* columns, its keys) to every map. -1 when out
+ * of memory. */
+int mob_summarise(agg_map *maps, const int64_t *s, const mob_context *cx,
+                  const mob_keys *k);
+/* Prefetches what mob_summarise will touch for a record: its slots in the
+ * maps' indexes (stage 0), then the entries they hold (stage 1). */
+void mob_summary_hint(const agg_map *maps, const mob_keys *k, int stage);
 
 /* Each project's key action as a small index into a list of names (0:
  * unknown). The reader and the writer each keep one. */

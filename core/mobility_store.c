@@ -531,6 +531,35 @@ static mob_context context_of(const mob_summariser *sm, const int64_t *row) {
 /* How far ahead the cache is told about records (see mob_summary_hint):
  * the maps are larger than the caches, and every record touches five. */
 #define HINT_AHEAD 8
+#define KEY_RING 32 /* a power of two above 2 * HINT_AHEAD */
+
+/* A record's keys as worked out for a hint, kept for when it is added. */
+typedef struct keyed {
+  size_t fact; /* which record of the block, SIZE_MAX for none */
+  mob_context cx;
+  mob_keys keys;
+} keyed;
+
+static int same_context(const mob_context *a, const mob_context *b) {
+  return a->ka == b->ka && a->na == b->na && a->isced34 == b->isced34;
+}
+
+/* The keys of record i of the block, from the ring when they were worked
+ * out under the same context (a project or level the block introduces
+ * between the hint and the record changes it), else worked out now. */
+static const mob_keys *keys_at(const mob_summariser *sm, keyed *ring,
+                               const char *const *facts, size_t i,
+                               const mob_context *now) {
+  keyed *kd = &ring[i & (KEY_RING - 1)];
+  int64_t row[S_COUNT];
+  if (kd->fact == i && (!now || same_context(&kd->cx, now)))
+    return &kd->keys;
+  memcpy(row, facts[i], sizeof row);
+  kd->fact = i;
+  kd->cx = now ? *now : context_of(sm, row);
+  mob_summary_keys(row, &kd->cx, &kd->keys);
+  return &kd->keys;
+}
 
 void mob_summariser_consume(mob_summariser *sm, const char *data,
                             size_t len) {
@@ -560,6 +589,9 @@ void mob_summariser_consume(mob_summariser *sm, const char *data,
       break; /* the writer says what is wrong with it */
     }
   }
+  keyed ring[KEY_RING];
+  for (int i = 0; i < KEY_RING; i++)
+    ring[i].fact = SIZE_MAX;
   cursor c = {data, data + len};
   while (c.p < c.end && !sm->failed) {
     int type = (unsigned char)*c.p++;
@@ -567,20 +599,25 @@ void mob_summariser_consume(mob_summariser *sm, const char *data,
     const char *t, *t2, *t3;
     switch (type) {
     case MSG_FACT: {
-      int64_t row[S_COUNT], ahead[S_COUNT];
+      int64_t row[S_COUNT];
       for (int stage = 0; stage < 2; stage++) {
         size_t at = next + (size_t)(2 - stage) * HINT_AHEAD;
-        if (at < nfacts) {
-          memcpy(ahead, facts[at], sizeof ahead);
-          mob_context acx = context_of(sm, ahead);
-          mob_summary_hint(sm->maps, ahead, &acx, stage);
-        }
+        if (at < nfacts)
+          mob_summary_hint(sm->maps, keys_at(sm, ring, facts, at, NULL),
+                           stage);
       }
-      next++;
       memcpy(row, c.p, sizeof row);
       c.p += sizeof row;
       mob_context cx = context_of(sm, row);
-      sm->failed = mob_summarise(sm->maps, row, &cx) != 0;
+      const mob_keys *k =
+          next < nfacts ? keys_at(sm, ring, facts, next, &cx) : NULL;
+      mob_keys own;
+      if (!k) { /* past the block's list of records: never, but safe */
+        mob_summary_keys(row, &cx, &own);
+        k = &own;
+      }
+      next++;
+      sm->failed = mob_summarise(sm->maps, row, &cx, k) != 0;
       break;
     }
     case MSG_LABEL: {

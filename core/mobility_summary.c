@@ -35,11 +35,12 @@ static uint64_t mix(uint64_t a, uint64_t b) {
   return h ^ (h >> 32);
 }
 
-/* The index slot of a key: the one holding it, or the empty one where it
- * would go. */
-static uint32_t *agg_slot(const agg_map *m, uint64_t k0, uint64_t k1) {
+/* The index slot of a key (hash: mix(k0, k1)): the one holding it, or the
+ * empty one where it would go. */
+static uint32_t *agg_slot(const agg_map *m, uint64_t k0, uint64_t k1,
+                          uint64_t hash) {
   size_t mask = m->cap - 1;
-  for (size_t i = mix(k0, k1) & mask;; i = (i + 1) & mask) {
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
     uint32_t at = m->index[i];
     if (!at)
       return &m->index[i];
@@ -52,7 +53,8 @@ static uint32_t *agg_slot(const agg_map *m, uint64_t k0, uint64_t k1) {
 /* Adds v (the map's nv sums) to the entry of the key. The entries are
  * kept dense, the hash index holds their positions: memory follows the
  * number of keys. */
-static int agg_add(agg_map *m, uint64_t k0, uint64_t k1, const int64_t *v) {
+static int agg_add(agg_map *m, uint64_t k0, uint64_t k1, uint64_t hash,
+                   const int64_t *v) {
   agg_entry *e = m->last;
   if (!e || e->k0 != k0 || e->k1 != k1) {
     if ((m->count + 1) * 2 > m->cap) {
@@ -62,10 +64,13 @@ static int agg_add(agg_map *m, uint64_t k0, uint64_t k1, const int64_t *v) {
       free(m->index);
       m->index = index;
       m->cap *= 2;
-      for (size_t i = 0; i < m->count; i++)
-        *agg_slot(m, entry(m, i)->k0, entry(m, i)->k1) = (uint32_t)i + 1;
+      for (size_t i = 0; i < m->count; i++) {
+        const agg_entry *old = entry(m, i);
+        *agg_slot(m, old->k0, old->k1, mix(old->k0, old->k1)) =
+            (uint32_t)i + 1;
+      }
     }
-    uint32_t *slot = agg_slot(m, k0, k1);
+    uint32_t *slot = agg_slot(m, k0, k1, hash);
     if (!*slot) {
       if (m->count == m->entries_cap) {
         size_t cap = m->entries_cap ? m->entries_cap * 2 : 1024;
@@ -135,7 +140,7 @@ static void term_values(const int64_t *s, int isced34, int64_t *v) {
  * what the sender sent, and what the receiver received (a record of the
  * official data has no direction: it is both). */
 static unsigned keys_of(const int64_t *s, const mob_context *cx,
-                        uint64_t keys[MAP_COUNT][2]) {
+                        uint64_t (*keys)[2]) {
 #define K(x) ((uint64_t)((x) == NONE ? 0 : (x)))
   uint64_t codes = (uint64_t)s[S_CODES];
   uint64_t inst = K(s[S_SENDING]), sc = K(s[S_S_COUNTRY]);
@@ -171,7 +176,15 @@ static unsigned keys_of(const int64_t *s, const mob_context *cx,
   return in;
 }
 
-int mob_summarise(agg_map *maps, const int64_t *s, const mob_context *cx) {
+void mob_summary_keys(const int64_t *s, const mob_context *cx, mob_keys *k) {
+  k->in = keys_of(s, cx, k->k);
+  for (int m = 0; m < MAP_COUNT; m++)
+    if (k->in & 1u << m)
+      k->hash[m] = mix(k->k[m][0], k->k[m][1]);
+}
+
+int mob_summarise(agg_map *maps, const int64_t *s, const mob_context *cx,
+                  const mob_keys *keys) {
   uint64_t codes = (uint64_t)s[S_CODES];
   int64_t p = s[S_PARTICIPANTS];
   int64_t v[AGG_VALUES] = {p,
@@ -184,22 +197,24 @@ int mob_summarise(agg_map *maps, const int64_t *s, const mob_context *cx) {
     v[5] = s[S_DURATION] * p, v[6] = p;
   if (s[S_AGE] != NONE)
     v[7] = s[S_AGE] * p, v[8] = p;
-  uint64_t k[MAP_COUNT][2];
-  unsigned in = keys_of(s, cx, k);
-  if (agg_add(&maps[MAP_SUMMARY], k[MAP_SUMMARY][0], k[MAP_SUMMARY][1], v) ||
+  const uint64_t(*k)[2] = keys->k;
+  const uint64_t *h = keys->hash;
+  unsigned in = keys->in;
+  if (agg_add(&maps[MAP_SUMMARY], k[MAP_SUMMARY][0], k[MAP_SUMMARY][1],
+              h[MAP_SUMMARY], v) ||
       agg_add(&maps[MAP_DESTINATION], k[MAP_DESTINATION][0],
-              k[MAP_DESTINATION][1], v))
+              k[MAP_DESTINATION][1], h[MAP_DESTINATION], v))
     return -1;
   if (!(in & 1u << MAP_TERM) && !(in & 1u << MAP_TERM_INCOMING))
     return 0;
   term_values(s, cx->isced34, v);
   for (int m = MAP_TERM; m <= MAP_TERM_DESTINATION; m++)
-    if ((in & 1u << m) && agg_add(&maps[m], k[m][0], k[m][1], v) != 0)
+    if ((in & 1u << m) && agg_add(&maps[m], k[m][0], k[m][1], h[m], v) != 0)
       return -1;
   if (in & 1u << MAP_TERM_INCOMING) {
     int64_t rx[2] = {v[1], v[12]}; /* learners, staff */
     if (agg_add(&maps[MAP_TERM_INCOMING], k[MAP_TERM_INCOMING][0],
-                k[MAP_TERM_INCOMING][1], rx) != 0)
+                k[MAP_TERM_INCOMING][1], h[MAP_TERM_INCOMING], rx) != 0)
       return -1;
   }
   return 0;
@@ -209,15 +224,12 @@ int mob_summarise(agg_map *maps, const int64_t *s, const mob_context *cx) {
  * records ahead: the index slots of its keys (stage 0), then, once those
  * are near, the entries they point at (stage 1). Only a hint: what it
  * reads may change before the record is added. */
-void mob_summary_hint(const agg_map *maps, const int64_t *s,
-                      const mob_context *cx, int stage) {
-  uint64_t k[MAP_COUNT][2];
-  unsigned in = keys_of(s, cx, k);
+void mob_summary_hint(const agg_map *maps, const mob_keys *k, int stage) {
   for (int m = 0; m < MAP_COUNT; m++) {
-    if (!(in & 1u << m))
+    if (!(k->in & 1u << m))
       continue;
     const agg_map *map = &maps[m];
-    const uint32_t *slot = &map->index[mix(k[m][0], k[m][1]) & (map->cap - 1)];
+    const uint32_t *slot = &map->index[k->hash[m] & (map->cap - 1)];
     if (stage == 0) {
       __builtin_prefetch(slot);
     } else if (*slot) {
