@@ -353,7 +353,7 @@ int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
     return vista_seterr_sql(s, path);
   if ((rc = prepare(w, &w->insert_batch,
                     "INSERT OR FAIL INTO mobility(" FACT_COLUMNS ")"
-                    " SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10,"
+                    " SELECT ?1, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10,"
                     " c11, c12, c13, c14, c15, c16, c17, c18, c19, c20"
                     " FROM vista_rows")) ||
       (rc = prepare(w, &w->insert_label,
@@ -365,6 +365,9 @@ int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
                     "INSERT INTO institution(id, erasmus_code, name, country,"
                     " city) VALUES (?1, ?2, ?3, ?4, ?5)")))
     return rc;
+  /* Every record of the import has its id: bound once, not read per row. */
+  if (sqlite3_bind_int64(w->insert_batch, 1, import_id) != SQLITE_OK)
+    return vista_seterr_sql(s, path);
   return VISTA_OK;
 }
 
