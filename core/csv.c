@@ -402,9 +402,12 @@ static int split_line(reader *r, char *p, size_t n, char delim) {
   }
   if (grow_fields(r, n + 1) != 0) /* at most a field a byte */
     return -1;
-  /* First the shape: every field's bounds, nothing written yet; a quoted
-   * field's text starts after its quote and has `escaped` (doubled
-   * quotes) in the low bit of its offset. */
+  /* Only a line with bytes past ASCII can be invalid UTF-8. */
+  int valid = !scan.high || scanned_utf8_valid(p, n, &scan);
+  /* First the shape: every field's bounds; a quoted field's text starts
+   * after its quote and has `escaped` (doubled quotes) in the low bit of
+   * its offset. A line with quotes is written to only once all its fields
+   * are known to be well formed; one without is split at once. */
   size_t start = 0, k = 0, nfields = 0;
   uint64_t d = blocks ? scan.delims[0] : 0;
   for (;;) {
@@ -416,7 +419,11 @@ static int split_line(reader *r, char *p, size_t n, char delim) {
     size_t a = start, b = end;
     trim_spaces(p, &a, &b, delim);
     size_t q = scan.quote ? next_bit(scan.quotes, a, b) : b;
-    if (q == b) {
+    if (!scan.quote) {
+      p[b] = '\0';
+      r->ptrs[f] = p + a;
+      r->lens[f] = b - a;
+    } else if (q == b) {
       r->offs[f] = a << 1;
       r->lens[f] = b - a;
     } else {
@@ -437,11 +444,9 @@ static int split_line(reader *r, char *p, size_t n, char delim) {
     start = end + 1;
   }
   r->nfields = nfields;
-  /* Only a line with bytes past ASCII can be invalid UTF-8. */
-  int valid = !scan.high || scanned_utf8_valid(p, n, &scan);
   /* Then in place: each field ends where its delimiter, closing quote or
    * trailing space was, or at p[n]. */
-  for (size_t f = 0; f < nfields; f++) {
+  for (size_t f = 0; scan.quote && f < nfields; f++) {
     char *t = p + (r->offs[f] >> 1);
     size_t len = r->lens[f];
     if (r->offs[f] & 1) {
