@@ -5,6 +5,7 @@
 #include <csv.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -466,6 +467,21 @@ static int split_line(reader *r, char *p, size_t n, char delim) {
   return 1;
 }
 
+/* Asks the kernel to read the file 8 to 16 MiB ahead of where the reader
+ * is (*ahead: how far it was asked for), so that a file not in the page
+ * cache is read while the last blocks are parsed, not when the reader
+ * waits for them. Only a hint: where it is not followed, nothing breaks. */
+#define AHEAD_STEP ((off_t)8 << 20)
+static void read_ahead(FILE *f, off_t *ahead) {
+  off_t at = ftello(f);
+  if (at < 0)
+    return;
+  while (*ahead < at + 2 * AHEAD_STEP) {
+    posix_fadvise(fileno(f), *ahead, AHEAD_STEP, POSIX_FADV_WILLNEED);
+    *ahead += AHEAD_STEP;
+  }
+}
+
 int vista_csv_read(vista_session *s, const char *path,
                    const vista_csv_options *opts, vista_csv_row_fn on_row,
                    vista_csv_bad_fn on_malformed, void *ud) {
@@ -483,6 +499,7 @@ int vista_csv_read(vista_session *s, const char *path,
   size_t have = 0; /* bytes in `in` not yet fed */
   int first = 1, eof = 0;
   FILE *f = fopen(path, "rb");
+  off_t ahead = 0;
   if (!f) {
     rc = vista_seterr(s, VISTA_ERR_IO, "%s: %s", path, strerror(errno));
     goto done;
@@ -494,6 +511,7 @@ int vista_csv_read(vista_session *s, const char *path,
 
   while (!eof || have) {
     if (!eof && have < READ_SIZE) {
+      read_ahead(f, &ahead);
       size_t got = fread(in + have, 1, READ_SIZE - have, f);
       if (got < READ_SIZE - have) {
         if (ferror(f)) {
