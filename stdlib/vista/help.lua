@@ -155,11 +155,21 @@ vista.output(path) -> file with :write(...) and :close()
   script as --out FILE, or inside the directory of vista --allow-write DIR.
   Written beside its name and renamed into place by close().]==])
 
+topic("definitions", nil, [==[
+docs/definitions.md, in vista's source, says what every figure counts:
+  who is a learner, staff, a group leader or an accompanying person; VET and
+  IVET (ISCED 3-4); outgoing and incoming; duration bands; calendar, school
+  and call years; unknown values; the Participants weighting; country codes
+  (EL, UK); the small-cell rules; and where the code does not yet follow
+  the field's rules.
+  vista run indicators --list prints each indicator's definition;
+  vista.mobility.fields() lists the fields figures group and filter by.]==])
+
 topic("suppression", nil, [==[
-Small cells (DOMAIN.md C6), applied in C wherever figures about other
-institutions leave the engine: with --publish / publish = true, for every
-other institution in a --scope session, and always for fewer opportunities
-and special needs.
+Small cells, applied in C wherever figures about other institutions leave
+the engine: with --publish / publish = true, for every other institution in
+a --scope session, and always for fewer opportunities and special needs
+(the rules in full: docs/definitions.md, "Small cells").
   - a count of 1 to k-1 people is suppressed (k = 5; 3 or 10 with --k);
     a true zero is shown;
   - a share needs a base of 23 or more, and its complement (base - count)

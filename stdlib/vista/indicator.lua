@@ -1,6 +1,7 @@
---- vista.indicator: the built-in indicators of DOMAIN.md and custom ones,
---- computed per institution and period. The figures they are made of come
---- from one SQL pass each (core/indicator.c); this file only divides.
+--- vista.indicator: the built-in indicators and custom ones, computed per
+--- institution and period (what they count: docs/definitions.md). The
+--- figures they are made of come from one SQL pass each (core/indicator.c);
+--- this file only divides.
 ---
 ---   vista.indicator.list([strategy]) -> the definitions
 ---   vista.indicator.define{ id = ..., name = ..., unit = ..., numerator = ...,

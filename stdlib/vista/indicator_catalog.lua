@@ -1,4 +1,5 @@
---- vista.indicator_catalog: the built-in indicators of DOMAIN.md, as data.
+--- vista.indicator_catalog: the built-in indicators, as data (what they
+--- count beyond these definitions: docs/definitions.md, "Indicators").
 --- The computations are in vista.indicator; this list is what the strategy
 --- checker and the reports need to know about them.
 local M = {}

@@ -193,7 +193,8 @@ def consortium(tmp):
         got = (f["learners"], f["schools"], f["mean_age"] if want[2] else None, f["female_share"],
                f["fewer_opportunities_share"], f["destination_countries"], f["staff"], f["incoming"])
         check("consortium %s: the published figures" % year, got, want)
-        # Back-derivation (DOMAIN C5): each share from an integer count.
+        # Back-derivation: each published share comes from an integer count
+        # (docs/definitions.md: shares of learners sent, to two decimals).
         check("consortium %s: shares from counts" % year,
               (f["female"], f["fewer_opportunities"]),
               {"2022-23": (112, 40), "2023-24": (53, 30)}[year])

@@ -4,7 +4,7 @@
 Every real file in shared/data/real and generated official-format files
 (clean, with aggregated rows, and dirty) are imported with vista; the same
 figures are computed here with Python's csv module from the raw file, by
-the rules of DOMAIN.md, and must be equal: participants, gender split,
+the rules of docs/definitions.md, and must be equal: participants, gender split,
 fewer opportunities, special needs, distinct receiving countries, mean
 duration and age (participant-weighted), the long-term count, figures by
 year and by sending institution, and the rejected lines. An exported file
