@@ -251,31 +251,54 @@ void vista_sandbox_check_cstack(lua_State *L) {
     luaL_error(L, "C stack overflow");
 }
 
-/* Error text from any error object, without raising: a string as is, else
- * its protected __tostring, else a fixed description [-0, +0, -]. */
+/* Run protected by error_text: whether the error object has a text of its
+ * own, and what it gave (a number's text, or what __tostring returned). */
 static int tostring_value(lua_State *L) {
   if (lua_type(L, 1) == LUA_TNUMBER) {
+    lua_pushboolean(L, 1);
     luaL_tolstring(L, 1, NULL);
-    return 1;
+    return 2;
   }
-  if (!luaL_callmeta(L, 1, "__tostring"))
+  if (luaL_getmetafield(L, 1, "__tostring") == LUA_TNIL) {
+    lua_pushboolean(L, 0);
     lua_pushnil(L);
-  return 1;
+    return 2;
+  }
+  lua_pop(L, 1);
+  lua_pushboolean(L, 1);
+  luaL_callmeta(L, 1, "__tostring");
+  return 2;
 }
 
+/* Error text from any error object, without raising: a string as is, else
+ * its protected __tostring, else a fixed description [-0, +0, -]. The
+ * __tostring runs under the limits, which may stop it. */
 static void error_text(vista_sandbox *sb, lua_State *L, int idx) {
   idx = lua_absindex(L, idx);
   const char *msg = lua_tostring(L, idx);
   if (!msg || lua_type(L, idx) != LUA_TSTRING) {
     lua_pushcfunction(L, tostring_value);
     lua_pushvalue(L, idx);
-    if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING) {
+    int st = lua_pcall(L, 1, 2, 0);
+    const char *type = luaL_typename(L, idx);
+    if (st == LUA_OK && lua_type(L, -1) == LUA_TSTRING)
       snprintf(sb->errmsg, sizeof sb->errmsg, "%s", lua_tostring(L, -1));
-    } else {
+    else if (st == LUA_OK && !lua_toboolean(L, -2))
       snprintf(sb->errmsg, sizeof sb->errmsg, "(error object is a %s value)",
-               luaL_typename(L, idx));
-    }
-    lua_pop(L, 1);
+               type);
+    else if (st == LUA_OK)
+      snprintf(sb->errmsg, sizeof sb->errmsg,
+               "(error object is a %s value; its __tostring returned a %s, "
+               "not a string)",
+               type, luaL_typename(L, -1));
+    else if (lua_type(L, -1) == LUA_TSTRING)
+      snprintf(sb->errmsg, sizeof sb->errmsg,
+               "(error object is a %s value; its __tostring failed: %s)",
+               type, lua_tostring(L, -1));
+    else
+      snprintf(sb->errmsg, sizeof sb->errmsg,
+               "(error object is a %s value; its __tostring failed)", type);
+    lua_pop(L, st == LUA_OK ? 2 : 1);
     return;
   }
   snprintf(sb->errmsg, sizeof sb->errmsg, "%s", msg);
@@ -311,9 +334,11 @@ int vista_sandbox_call(vista_sandbox *sb, int nargs, int nresults) {
   lua_insert(L, base);
   arm(sb);
   int status = lua_pcall(L, nargs, nresults, base);
-  int why = get_stop(sb);
-  if (status != LUA_OK && why == STOP_NONE)
+  if (status != LUA_OK && get_stop(sb) == STOP_NONE)
     error_text(sb, L, -1); /* still armed: a runaway __tostring stops too */
+  /* Read after error_text: a limit that stopped the error object's
+   * __tostring is a stop like any other. */
+  int why = get_stop(sb);
   disarm(sb);
   lua_remove(L, base);
   if (status == LUA_OK && why == STOP_NONE)

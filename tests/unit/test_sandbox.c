@@ -136,6 +136,28 @@ static void test_sandbox_error_objects_become_text(void **state) {
                   "return 'custom' end}))",
                "custom");
   expect_error(f, "error('plain', 0)", "plain");
+  expect_error(f, "error(setmetatable({}, {__tostring = function() "
+                  "error('broken', 0) end}))",
+               "(error object is a table value; its __tostring failed: "
+               "broken)");
+  expect_error(f, "error(setmetatable({}, {__tostring = function() "
+                  "return {} end}))",
+               "(error object is a table value; its __tostring returned a "
+               "table, not a string)");
+  expect_error(f, "error(setmetatable({}, {__tostring = function() "
+                  "error(setmetatable({}, {__tostring = error})) end}))",
+               "(error object is a table value; its __tostring failed)");
+}
+
+static void test_sandbox_runaway_tostring_is_a_limit(void **state) {
+  fixture *f = *state;
+  /* The error object's text is made under the limits: a __tostring that
+   * never ends is a stop (exit status 3), not an error. */
+  int rc = run(f, "error(setmetatable({}, {__tostring = function() "
+                  "while true do end end}))");
+  assert_int_equal(rc, VISTA_ERR_LIMIT);
+  assert_non_null(strstr(vista_sandbox_errmsg(f->sb), LIMIT_MSG("instruction")));
+  assert_string_equal(eval(f, "1 + 2"), "3");
 }
 
 static void test_sandbox_require_finds_the_stdlib(void **state) {
@@ -162,6 +184,7 @@ int main(void) {
       T(test_sandbox_memory_limit_stops_the_script),
       T(test_sandbox_nested_coroutine_close_is_a_clean_error),
       T(test_sandbox_error_objects_become_text),
+      T(test_sandbox_runaway_tostring_is_a_limit),
       T(test_sandbox_require_finds_the_stdlib),
 #undef T
   };
