@@ -67,6 +67,55 @@ static void test_sandbox_globals_are_strict_and_tables_read_only(void **st) {
   assert_string_equal(eval(f, "rawequal(_G, _ENV)"), "true");
 }
 
+static void test_sandbox_read_only_tables_give_out_no_raw_table(void **st) {
+  fixture *f = *st;
+  /* pairs once returned the real table as its state. */
+  expect_error(f, "local _, raw = pairs(vista) raw.sql = 1",
+               "attempt to modify read-only table 'vista'");
+  expect_error(f, "local it = pairs(vista) local _, m = it(nil, nil) m.x = 1",
+               "attempt to modify read-only table 'vista.");
+  expect_error(f, "vista.benchmark.measures.learners = 1",
+               "read-only table 'vista.benchmark.measures'");
+  /* Every table reachable from the read-only ones through pairs, the
+   * iterator, next, rawget and getmetatable refuses writes, by assignment
+   * and by rawset. */
+  assert_string_equal(
+      eval(f,
+           "(function()\n"
+           "  local seen, todo, n = {}, {vista, string, table, math, utf8, os,"
+           "    coroutine, getmetatable('') or false}, 0\n"
+           "  local function got(v)\n"
+           "    if type(v) == 'table' and not seen[v] then\n"
+           "      seen[v] = true todo[#todo + 1] = v end end\n"
+           "  while #todo > 0 do\n"
+           "    local t = table.remove(todo)\n"
+           "    if type(t) == 'table' then\n"
+           "      n = n + 1\n"
+           "      if pcall(function() t.vista_probe = 1 end)"
+           "        or pcall(rawset, t, 'vista_probe', 1) then\n"
+           "        return 'writable' end\n"
+           "      local it, state, init = pairs(t)\n"
+           "      got(state) got(init) got(getmetatable(t))\n"
+           "      got(select(2, it(nil, nil))) got(select(2, next(t)))\n"
+           "      got(rawget(t, 'sql')) got(rawget(t, '\\0removed'))\n"
+           "      for k, v in pairs(t) do got(k) got(v) end\n"
+           "    end\n"
+           "  end\n"
+           "  return n > 10 and 'read-only' or 'too few'\n"
+           "end)()"),
+      "read-only");
+  /* What a proxy hands out keeps its identity, and reads as the table. */
+  assert_string_equal(eval(f, "vista.benchmark.measures == "
+                              "vista.benchmark.measures"),
+                      "true");
+  assert_string_equal(eval(f, "table.concat(vista.benchmark.size_bands, ' ')"
+                              " .. ' ' .. #vista.benchmark.size_bands"),
+                      "1-19 20-49 50-99 100-249 250+ 5");
+  assert_string_equal(eval(f, "(''):upper() .. ('x'):rep(2) .. "
+                              "tostring(('')['\\0removed'])"),
+                      "xxnil");
+}
+
 static void test_sandbox_step_limit_cannot_be_caught(void **state) {
   fixture *f = *state;
   expect_error(f, "while true do pcall(function() while true do end end) end",
@@ -179,6 +228,7 @@ int main(void) {
       T(test_sandbox_removes_dangerous_functions),
       T(test_sandbox_refuses_binary_chunks),
       T(test_sandbox_globals_are_strict_and_tables_read_only),
+      T(test_sandbox_read_only_tables_give_out_no_raw_table),
       T(test_sandbox_step_limit_cannot_be_caught),
       T(test_sandbox_step_limit_reaches_coroutines),
       T(test_sandbox_memory_limit_stops_the_script),
