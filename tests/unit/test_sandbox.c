@@ -128,6 +128,22 @@ static void test_sandbox_step_limit_cannot_be_caught(void **state) {
   assert_string_equal(eval(f, "1 + 2"), "3");
 }
 
+static void test_sandbox_step_limit_counts_sql_steps(void **state) {
+  fixture *f = *state;
+  vista_sandbox_free(f->sb);
+  vista_limits lim = {2000000, 256u << 20, 0.0, NULL}; /* no time limit */
+  assert_int_equal(vista_sandbox_new(&f->sb, f->s, &lim, 0), VISTA_OK);
+  int rc = run(f, "vista.sql('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
+                  "SELECT x + 1 FROM c) SELECT count(*) FROM c')");
+  assert_int_equal(rc, VISTA_ERR_LIMIT);
+  assert_non_null(strstr(vista_sandbox_errmsg(f->sb), LIMIT_MSG("instruction")));
+  /* The budget is per run: a bounded query runs in the next one. */
+  assert_string_equal(
+      eval(f, "vista.sql('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT "
+              "x + 1 FROM c WHERE x < 1000) SELECT count(*) AS n FROM c')[1].n"),
+      "1000");
+}
+
 static void test_sandbox_step_limit_reaches_coroutines(void **state) {
   fixture *f = *state;
   expect_error(f, "coroutine.wrap(function() while true do end end)()",
@@ -230,6 +246,7 @@ int main(void) {
       T(test_sandbox_globals_are_strict_and_tables_read_only),
       T(test_sandbox_read_only_tables_give_out_no_raw_table),
       T(test_sandbox_step_limit_cannot_be_caught),
+      T(test_sandbox_step_limit_counts_sql_steps),
       T(test_sandbox_step_limit_reaches_coroutines),
       T(test_sandbox_memory_limit_stops_the_script),
       T(test_sandbox_nested_coroutine_close_is_a_clean_error),
