@@ -607,6 +607,10 @@ int vista_store_open(vista_session *s) {
   /* Checked every few thousand VM steps, so a runaway query can be stopped
    * and its steps counted (sandbox.c). */
   sqlite3_progress_handler(s->db, VISTA_PROGRESS_OPS, progress, s);
+  /* Debian's SQLite lets fts3_tokenizer(name, pointer) register a C
+   * pointer as a tokenizer; nothing of ours needs it. */
+  sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0,
+                    (int *)NULL);
 
   int rc;
   int version = 0;
