@@ -83,13 +83,30 @@ static void part_name(char *buf, size_t n, const char *base, unsigned try) {
            (unsigned long long)(x & 0xffffff));
 }
 
+/* Whether path names one of the process's own descriptors (/dev/stdout,
+ * or /dev/fd/N as a shell gives a pipe): links no one else can plant. */
+static int own_descriptor(const char *path) {
+  return !strcmp(path, "/dev/stdout") || !strcmp(path, "/dev/stderr") ||
+         !strncmp(path, "/dev/fd/", 8) || !strncmp(path, "/proc/self/fd/", 14);
+}
+
+/* Whether path is a stream rather than a file to replace: a FIFO or a
+ * device there itself, or one of the process's own descriptors. Those are
+ * written in place: there is nothing to rename. */
+static int is_stream(const char *path) {
+  struct stat st;
+  if (own_descriptor(path))
+    return 1;
+  return lstat(path, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode));
+}
+
 void vista_outfile_discard(vista_outfile *o) {
   if (o->f) {
     fclose(o->f);
-    o->f = NULL;
-    unlinkat(o->dirfd, o->part, 0);
+    if (!o->in_place)
+      unlinkat(o->dirfd, o->part, 0);
   }
-  if (o->base) /* set together with dirfd */
+  if (o->has_dir)
     close(o->dirfd);
   free(o->base);
   free(o->part);
@@ -103,26 +120,39 @@ int vista_outfile_open(vista_outfile *o, const char *path,
   const char *base = slash ? slash + 1 : path;
   if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
     return EISDIR;
-  char *dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
-  if (!dir)
-    return ENOMEM;
-  o->dirfd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  free(dir);
-  if (o->dirfd < 0)
-    return errno;
-  o->base = strdup(base);
   size_t n = strlen(base) + 32;
+  char *dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+  o->base = strdup(base);
   o->part = malloc(n);
   int err = 0;
-  if (!o->base || !o->part) {
+  if (!dir || !o->base || !o->part) {
+    free(dir);
     err = ENOMEM;
     goto fail;
   }
+  o->dirfd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  free(dir);
+  if (o->dirfd < 0) {
+    err = errno;
+    goto fail;
+  }
+  o->has_dir = 1;
   if (within && !dir_inside(o->dirfd, within)) {
     err = VISTA_OUTFILE_OUTSIDE;
     goto fail;
   }
   int fd = -1;
+  if (is_stream(path)) {
+    /* Only the process's own descriptors are reached through a link. */
+    o->in_place = 1;
+    fd = openat(o->dirfd, o->base,
+                O_WRONLY | O_NOCTTY | O_CLOEXEC |
+                    (own_descriptor(path) ? 0 : O_NOFOLLOW));
+    if (fd < 0) {
+      err = errno;
+      goto fail;
+    }
+  }
   for (unsigned try = 0; fd < 0 && try < PART_TRIES; try++) {
     part_name(o->part, n, base, try);
     /* 0666: the umask decides, as for any new file. */
@@ -140,7 +170,8 @@ int vista_outfile_open(vista_outfile *o, const char *path,
   if (!(o->f = fdopen(fd, "wb"))) {
     err = errno;
     close(fd);
-    unlinkat(o->dirfd, o->part, 0);
+    if (!o->in_place)
+      unlinkat(o->dirfd, o->part, 0);
     goto fail;
   }
   return 0;
@@ -152,17 +183,20 @@ fail:
 
 int vista_outfile_commit(vista_outfile *o) {
   int err = 0;
+  errno = 0;
   if (fflush(o->f) != 0 || ferror(o->f))
     err = errno ? errno : EIO;
-  else if (fsync(fileno(o->f)) != 0)
+  else if (!o->in_place && fsync(fileno(o->f)) != 0)
     err = errno;
   if (fclose(o->f) != 0 && !err)
     err = errno;
   o->f = NULL;
-  if (!err && renameat(o->dirfd, o->part, o->dirfd, o->base) != 0)
-    err = errno;
-  if (err)
-    unlinkat(o->dirfd, o->part, 0);
+  if (!o->in_place) {
+    if (!err && renameat(o->dirfd, o->part, o->dirfd, o->base) != 0)
+      err = errno;
+    if (err)
+      unlinkat(o->dirfd, o->part, 0);
+  }
   vista_outfile_discard(o);
   return err;
 }

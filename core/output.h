@@ -3,17 +3,21 @@
  * follow nor reuse anything already there (a symbolic link planted under
  * the temporary's name leads nowhere), and renamed over the name when
  * complete, which replaces a symbolic link there rather than following
- * it. A failure or a stop halfway leaves the old file as it was. */
+ * it. A failure or a stop halfway leaves the old file as it was. A FIFO or
+ * a device at the name, and the process's own /dev/stdout or /dev/fd/N,
+ * are streams: written in place. */
 #ifndef VISTA_OUTPUT_H
 #define VISTA_OUTPUT_H
 
 #include <stdio.h>
 
 typedef struct vista_outfile {
-  FILE *f;     /* write here; NULL when not open */
-  int dirfd;   /* the directory the file goes in, held open */
-  char *base;  /* the final name inside it */
-  char *part;  /* the temporary's name inside it */
+  FILE *f;      /* write here; NULL when not open */
+  int dirfd;    /* the directory the file goes in, held open */
+  int has_dir;  /* whether dirfd is open */
+  int in_place; /* a stream (a FIFO, a device, /dev/stdout): no rename */
+  char *base;   /* the final name inside the directory */
+  char *part;   /* the temporary's name inside it */
 } vista_outfile;
 
 /* vista_outfile_open's answer when the file's directory is not inside
