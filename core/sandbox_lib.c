@@ -542,6 +542,11 @@ static void push_vista_table(lua_State *L, vista_session *s) {
     lua_call(L, 1, 1);
     const char *name = lua_pushfstring(L, "vista.%s", *m);
     vista_push_readonly(L, -2, name, NULL);
+    /* require gives the read-only model too, from now on. */
+    lua_getfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, name);
+    lua_pop(L, 1);
     lua_setfield(L, v, *m);
     lua_pop(L, 2);
   }

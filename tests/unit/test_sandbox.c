@@ -77,6 +77,11 @@ static void test_sandbox_read_only_tables_give_out_no_raw_table(void **st) {
                "attempt to modify read-only table 'vista.");
   expect_error(f, "vista.benchmark.measures.learners = 1",
                "read-only table 'vista.benchmark.measures'");
+  /* require gives the same read-only model as the global. */
+  expect_error(f, "require('vista.mobility').figures = print",
+               "read-only table 'vista.mobility'");
+  assert_string_equal(eval(f, "require('vista.mobility') == vista.mobility"),
+                      "true");
   /* Every table reachable from the read-only ones through pairs, the
    * iterator, next, rawget and getmetatable refuses writes, by assignment
    * and by rawset. */
