@@ -12,7 +12,8 @@
  * a symbolic link planted where vista would write is never followed (in
  * a shared directory, the old fopen of NAME.vista-part wrote wherever such
  * a link pointed). rename() then replaces whatever has the final name,
- * a symbolic link included, without following it.
+ * a symbolic link included, without following it. A FIFO or a device,
+ * and the process's own /dev/stdout or /dev/fd/N, are written in place.
  *
  * Entry points: vista_outfile_open/commit/discard; vista_l_output. */
 /* fsync() and O_NOFOLLOW/O_DIRECTORY are beyond the POSIX level the build
@@ -201,7 +202,7 @@ int vista_outfile_commit(vista_outfile *o) {
   return err;
 }
 
-/* ---- vista.output --------------------------------------------------------- */
+/* ---- vista.output ------------------------------------------------------ */
 
 static const char OUTPUT_MT[] = "vista.Output";
 

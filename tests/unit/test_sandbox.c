@@ -142,11 +142,13 @@ static void test_sandbox_step_limit_counts_sql_steps(void **state) {
   int rc = run(f, "vista.sql('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
                   "SELECT x + 1 FROM c) SELECT count(*) FROM c')");
   assert_int_equal(rc, VISTA_ERR_LIMIT);
-  assert_non_null(strstr(vista_sandbox_errmsg(f->sb), LIMIT_MSG("instruction")));
+  assert_non_null(
+      strstr(vista_sandbox_errmsg(f->sb), LIMIT_MSG("instruction")));
   /* The budget is per run: a bounded query runs in the next one. */
   assert_string_equal(
       eval(f, "vista.sql('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT "
-              "x + 1 FROM c WHERE x < 1000) SELECT count(*) AS n FROM c')[1].n"),
+              "x + 1 FROM c WHERE x < 1000) SELECT count(*) AS n FROM c')"
+              "[1].n"),
       "1000");
 }
 
@@ -227,7 +229,8 @@ static void test_sandbox_runaway_tostring_is_a_limit(void **state) {
   int rc = run(f, "error(setmetatable({}, {__tostring = function() "
                   "while true do end end}))");
   assert_int_equal(rc, VISTA_ERR_LIMIT);
-  assert_non_null(strstr(vista_sandbox_errmsg(f->sb), LIMIT_MSG("instruction")));
+  assert_non_null(
+      strstr(vista_sandbox_errmsg(f->sb), LIMIT_MSG("instruction")));
   assert_string_equal(eval(f, "1 + 2"), "3");
 }
 
