@@ -15,8 +15,10 @@ struct vista_session {
   int version_found;
   int version_now;
   char errmsg[VISTA_ERRMSG_SIZE];
-  /* Set by the sandbox: a long query stops when this reads non-zero. */
-  volatile int *stop_flag;
+  /* Set by the sandbox: called every VISTA_PROGRESS_OPS virtual machine
+   * steps of a query, which stops when it returns non-zero. */
+  int (*on_progress)(void *ud);
+  void *progress_ud;
   /* --scope: the institution as given, its id once open (scope.c), and
    * how deep our own aggregate statements are being prepared. */
   char *scope_name;
@@ -53,9 +55,15 @@ int vista_seterr_sql(vista_session *s, const char *what);
 /* The open connection (NULL before vista_store_open()). */
 sqlite3 *vista_store_db(vista_session *s);
 
-/* Makes long queries on the connection stop when *flag becomes non-zero
- * (a progress handler). flag may be NULL to remove it. */
-void vista_store_set_stop_flag(vista_session *s, volatile int *flag);
+/* How many SQLite virtual machine steps pass between two calls of the
+ * session's progress function. */
+#define VISTA_PROGRESS_OPS 10000
+
+/* Calls fn(ud) every VISTA_PROGRESS_OPS steps of the connection's queries;
+ * a query stops (SQLITE_INTERRUPT) when it returns non-zero. fn may be
+ * NULL to remove it. */
+void vista_store_set_progress(vista_session *s, int (*fn)(void *ud),
+                              void *ud);
 
 /* Records one import in import_log and returns its id; rejects go with
  * vista_store_reject(). Both run inside the caller's transaction. */

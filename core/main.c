@@ -13,6 +13,7 @@
 #include "indicator.h"
 #include "journey.h"
 #include "mobility.h"
+#include "output.h"
 #include "partner.h"
 #include "repl.h"
 #include "sandbox.h"
@@ -75,8 +76,9 @@ static const char usage_text[] =
     "  --allow-write DIR  scripts may write files in DIR (vista.output); "
     "else only\n"
     "                   the file given to a script as --out FILE\n"
-    "  --max-steps N    Lua instructions a script may run (default "
-    "500000000; 0: no limit)\n"
+    "  --max-steps N    steps a script may run: Lua instructions and SQL "
+    "VM steps\n"
+    "                   (default 500000000; 0: no limit)\n"
     "  --max-mem SIZE   memory a script may hold, e.g. 64M, 2G (default "
     "512M; 0: no limit)\n"
     "  --max-time SECS  wall-clock seconds a script may run (default 300; 0: "
@@ -434,21 +436,26 @@ static int cmd_export(const options *o, char **args, int nargs) {
   vista_session *s;
   if (open_session(o, &s) != EXIT_OK)
     return EXIT_ERROR;
-  FILE *out = path ? fopen(path, "w") : stdout;
-  if (!out) {
-    fprintf(stderr, "vista: %s: %s\n", path, strerror(errno));
+  /* A file is written beside its name and renamed into place (output.h):
+   * a failed export leaves the old file, and no symbolic link is followed. */
+  vista_outfile file = {0};
+  int err = path ? vista_outfile_open(&file, path, NULL) : 0;
+  if (err) {
+    fprintf(stderr, "vista: %s: %s\n", path, strerror(err));
     vista_session_free(s);
     return EXIT_ERROR;
   }
   int64_t rows;
-  int rc = vista_export(s, table, format, out, &rows);
-  if (path && fclose(out) != 0 && rc == VISTA_OK) {
-    fprintf(stderr, "vista: %s: %s\n", path, strerror(errno));
+  int rc = vista_export(s, table, format, path ? file.f : stdout, &rows);
+  if (rc != VISTA_OK) {
+    vista_outfile_discard(&file);
+    return fail(s);
+  }
+  if (path && (err = vista_outfile_commit(&file)) != 0) {
+    fprintf(stderr, "vista: %s: %s\n", path, strerror(err));
     vista_session_free(s);
     return EXIT_ERROR;
   }
-  if (rc != VISTA_OK)
-    return fail(s);
   if (path)
     fprintf(stderr, "%s: %" PRId64 " rows written\n", path, rows);
   vista_session_free(s);

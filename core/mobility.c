@@ -26,6 +26,7 @@
 
 #include "internal.h"
 #include "mobility_internal.h"
+#include "output.h"
 #include "sha256.h"
 #include "writeback.h"
 
@@ -290,6 +291,7 @@ int vista_mobility_import(vista_session *s, const char *path,
   pthread_t hash_thread;
   vista_writeback *writeback = NULL;
   hasher h = {path, "", 0};
+  vista_outfile rejects = {0};
   struct stat sb;
   memset(report, 0, sizeof *report);
   memset(&writer, 0, sizeof writer);
@@ -338,12 +340,16 @@ int vista_mobility_import(vista_session *s, const char *path,
     if ((rc = check_duplicate(s, im, &h, &known_before)) != VISTA_OK)
       goto done;
   }
-  if (im->opts->rejects_path &&
-      !(im->rejects = fopen(im->opts->rejects_path, "w"))) {
+  /* Written beside its name and renamed at the end (output.h). */
+  int err = im->opts->rejects_path
+                ? vista_outfile_open(&rejects, im->opts->rejects_path, NULL)
+                : 0;
+  if (err) {
     rc = vista_seterr(s, VISTA_ERR_IO, "%s: %s", im->opts->rejects_path,
-                      strerror(errno));
+                      strerror(err));
     goto done;
   }
+  im->rejects = rejects.f;
   /* A bigger page cache than the default 2 MiB pays for itself here. */
   sqlite3_exec(s->db, "PRAGMA cache_size = -8192", NULL, NULL, NULL);
   if ((rc = vista_store_begin(s)) != VISTA_OK)
@@ -442,6 +448,15 @@ done:
   }
   if (channel_ready == 2)
     mob_channel_free(&to_summarise);
+  /* The rejects file is kept whether or not the import was: it says why
+   * rows were refused (with --strict, the row that stopped it). */
+  if (rejects.f) {
+    im->rejects = NULL;
+    int werr = vista_outfile_commit(&rejects);
+    if (werr && rc == VISTA_OK)
+      rc = vista_seterr(s, VISTA_ERR_IO, "%s: %s",
+                        im->opts->rejects_path, strerror(werr));
+  }
   cleanup(im);
   free(im);
   vista_session_free(rs);

@@ -14,7 +14,9 @@
  *   never call the hook: the watchdog thread sets the stop flag at the
  *   deadline and, if the run has not ended a grace period later, prints the
  *   message and ends the process (a script cannot write, so nothing is lost).
- * - long SQLite queries: a progress handler reads the same stop flag.
+ * - SQLite queries: a progress handler counts their virtual machine steps
+ *   against the same step budget (a recursive CTE is as much a loop as a
+ *   while) and stops them on the same stop flag.
  *
  * Lua 5.4.4 bugs fixed upstream in 5.4.5/5.4.6 that a script could reach:
  * CVE-2022-33099 (heap overflow when an error is raised while handling an
@@ -56,7 +58,8 @@ struct vista_sandbox {
   int trace;
   size_t mem_used;
   size_t gc_mark;   /* past this, the hook collects (see capped_alloc) */
-  int64_t steps;
+  int64_t steps;     /* Lua instructions and SQLite VM steps, this run */
+  int running;       /* inside vista_sandbox_call (or closing) */
   volatile int stop; /* STOP_*, read by the hook, the watchdog and SQLite */
   char errmsg[1024];
   uintptr_t stack_base;
@@ -172,6 +175,18 @@ static void hook(lua_State *L, lua_Debug *ar) {
   lua_error(L);
 }
 
+/* SQLite's progress handler on the session: the steps of queries count
+ * while a script runs, and any stop ends the query. */
+static int sql_progress(void *ud) {
+  vista_sandbox *sb = ud;
+  if (sb->running && get_stop(sb) == STOP_NONE) {
+    sb->steps += VISTA_PROGRESS_OPS;
+    if (sb->lim.max_steps && sb->steps > sb->lim.max_steps)
+      set_stop(sb, STOP_STEPS);
+  }
+  return get_stop(sb) != STOP_NONE;
+}
+
 void vista_sandbox_arm_hook(lua_State *L) {
   vista_sandbox *sb = vista_sandbox_of(L);
   lua_sethook(L, hook, LUA_MASKCOUNT, get_stop(sb) ? 1 : HOOK_EVERY);
@@ -227,6 +242,7 @@ static void *watchdog_main(void *ud) {
 
 static void arm(vista_sandbox *sb) {
   sb->steps = 0;
+  sb->running = 1;
   __atomic_store_n(&sb->stop_at, 0, __ATOMIC_SEQ_CST);
   if (sb->lim.max_time > 0)
     __atomic_store_n(&sb->deadline,
@@ -235,6 +251,7 @@ static void arm(vista_sandbox *sb) {
 }
 
 static void disarm(vista_sandbox *sb) {
+  sb->running = 0;
   __atomic_store_n(&sb->deadline, 0, __ATOMIC_SEQ_CST);
   __atomic_store_n(&sb->stop_at, 0, __ATOMIC_SEQ_CST);
 }
@@ -251,31 +268,54 @@ void vista_sandbox_check_cstack(lua_State *L) {
     luaL_error(L, "C stack overflow");
 }
 
-/* Error text from any error object, without raising: a string as is, else
- * its protected __tostring, else a fixed description [-0, +0, -]. */
+/* Run protected by error_text: whether the error object has a text of its
+ * own, and what it gave (a number's text, or what __tostring returned). */
 static int tostring_value(lua_State *L) {
   if (lua_type(L, 1) == LUA_TNUMBER) {
+    lua_pushboolean(L, 1);
     luaL_tolstring(L, 1, NULL);
-    return 1;
+    return 2;
   }
-  if (!luaL_callmeta(L, 1, "__tostring"))
+  if (luaL_getmetafield(L, 1, "__tostring") == LUA_TNIL) {
+    lua_pushboolean(L, 0);
     lua_pushnil(L);
-  return 1;
+    return 2;
+  }
+  lua_pop(L, 1);
+  lua_pushboolean(L, 1);
+  luaL_callmeta(L, 1, "__tostring");
+  return 2;
 }
 
+/* Error text from any error object, without raising: a string as is, else
+ * its protected __tostring, else a fixed description [-0, +0, -]. The
+ * __tostring runs under the limits, which may stop it. */
 static void error_text(vista_sandbox *sb, lua_State *L, int idx) {
   idx = lua_absindex(L, idx);
   const char *msg = lua_tostring(L, idx);
   if (!msg || lua_type(L, idx) != LUA_TSTRING) {
     lua_pushcfunction(L, tostring_value);
     lua_pushvalue(L, idx);
-    if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING) {
+    int st = lua_pcall(L, 1, 2, 0);
+    const char *type = luaL_typename(L, idx);
+    if (st == LUA_OK && lua_type(L, -1) == LUA_TSTRING)
       snprintf(sb->errmsg, sizeof sb->errmsg, "%s", lua_tostring(L, -1));
-    } else {
+    else if (st == LUA_OK && !lua_toboolean(L, -2))
       snprintf(sb->errmsg, sizeof sb->errmsg, "(error object is a %s value)",
-               luaL_typename(L, idx));
-    }
-    lua_pop(L, 1);
+               type);
+    else if (st == LUA_OK)
+      snprintf(sb->errmsg, sizeof sb->errmsg,
+               "(error object is a %s value; its __tostring returned a %s, "
+               "not a string)",
+               type, luaL_typename(L, -1));
+    else if (lua_type(L, -1) == LUA_TSTRING)
+      snprintf(sb->errmsg, sizeof sb->errmsg,
+               "(error object is a %s value; its __tostring failed: %s)",
+               type, lua_tostring(L, -1));
+    else
+      snprintf(sb->errmsg, sizeof sb->errmsg,
+               "(error object is a %s value; its __tostring failed)", type);
+    lua_pop(L, st == LUA_OK ? 2 : 1);
     return;
   }
   snprintf(sb->errmsg, sizeof sb->errmsg, "%s", msg);
@@ -311,9 +351,11 @@ int vista_sandbox_call(vista_sandbox *sb, int nargs, int nresults) {
   lua_insert(L, base);
   arm(sb);
   int status = lua_pcall(L, nargs, nresults, base);
-  int why = get_stop(sb);
-  if (status != LUA_OK && why == STOP_NONE)
+  if (status != LUA_OK && get_stop(sb) == STOP_NONE)
     error_text(sb, L, -1); /* still armed: a runaway __tostring stops too */
+  /* Read after error_text: a limit that stopped the error object's
+   * __tostring is a stop like any other. */
+  int why = get_stop(sb);
   disarm(sb);
   lua_remove(L, base);
   if (status == LUA_OK && why == STOP_NONE)
@@ -360,7 +402,7 @@ int vista_sandbox_new(vista_sandbox **out, vista_session *s,
     return VISTA_ERR_NOMEM;
   }
   *(vista_sandbox **)lua_getextraspace(sb->L) = sb;
-  vista_store_set_stop_flag(s, &sb->stop);
+  vista_store_set_progress(s, sql_progress, sb);
   lua_pushcfunction(sb->L, vista_sandbox_setup);
   lua_pushlightuserdata(sb->L, s);
   if (lua_pcall(sb->L, 1, 0, 0) != LUA_OK) {
@@ -402,7 +444,7 @@ void vista_sandbox_free(vista_sandbox *sb) {
     vista_ticker_free(&sb->tick);
   }
   if (sb->session)
-    vista_store_set_stop_flag(sb->session, NULL);
+    vista_store_set_progress(sb->session, NULL, NULL);
   if (sigint_stop == &sb->stop)
     sigint_stop = NULL;
   free(sb);

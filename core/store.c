@@ -581,11 +581,13 @@ static int migrate_step(vista_session *s, int step) {
 
 static int progress(void *ud) {
   vista_session *s = ud;
-  return s->stop_flag && *s->stop_flag;
+  return s->on_progress && s->on_progress(s->progress_ud);
 }
 
-void vista_store_set_stop_flag(vista_session *s, volatile int *flag) {
-  s->stop_flag = flag;
+void vista_store_set_progress(vista_session *s, int (*fn)(void *ud),
+                              void *ud) {
+  s->on_progress = fn;
+  s->progress_ud = ud;
 }
 
 int vista_store_open(vista_session *s) {
@@ -602,8 +604,13 @@ int vista_store_open(vista_session *s) {
   }
   sqlite3_extended_result_codes(s->db, 1);
   sqlite3_busy_timeout(s->db, 5000);
-  /* Checked every few thousand VM steps, so a runaway query can be stopped. */
-  sqlite3_progress_handler(s->db, 10000, progress, s);
+  /* Checked every few thousand VM steps, so a runaway query can be stopped
+   * and its steps counted (sandbox.c). */
+  sqlite3_progress_handler(s->db, VISTA_PROGRESS_OPS, progress, s);
+  /* Debian's SQLite lets fts3_tokenizer(name, pointer) register a C
+   * pointer as a tokenizer; nothing of ours needs it. */
+  sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0,
+                    (int *)NULL);
 
   int rc;
   int version = 0;
