@@ -171,18 +171,34 @@ PATRONS = ["Maria Montessori", "Marie Skłodowska-Curie", "Tomás de Iriarte",
            "\"Els Castells\"", "Mehmet Akif Ersoy"]
 
 # Companies and bodies that take trainees: no Erasmus code, '-' in the file.
-HOSTS = ["Hotel {c} Palace", "Autohaus Kühn & Söhne GmbH", "Bäckerei Weiß",
-         "Restaurante \"El Faro\" {c} S.L.", "Clínica Veterinaria {c}",
-         "Garage Lefèvre; {c}", "Elektroinstalacje Wójcik sp. z o.o.",
-         "Salon Coiffure Émilie", "Kita Regenbogen {c}", "Agriturismo Ca' Vecchia",
-         "Hôtel-Restaurant Le Relais", "{c} Marine Engineering Ltd",
-         "Stadtwerke {c}", "Casa de Repouso São José", "Ośrodek Wczasowy \"Bałtyk\"",
-         "Nordic Design Studio AB", "Pastelería Nuñez", "Tischlerei Öztürk",
-         "Servizi Informatici {c} S.r.l.", "Municipality of {c}",
-         "Centro Ippico Il Mulino", "Farm Shop \"Green Acres\"; {c}",
-         "Zahnarztpraxis Dr. Ærø", "Atelier de Couture Zoé", "Hotel Łazienki",
-         "Lisboa Tours & Eventos Lda.", "Bouwbedrijf De Vries B.V.",
-         "Otel Güneş {c}", "Ξενοδοχείο Ακρόπολις", "Residencial Vila Flor"]
+# Each with the countries where its name belongs (None: anywhere); {c} is
+# the city, {s} a family name.
+HOSTS = [("Hotel {s} {c}", None), ("Municipality of {c}", None), ("{s} Engineering Ltd", ("UK", "IE", "MT")),
+         ("{s} & Sons Catering", ("UK", "IE", "MT")), ("Farm Shop \"{s}\"; {c}", ("UK", "IE")),
+         ("{s} Design AB", ("SE",)), ("{s} Bilverksted AS", ("NO",)), ("{s} Rafverk ehf.", ("IS",)),
+         ("{s} Tømrer ApS", ("DK",)), ("Ravintola {s} Oy", ("FI",)),
+         ("Autohaus {s} GmbH", ("DE", "AT", "LI")), ("Bäckerei {s}", ("DE", "AT", "LI", "LU")),
+         ("Stadtwerke {c}", ("DE", "AT")), ("Tischlerei {s} & Söhne", ("DE", "AT")),
+         ("Zahnarztpraxis Dr. {s}", ("DE", "AT")), ("Kita Regenbogen {c}", ("DE", "AT")),
+         ("Restaurante \"{s}\" {c} S.L.", ("ES",)), ("Clínica Veterinaria {s}", ("ES", "PT")),
+         ("Pastelería {s}", ("ES",)), ("Garage {s}; {c}", ("FR", "BE", "LU")),
+         ("Salon de coiffure {s}", ("FR", "BE", "LU")), ("Hôtel-Restaurant {s}", ("FR", "BE", "LU")),
+         ("Atelier {s}", ("FR", "BE")), ("Agriturismo Ca' {s}", ("IT",)),
+         ("Servizi Informatici {s} S.r.l.", ("IT", "MT")), ("Officina {s} & C. s.n.c.", ("IT",)),
+         ("Elektroinstalacje {s} sp. z o.o.", ("PL",)), ("Ośrodek Wczasowy \"{s}\"", ("PL",)),
+         ("Casa de Repouso {s}", ("PT",)), ("{s} Tours & Eventos Lda.", ("PT",)),
+         ("Bouwbedrijf {s} B.V.", ("NL", "BE")), ("Otel {s} {c}", ("TR",)),
+         ("Ξενοδοχείο {s}", ("EL", "CY")), ("Hotel {s} d.o.o.", ("HR", "SI")),
+         ("Autoservis {s} s.r.o.", ("CZ", "SK")), ("{s} Étterem Kft.", ("HU",)),
+         ("SC {s} Turism SRL", ("RO",)), ("Хотел {s} ЕООД", ("BG",)),
+         ("{s} Ресторан ДООЕЛ", ("MK",)), ("UAB \"{s}\"", ("LT",)), ("SIA {s}", ("LV",)),
+         ("{s} OÜ", ("EE",))]
+HOST_POOLS = [[t for t, where in HOSTS if where is None or c[0] in where] for c in COUNTRIES]
+SURNAMES = ["Müller", "García", "Rossi", "Nowak", "Dubois", "Jansen", "Yılmaz", "Silva",
+            "Popescu", "Novák", "Nagy", "Virtanen", "Papadopoulos", "Ivanov", "Kazlauskas",
+            "Horvat", "Jensen", "Andersson", "O'Brien", "Hansen", "Novak", "Bērziņš", "Tamm",
+            "Borg", "Schmit", "Jónsson", "Frick", "Smith", "Kowalczyk", "Ferreira", "Łukasik",
+            "Østergaard", "Sánchez", "Colombo", "Petrović", "Kovács", "Lindqvist", "Ó Súilleabháin"]
 
 # Field of education (ISCED-F names), how common among VET learners, the
 # share of women learning it.
@@ -215,7 +231,7 @@ A_PLACEMENT = ("VET learners traineeships in vocational institutes/companies",
                "Short-term learning mobility of VET learners")
 A_PRO = ("ErasmusPro - long-term VET learners traineeships",
          "Long-term learning mobility of VET learners (ErasmusPro)")
-A_COMPETITION = (None, "Participation in VET skills competitions")
+A_COMPETITION = "Participation in VET skills competitions"  # from 2021
 A_STAFF = (("Staff training abroad", "Teaching/training assignments abroad"),
            ("Job shadowing", "Courses and training", "Teaching or training assignments"))
 A_ACCOMPANY = ("Staff training abroad", "Accompanying persons")
@@ -272,22 +288,22 @@ class World:
 
     def __init__(self, seed, k):
         r = Random(seed).random
-        self.countries = COUNTRIES
         send = Weighted(range(len(COUNTRIES)), [c[2] for c in COUNTRIES])
         host_country = [c[3] for c in COUNTRIES]
 
         # Hosts per country: companies (no code) and, later, schools.
         self.hosts = []
-        for ci, (cc, _, _, weight, _, cities, _) in enumerate(COUNTRIES):
+        for ci, (_, _, _, weight, _, cities, _) in enumerate(COUNTRIES):
             seen = set()
             hosts = []
-            for j in range(max(4, int(weight * k / 30))):
+            for _ in range(max(4, int(weight * k / 30))):
                 city = cities[int(r() * r() * len(cities))]
-                name = HOSTS[int(r() * len(HOSTS))].format(c=city)
-                if name in seen:  # two branches of one chain: tell them apart
-                    name = "%s (%d)" % (name, j)
-                seen.add(name)
-                hosts.append((quote(city), quote(name), "-"))
+                pool = HOST_POOLS[ci]
+                name = pool[int(r() * len(pool))].format(
+                    c=city, s=SURNAMES[int(r() * len(SURNAMES))])
+                if name not in seen:  # one host, however often drawn
+                    seen.add(name)
+                    hosts.append((quote(city), quote(name), "-"))
             self.hosts.append(hosts)
 
         # Sending institutions: a few big senders, many small ones.
@@ -357,7 +373,6 @@ class World:
                     partners.append((c, h))
                     weights.append(0.3 + r())
             x["partners"] = Weighted(partners, weights)
-            x["ie_hosts"] = self.hosts[IE]
 
             accredited = x["sector"] == "vet" and r() < 0.5
             charter = x["sector"] == "vet" and x["size"] > 6 and r() < 0.6
@@ -399,6 +414,7 @@ def rows(world, seed):
     r = Random(seed * 1000003 + 17).random
     insts = world.insts
     pick_inst = world.pick_inst.pick
+    ie_hosts = world.hosts[IE]
     codes = [c[0] for c in COUNTRIES]
     sending = [";".join((x["cc"], quote(x["city"]), quote(x["name"]), x["code"])) for x in insts]
     levels = Weighted([quote(s) for s, _ in LEVELS], [w for _, w in LEVELS]).pick
@@ -420,7 +436,7 @@ def rows(world, seed):
         rcc = codes[ci]
         if ci == UK and year > 2020:  # no UK hosts after the 2020 call either
             rcc = "IE"
-            host = x["ie_hosts"][int(r() * len(x["ie_hosts"]))]
+            host = ie_hosts[int(r() * len(ie_hosts))]
         receiving = "%s;%s;%s;%s" % (rcc, host[0], host[1], host[2])
         new = year > 2020
         start = year * 12 + 5 + int(r() * (15 if new else 24))
@@ -501,7 +517,7 @@ def rows(world, seed):
                         dur = days + int(r() * 3) * 7
                         age = 18 + int(r() * r() * 12)
                     elif kind == "competition":
-                        activity = A_COMPETITION[1]
+                        activity = A_COMPETITION
                         dur = days
                         age = learner_age(r())
                     else:
