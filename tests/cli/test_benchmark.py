@@ -22,8 +22,7 @@ from collections import defaultdict
 
 VISTA = sys.argv[1]
 SOURCE = os.environ.get("VISTA_SOURCE", os.path.join(os.path.dirname(__file__), "..", ".."))
-SHARED = os.environ.get("VISTA_SHARED", os.path.join(SOURCE, "..", "shared"))
-GEN = os.path.join(SHARED, "tools", "gen_mobility.py")
+GEN = os.path.join(SOURCE, "tools", "gen_mobility.py")
 K = 5
 failures = 0
 checks = 0
