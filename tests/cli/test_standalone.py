@@ -16,6 +16,7 @@
 usage: test_standalone.py CMAKE_COMMAND
 """
 import fnmatch
+import glob
 import os
 import re
 import shutil
@@ -161,6 +162,10 @@ def missing_paths(refs):
             continue  # made when the script runs
         if path.startswith(".."):
             problems.append("%s: names %s, outside the source tree" % (where, path))
+        elif any(c in path for c in "*?["):
+            if not glob.glob(os.path.join(SOURCE, path)):
+                problems.append("%s: names %s, which matches nothing in the source tree"
+                                % (where, path))
         elif not os.path.exists(os.path.join(SOURCE, path)):
             problems.append("%s: names %s, which is not in the source tree" % (where, path))
     return problems
