@@ -378,7 +378,15 @@ int vista_sandbox_new(vista_sandbox **out, vista_session *s,
       snprintf(sb->errmsg, sizeof sb->errmsg, "cannot start the watchdog");
       return VISTA_ERR;
     }
-    if (pthread_create(&sb->watchdog, NULL, watchdog_main, sb) != 0) {
+    /* Signals belong to the thread that runs Lua and reads the terminal:
+     * the watchdog starts with all of them blocked, so that a Ctrl-C never
+     * runs a handler (the REPL's, the line editor's) on this thread. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int started = pthread_create(&sb->watchdog, NULL, watchdog_main, sb);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (started != 0) {
       vista_ticker_free(&sb->tick);
       snprintf(sb->errmsg, sizeof sb->errmsg, "cannot start the watchdog");
       return VISTA_ERR;
