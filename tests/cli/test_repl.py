@@ -168,6 +168,16 @@ def sigterm_keeps_history(sh, home):
     assert "12 + 34" in history_text(home)
 
 
+def sighup_keeps_history(sh, home):
+    # The terminal went away (a closed window, a dropped ssh session).
+    sh.send("98 + 76\n")
+    sh.expect("vista> ")
+    os.kill(sh.pid, signal.SIGHUP)
+    status = sh.wait(5)
+    assert status == -signal.SIGHUP, f"exit status {status}:\n{sh.seen}"
+    assert "98 + 76" in history_text(home)
+
+
 def sigterm_stops_a_chunk_and_keeps_history(sh, home):
     sh.send("56 + 78\n")
     sh.expect("vista> ")
@@ -263,6 +273,7 @@ def main():
                       ctrl_c_then_ctrl_d_keeps_history),
                      (".quit keeps the history", quit_keeps_history),
                      ("SIGTERM at the prompt keeps the history", sigterm_keeps_history),
+                     ("SIGHUP at the prompt keeps the history", sighup_keeps_history),
                      ("SIGTERM stops a running chunk and keeps the history",
                       sigterm_stops_a_chunk_and_keeps_history)]:
         check(name, lambda: fresh_shell(vista, fn))
