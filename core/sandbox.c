@@ -497,7 +497,16 @@ static int run_loaded(vista_sandbox *sb, const char *name, int argc,
     return VISTA_ERR;
   }
   push_args(L, name, argc, argv);
-  return vista_sandbox_call(sb, argc, 0);
+  /* Ctrl-C stops a script as a limit does (exit status 3), unless the
+   * process was started to ignore it (a background job). */
+  struct sigaction was;
+  int catch = sigaction(SIGINT, NULL, &was) == 0 && was.sa_handler != SIG_IGN;
+  if (catch)
+    vista_sandbox_catch_sigint(sb, 1);
+  int rc = vista_sandbox_call(sb, argc, 0);
+  if (catch)
+    vista_sandbox_catch_sigint(sb, 0);
+  return rc;
 }
 
 /* Runs the protected part of loading [-0, +1 function or message, -]. */

@@ -2,7 +2,8 @@
 """The interactive shell, driven through a pseudo-terminal as a person would
 use it: prompts, multi-line input, printed values and tables, Ctrl-C to stop
 a running chunk or drop the line being typed, history kept in the XDG state
-directory on every way out (Ctrl-D, .quit, SIGTERM), Ctrl-D to leave.
+directory on every way out (Ctrl-D, .quit, SIGTERM, SIGHUP), Ctrl-D to
+leave; and Ctrl-C stopping a script run by `vista -e` with status 3.
 
 usage: test_repl.py VISTA_BINARY
 """
@@ -189,6 +190,21 @@ def sigterm_stops_a_chunk_and_keeps_history(sh, home):
     assert "56 + 78" in history_text(home)
 
 
+def ctrl_c_stops_a_script(vista):
+    """vista run / -e: Ctrl-C stops the script as a limit does, status 3."""
+    import subprocess
+    p = subprocess.Popen([vista, "--db", ":memory:", "-e", "while true do end"],
+                         stderr=subprocess.PIPE)
+    time.sleep(0.5)
+    p.send_signal(signal.SIGINT)
+    try:
+        err = p.communicate(timeout=10)[1].decode()
+    except subprocess.TimeoutExpired:
+        p.kill()
+        raise AssertionError("the script did not stop")
+    assert p.returncode == 3 and err == "vista: interrupted\n", (p.returncode, err)
+
+
 def main():
     vista = os.path.abspath(sys.argv[1])
     home = tempfile.mkdtemp(prefix="vista-repl-")
@@ -277,6 +293,7 @@ def main():
                      ("SIGTERM stops a running chunk and keeps the history",
                       sigterm_stops_a_chunk_and_keeps_history)]:
         check(name, lambda: fresh_shell(vista, fn))
+    check("Ctrl-C stops a script with status 3", lambda: ctrl_c_stops_a_script(vista))
     failed = 0
     for name, err in checks:
         if err:
