@@ -292,10 +292,13 @@ void vista_push_rows(lua_State *L, sqlite3 *db, sqlite3_stmt *st) {
   }
   if (rc != SQLITE_DONE)
     luaL_error(L, "%s", sqlite3_errmsg(db));
-  /* metatable {__name = "vista.Rows", __index = {columns = cols}} */
-  lua_createtable(L, 0, 2);
+  /* metatable {__name = "vista.Rows", __jsontype = "array" (JSON writes
+   * no rows as []), __index = {columns = cols}} */
+  lua_createtable(L, 0, 3);
   lua_pushliteral(L, "vista.Rows");
   lua_setfield(L, -2, "__name");
+  lua_pushliteral(L, "array");
+  lua_setfield(L, -2, "__jsontype");
   lua_createtable(L, 0, 1);
   lua_pushvalue(L, cols);
   lua_setfield(L, -2, "columns");

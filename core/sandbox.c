@@ -420,7 +420,15 @@ int vista_sandbox_new(vista_sandbox **out, vista_session *s,
       snprintf(sb->errmsg, sizeof sb->errmsg, "cannot start the watchdog");
       return VISTA_ERR;
     }
-    if (pthread_create(&sb->watchdog, NULL, watchdog_main, sb) != 0) {
+    /* Signals belong to the thread that runs Lua and reads the terminal:
+     * the watchdog starts with all of them blocked, so that a Ctrl-C never
+     * runs a handler (the REPL's, the line editor's) on this thread. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int started = pthread_create(&sb->watchdog, NULL, watchdog_main, sb);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (started != 0) {
       vista_ticker_free(&sb->tick);
       snprintf(sb->errmsg, sizeof sb->errmsg, "cannot start the watchdog");
       return VISTA_ERR;
@@ -531,7 +539,16 @@ static int run_loaded(vista_sandbox *sb, const char *name, int argc,
     return VISTA_ERR;
   }
   push_args(L, name, argc, argv);
-  return vista_sandbox_call(sb, argc, 0);
+  /* Ctrl-C stops a script as a limit does (exit status 3), unless the
+   * process was started to ignore it (a background job). */
+  struct sigaction was;
+  int catch = sigaction(SIGINT, NULL, &was) == 0 && was.sa_handler != SIG_IGN;
+  if (catch)
+    vista_sandbox_catch_sigint(sb, 1);
+  int rc = vista_sandbox_call(sb, argc, 0);
+  if (catch)
+    vista_sandbox_catch_sigint(sb, 0);
+  return rc;
 }
 
 /* Runs the protected part of loading [-0, +1 function or message, -]. */

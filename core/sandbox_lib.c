@@ -510,6 +510,7 @@ static const luaL_Reg c_modules[] = {
     {"vista.indicator", luaopen_vista_indicator},
     {"vista.benchmark", luaopen_vista_benchmark},
     {"vista.consortium", luaopen_vista_consortium},
+    {"vista.json", luaopen_vista_json},
     {NULL, NULL},
 };
 

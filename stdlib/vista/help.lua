@@ -73,8 +73,24 @@ require "vista.format" -- rows as text
   format.render(rows [, fmt [, columns]]) -> string   fmt: table, csv, json, md
   format.print(rows [, fmt [, columns]])
   format.from_args(arg) -> fmt, rest   takes --format FMT from a script's args
-  format.json(value) -> string
-  format.width(s) -> display columns of a UTF-8 string]==])
+  format.json(value) -> string   (vista.json's encode)
+  format.width(s) -> display columns of a UTF-8 string
+  Numbers are written alike in every format: integers as digits, others in
+  the fewest digits that read back the same; NaN and inf as no value.]==])
+
+topic("vista.json", nil, [==[
+require "vista.json" -- the JSON writer, the same as vista export's
+  json.encode(value [, {lines = true}]) -> string
+    lines: each element of the outermost array on a line of its own
+  json.array([t]) -> t, written as an array, [] when empty
+  json.object([t [, keys]]) -> t, written as an object; with keys, exactly
+    those keys in that order (a missing value is null)
+  json.number(x) -> x as every output writes it (nil for NaN and inf)
+  A table with keys 1..n (n > 0) is an array, any other an object with its
+  keys sorted; an empty table is {} unless marked with json.array. Strings
+  are UTF-8: control characters are escaped and a byte that is not UTF-8
+  becomes \ufffd. NaN and the infinities are written as null; tables
+  nested deeper than 200 or inside themselves are an error.]==])
 
 topic("limits", nil, [==[
 Scripts run in a sandbox with limits, set on the command line:

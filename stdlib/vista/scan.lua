@@ -55,7 +55,9 @@ function M.analyse(s)
     row.net = round2(total)
     matrix[#matrix + 1] = row
   end
-  local undocumented, empty, unanswered = {}, {}, {}
+  -- Lists, so that JSON writes an empty one as [].
+  local array = require("vista.json").array
+  local undocumented, empty, unanswered = array {}, array {}, array {}
   for _, level in ipairs(sf.levels) do
     if not present[level] then empty[#empty + 1] = level
     elseif not documented[level] then undocumented[#undocumented + 1] = level end

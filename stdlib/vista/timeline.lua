@@ -160,7 +160,10 @@ function M.changes(inst, since)
   end
   since = require("vista.strategy_file").date(since) or error("'" .. tostring(since) .. "' is not a date", 2)
   local partners, countries = M.reach(inst)
-  local r = { since = since, new_partners = {}, quiet_partners = {}, new_countries = {}, quiet_countries = {} }
+  -- Lists, so that JSON writes an empty one as [].
+  local array = require("vista.json").array
+  local r = { since = since, new_partners = array {}, quiet_partners = array {}, new_countries = array {},
+              quiet_countries = array {} }
   for _, p in ipairs(partners) do
     if p.first >= since then r.new_partners[#r.new_partners + 1] = p
     elseif p.last < since then r.quiet_partners[#r.quiet_partners + 1] = p end

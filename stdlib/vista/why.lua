@@ -44,8 +44,10 @@ end
 function M.analyse(s)
   local by = {}
   for _, g in ipairs(s.goals) do by[g.id] = g end
-  local out = { goals = {}, strategic = {}, cycles = {}, dangling = {},
-                no_indicator = {}, no_action = {} }
+  -- Lists, so that JSON writes an empty one as [].
+  local array = require("vista.json").array
+  local out = { goals = array {}, strategic = array {}, cycles = array {}, dangling = array {},
+                no_indicator = array {}, no_action = array {} }
   local cycle_seen = {}
   for _, g in ipairs(s.goals) do
     local chain, seen, cur = { g.id }, { [g.id] = true }, g
