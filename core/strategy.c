@@ -326,7 +326,7 @@ static int store(writer *w, int d, const char *text, size_t len,
       "kind", "title", "start", "until", "reference", "role", "partners",
       "funding", "line", NULL};
   static const char *const indicator_fields[] = {
-      "id", "name", "unit", "definition", "direction", "period_type",
+      "id", "name", "unit", "definition", "stored_direction", "period_type",
       "builtin", "line", NULL};
   if ((rc = insert_items(w, strat)) != VISTA_OK ||
       (rc = insert_list(w, d, "factors",

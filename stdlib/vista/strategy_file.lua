@@ -22,7 +22,7 @@ local LEVELS = { "institutional", "regional", "national", "sectoral", "european"
 local CATEGORIES = { "political", "economic", "social", "technological", "legal", "environmental" }
 local TRENDS = { "rising", "stable", "falling" }
 local STATUSES = { "planned", "started", "done", "dropped" }
-local DIRECTIONS = { "higher", "lower" }
+local DIRECTIONS = { "higher", "lower", "band" }
 local PERIOD_TYPES = { "calendar", "school" }
 local MILESTONE_KINDS = { "project", "accreditation", "charter", "partnership", "network",
                           "competition", "strategy", "milestone" }
@@ -405,7 +405,8 @@ function M.read(text, name)
     for _, i in ipairs(d.indicators) do names[#names + 1] = i.id end
     return names
   end
-  local function check_values(label, values, line, ptype, out)
+  -- A value is a number; a target of a band indicator may be { low, high }.
+  local function check_values(label, values, line, ptype, out, bands)
     if type(values) ~= "table" then problem(line, "%s must be a table { [period] = value }", label); return end
     for p, v in pairs(values) do
       local lbl, pt, first, last = M.period(p)
@@ -414,8 +415,12 @@ function M.read(text, name)
       elseif ptype and pt ~= ptype then
         problem(line, "%s: '%s' is a %s period, but the indicator counts by %s", label, lbl,
                 pt == "school" and "school-year" or "calendar-year", ptype == "school" and "school year" or "calendar year")
+      elseif bands and type(v) == "table" and type(v[1]) == "number" and type(v[2]) == "number" and v[3] == nil then
+        if v[1] > v[2] then problem(line, "%s: the band for %s runs from its low to its high end, not %s to %s", label, lbl, v[1], v[2])
+        else out[#out + 1] = { period = lbl, value = (v[1] + v[2]) / 2, band = { v[1], v[2] } } end
       elseif type(v) ~= "number" then
-        problem(line, "%s: the value for %s must be a number", label, lbl)
+        problem(line, "%s: the value for %s must be a number%s", label, lbl,
+                bands and " or a band { low, high }" or "")
       else
         if label:find("target") and s.from and (last < s.from or first > s.to) then
           problem(line, "%s: %s is outside the strategy period %s to %s", label, lbl, s.from, s.to)
@@ -438,7 +443,7 @@ function M.read(text, name)
       i.unit = text_field(t, "unit", i.line, label, true)
       i.definition = text_field(t, "definition", i.line, label, false)
       i.direction = t.direction or "higher"
-      if not one_of(DIRECTIONS, i.direction) then problem(i.line, "%s: direction must be higher or lower", label) end
+      if not one_of(DIRECTIONS, i.direction) then problem(i.line, "%s: direction must be higher, lower or band", label) end
       i.period_type = t.period or "calendar"
       if not one_of(PERIOD_TYPES, i.period_type) then problem(i.line, "%s: period must be calendar or school", label) end
       local how = (t.numerator ~= nil and 1 or 0) + (t.compute ~= nil and 1 or 0) + (t.measured ~= nil and 1 or 0)
@@ -456,13 +461,15 @@ function M.read(text, name)
       end
       if t.scale ~= nil and type(t.scale) ~= "number" then problem(i.line, "%s: scale must be a number", label) end
     end
-    i.values = {}
+    i.values, i.bands = {}, {}
     for _, kind in ipairs { "baseline", "targets", "measured" } do
       if t[kind] ~= nil then
         local out = {}
-        check_values(label .. " " .. (kind == "targets" and "target" or kind), t[kind], i.line, i.period_type, out)
+        check_values(label .. " " .. (kind == "targets" and "target" or kind), t[kind], i.line, i.period_type, out,
+                     kind == "targets" and i.direction == "band")
         for _, v in ipairs(out) do
           i.values[#i.values + 1] = { kind = kind == "targets" and "target" or kind, period = v.period, value = v.value }
+          if v.band then i.bands[v.period] = v.band end
         end
       end
     end
@@ -477,15 +484,16 @@ function M.read(text, name)
       if not i then
         -- A target for a built-in the file does not mention otherwise.
         local b = catalog.by_id[tg.id]
-        i = { id = tg.id, line = tg.line, raw = {}, builtin = true, values = {}, name = b.name, unit = b.unit,
+        i = { id = tg.id, line = tg.line, raw = {}, builtin = true, values = {}, bands = {}, name = b.name, unit = b.unit,
               definition = b.definition, direction = b.direction, period_type = b.period }
         d.indicators[#d.indicators + 1] = i
         d.indicator_ids[tg.id] = i
       end
       local out = {}
-      check_values("target for '" .. tg.id .. "'", tg.values, tg.line, i.period_type, out)
+      check_values("target for '" .. tg.id .. "'", tg.values, tg.line, i.period_type, out, i.direction == "band")
       for _, v in ipairs(out) do
         i.values[#i.values + 1] = { kind = "target", period = v.period, value = v.value }
+        if v.band then i.bands[v.period] = v.band end
       end
     end
   end
@@ -721,6 +729,12 @@ function M.read(text, name)
     return nil, out
   end
   d.goal_ids, d.factor_ids = nil, nil
+  -- The database's direction column predates bands: a band is stored as
+  -- NULL (and a band target as its middle), and vista.strategy.get reads
+  -- the band again from the stored text.
+  for _, i in ipairs(d.indicators) do
+    if i.direction ~= "band" then i.stored_direction = i.direction end
+  end
   d.warnings = {}
   for i, w in ipairs(warnings) do d.warnings[i] = string.format("%s:%d: warning: %s", name, w.line, w.text) end
   return d
