@@ -162,7 +162,9 @@ local function trend(values, spec)
   if spec.direction == "band" then
     local _, t = next_target(spec, "")
     if t == nil then return up and "up" or "down" end
-    better = gap(b, t, "band") < gap(a, t, "band")
+    local ga, gb = gap(a, t, "band"), gap(b, t, "band")
+    if ga == gb then return up and "up" or "down" end
+    better = gb < ga
   else
     better = (spec.direction == "lower") ~= up
   end
