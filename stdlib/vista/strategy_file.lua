@@ -161,6 +161,7 @@ local FIELDS = {
 -- "attempt to call a nil value".
 local UNQUOTED = {}
 local function unquoted(v) return type(v) == "table" and rawget(v, UNQUOTED) or nil end
+local function is_table(v) return type(v) == "table" and not rawget(v, UNQUOTED) end
 
 --- Reads a strategy file's text. Returns the declarations, or nil and the
 --- list of problems, each "name:line: message", in file order. What is
@@ -211,7 +212,7 @@ function M.read(text, name)
       end
       local r = ref(kind, id, line)
       return setmetatable(r, { __call = function(_, t)
-        if type(t) ~= "table" then error(kind .. " '" .. id .. "' needs a table { ... }", 2) end
+        if not is_table(t) then error(kind .. " '" .. id .. "' needs a table { ... }", 2) end
         r.defined = true
         store(id, t, line_at())
       end })
@@ -228,6 +229,8 @@ function M.read(text, name)
       return nil
     end,
     __tostring = function(self) return rawget(self, UNQUOTED) end,
+    -- Read as a table after the run, it is an empty one.
+    __pairs = function() return next, {}, nil end,
   }
   setmetatable(env, { __index = function(_, word)
     return setmetatable({ [UNQUOTED] = word }, unquoted_mt)
@@ -237,7 +240,7 @@ function M.read(text, name)
 
   env.strategy = function(t)
     local line = line_at()
-    if type(t) ~= "table" then error("strategy needs a table { ... }", 2) end
+    if not is_table(t) then error("strategy needs a table { ... }", 2) end
     if d.strategy then problem(line, "a second strategy { }; a file holds one (the first is on line %d)", d.strategy.line); return end
     check_fields("strategy", t, line, "strategy")
     d.strategy = { line = line, raw = t }
@@ -249,7 +252,7 @@ function M.read(text, name)
     local g = { id = id, line = line, text = t.text or t[1], why = t.why, pos = #d.goals + 1,
                 needs = t.needs }
     local inds = t.indicators or t.indicator
-    if type(inds) == "string" then inds = { inds } end
+    if type(inds) == "string" or unquoted(inds) then inds = { inds } end
     g.indicators = {}
     if inds ~= nil and type(inds) ~= "table" then
       problem(line, "goal '%s': indicators must be a list of indicator ids", id)
@@ -280,14 +283,14 @@ function M.read(text, name)
   env.target = function(id)
     local line = line_at()
     return function(t)
-      if type(t) ~= "table" then error("target '" .. tostring(id) .. "' needs a table { [period] = value }", 2) end
+      if not is_table(t) then error("target '" .. tostring(id) .. "' needs a table { [period] = value }", 2) end
       d.targets[#d.targets + 1] = { id = id, line = line, values = t }
     end
   end
 
   env.action = function(t)
     local line = line_at()
-    if type(t) ~= "table" then error("action needs a table { ... }", 2) end
+    if not is_table(t) then error("action needs a table { ... }", 2) end
     check_fields("action", t, line, "action")
     local a = { line = line, pos = #d.actions + 1 }
     for k in pairs(FIELDS.action) do a[k] = t[k] end
@@ -296,7 +299,7 @@ function M.read(text, name)
 
   env.milestone = function(t)
     local line = line_at()
-    if type(t) ~= "table" then error("milestone needs a table { kind = ..., title = ..., from = ... }", 2) end
+    if not is_table(t) then error("milestone needs a table { kind = ..., title = ..., from = ... }", 2) end
     check_fields("milestone", t, line, "milestone")
     local m = { line = line }
     for k in pairs(FIELDS.milestone) do m[k] = t[k] end
@@ -306,7 +309,7 @@ function M.read(text, name)
   env.facts = function(period)
     local line = line_at()
     return function(t)
-      if type(t) ~= "table" then error("facts '" .. tostring(period) .. "' needs a table { name = value }", 2) end
+      if not is_table(t) then error("facts '" .. tostring(period) .. "' needs a table { name = value }", 2) end
       d.facts[#d.facts + 1] = { period = period, line = line, values = t }
     end
   end
@@ -407,7 +410,7 @@ function M.read(text, name)
   end
   -- A value is a number; a target of a band indicator may be { low, high }.
   local function check_values(label, values, line, ptype, out, bands)
-    if type(values) ~= "table" then problem(line, "%s must be a table { [period] = value }", label); return end
+    if not is_table(values) then problem(line, "%s must be a table { [period] = value }", label); return end
     for p, v in pairs(values) do
       local lbl, pt, first, last = M.period(p)
       if not lbl then
@@ -422,7 +425,7 @@ function M.read(text, name)
         problem(line, "%s: the value for %s must be a number%s", label, lbl,
                 bands and " or a band { low, high }" or "")
       else
-        if label:find("target") and s.from and (last < s.from or first > s.to) then
+        if label:find("target") and s.from and s.to and (last < s.from or first > s.to) then
           problem(line, "%s: %s is outside the strategy period %s to %s", label, lbl, s.from, s.to)
         end
         out[#out + 1] = { period = lbl, value = v }
@@ -682,7 +685,7 @@ function M.read(text, name)
   -- What goals need (checked against the staff survey by vista run skills).
   for _, g in ipairs(d.goals) do
     if g.needs ~= nil then
-      if type(g.needs) ~= "table" then
+      if not is_table(g.needs) then
         problem(g.line, "goal '%s': needs must be a table { languages = {...}, leads = {...} }", g.id)
       else
         for k, v in pairs(g.needs) do

@@ -103,6 +103,14 @@ goal "d" { text = "D", why = goal "c" }
       "s.lua:5: goal 'c': its whys lead into the cycle a -> b -> a, so they never reach a reason",
       "s.lua:6: goal 'd': its whys lead into the cycle a -> b -> a, so they never reach a reason" })
   end },
+  { "unknown words and a broken period give problems with lines, never a crash", function()
+    local d, p = sf.read('strategy { institution = "E1", period = { from = "2024-09", to = "soon" }, mission = "m", vision = "v" }\n'
+      .. 'indicator "long_term_share" { targets = { [2025] = 3 } }\n', "s.lua")
+    t.eq(d, nil)
+    t.eq(p, { "s.lua:1: strategy: period needs from and to as 'YYYY-MM' or 'YYYY-MM-DD'" })
+    t.eq(problems("action (foo)"), { "s.lua:3: action needs a table { ... }" })
+    t.eq(problems("x = foo.bar"), { "s.lua:3: 'foo' is not a word of a strategy file" })
+  end },
   { "misspelt ids get 'did you mean'", function()
     local p = problems([[
 factor "labour_market" { level = "regional", category = "economic", text = "t", impact = 1, likelihood = 0.5 }
@@ -192,6 +200,13 @@ indicator "mine" { name = "Mine", unit = "%", targets = { [2031] = 4 } }
     t.eq(a.advice_text, "1 strategic goal: the guide advises five or six")
     t.eq(a.sub_goals, { { goal = "i", serves = "w" }, { goal = "s", serves = "i" },
                         { goal = "p", serves = "q" }, { goal = "q", serves = "p" } })
+    t.eq(a.into_cycle, {})
+    s.goals[#s.goals + 1] = { id = "r", text = "R", why_kind = "goal", why = "q", indicators = { "z" }, actions = { {} } }
+    a = why.analyse(s)
+    t.eq(#a.cycles, 1)
+    t.eq(a.into_cycle, { { goal = "r", cycle = { "q", "p", "q" } } })
+    t.ok(has(why.report(s)[2].lines, "^  r leads into the cycle q %-> p %-> q$"))
+    table.remove(s.goals)
     local tree = table.concat(why.tree(s), "\n")
     t.ok(tree:find("why: factor f: labour market\n`%-%- w: W\n    `%-%- i: I\n        `%-%- s: S"), tree)
     t.ok(tree:find("why: %(no reason reached%)"), tree)
