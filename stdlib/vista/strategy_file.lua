@@ -1,7 +1,9 @@
 --- vista.strategy_file: reads and checks a strategy written as a Lua data
 --- file. `vista import strategy FILE.lua` stores what read() returns; the
 --- indicator module reads the stored text again for custom indicators'
---- numerators, denominators and functions.
+--- numerators, denominators and functions, and vista.strategy.get for
+--- directions and target bands. The one entry point is
+--- read(text, name) -> declarations (with their warnings) | nil, problems.
 ---
 ---   strategy { institution = ..., period = { from = "2024-09", to = "2027-08" },
 ---              mission = ..., vision = ..., values = {...}, core_skills = {...} }
@@ -9,7 +11,8 @@
 ---   goal "id" { text = ..., why = goal "other" | mission | vision | factor "id" | "text",
 ---               indicators = { "id", ... } }
 ---   action { goal = "id", what = ..., owner = ..., start = ..., due = ..., ... }
----   indicator "id" { targets = { ["2025-26"] = 6 }, ... }
+---   indicator "id" { targets = { ["2025-26"] = 6 }, direction = "higher" | "lower" | "band", ... }
+---     (a band indicator's target may be { low, high })
 ---   target "id" { [2025] = 10 }
 ---   facts "2024-25" { learners_enrolled = 1180, staff_fte = 96.5 }
 ---   milestone { kind = "accreditation", title = ..., from = "2021-03", to = ...,

@@ -1,6 +1,8 @@
 --- vista.why: the why-chains of a strategy's goals. Ask "why?" of a goal;
 --- while the answer is another goal, ask again; the goal whose answer is no
---- longer a goal is a true, strategically focused goal.
+--- longer a goal (nor the words of one) is a true, strategically focused
+--- goal; the guide's count advice is about those, and the goals that serve
+--- them belong in the action plan.
 ---
 ---   vista.why.analyse(strategy) -> findings (strategy as vista.strategy.get() gives it)
 ---   vista.why.report(strategy) -> sections for vista.format.sections
