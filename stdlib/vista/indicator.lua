@@ -53,7 +53,7 @@ for _, x in ipairs(catalog.facts) do fact_figure[x.name] = true end
 local function check_def(d, level)
   local function bad(msg) error("vista.indicator.define: " .. msg, level + 1) end
   if type(d) ~= "table" then bad("needs a table { id = ..., name = ..., unit = ... }") end
-  if type(d.id) ~= "string" or not d.id:match("^[%a_][%w_%-]*$") then bad("id must be a name of letters, digits and '_'") end
+  if not strategy_file.is_id(d.id) then bad("id must be a name of letters, digits, '_' and '-'") end
   if catalog.by_id[d.id] then bad("'" .. d.id .. "' is a built-in indicator") end
   if type(d.name) ~= "string" then bad("name must be a string") end
   if type(d.unit) ~= "string" then bad("unit must be a string") end

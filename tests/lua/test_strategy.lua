@@ -344,6 +344,8 @@ indicator "mine" { name = "Mine", unit = "%", targets = { [2031] = 4 } }
     t.ok(ids.female_share and ids.female_share.builtin)
     t.ok(ids.hosted and not ids.hosted.builtin)
     t.eq(#vista.indicator.list(), 16)
+    vista.indicator.define { id = "mobilité", name = "M", unit = "learners", direction = "band", numerator = "learners" }
+    t.eq(vista.indicator.definition("mobilité").direction, "band")
     t.raises(function() vista.indicator.define { id = "female_share", name = "x", unit = "%", numerator = "female" } end,
       "is a built-in indicator")
     t.raises(function() vista.indicator.define { id = "x", name = "x", unit = "%" } end,
