@@ -326,7 +326,7 @@ static int store(writer *w, int d, const char *text, size_t len,
       "kind", "title", "start", "until", "reference", "role", "partners",
       "funding", "line", NULL};
   static const char *const indicator_fields[] = {
-      "id", "name", "unit", "definition", "direction", "period_type",
+      "id", "name", "unit", "definition", "stored_direction", "period_type",
       "builtin", "line", NULL};
   if ((rc = insert_items(w, strat)) != VISTA_OK ||
       (rc = insert_list(w, d, "factors",
@@ -428,6 +428,18 @@ int vista_strategy_import(vista_session *s, const char *path, int check_only,
   }
   lua_pop(L, 1);
   int d = lua_gettop(L);
+  /* What the checker allows but doubts (a quoted "vision") is said, and
+   * stored all the same. */
+  if (lua_getfield(L, d, "warnings") == LUA_TTABLE && on_problem) {
+    lua_Integer n = luaL_len(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+      lua_geti(L, -1, i);
+      if (lua_isstring(L, -1))
+        on_problem(ud, lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
   writer w = {s, L, path, 0};
   if ((rc = vista_store_begin(s)) != VISTA_OK)
     goto done;

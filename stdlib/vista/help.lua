@@ -51,10 +51,15 @@ vista.strategy: the institution's strategy, imported from a Lua data file
 topic("vista.indicator", vista.indicator, [==[
 vista.indicator: built-in and custom indicators, per institution and period
   vista.indicator.compute{institution = CODE or id [, ids = {...}]
-    [, periods = {...}] [, strategy = vista.strategy.get()]}
-    -> rows: indicator, period, value, unit, numerator, denominator, status
+    [, periods = {...}] [, strategy = s (default: the stored one)]
+    [, as_of = "YYYY-MM-DD" (default: today)]}
+    -> rows: indicator, period, value, unit, numerator, denominator,
+       provisional (the period had not ended), status (reached, missed,
+       on track, behind, no baseline: V of T, no target, provisional,
+       denominator missing (...), not recorded)
   vista.indicator.list([strategy]) -> the definitions (15 built-ins first)
   vista.indicator.define{id =, name =, unit =, [period = "school"],
+    [direction = "higher" | "lower" | "band"],
     numerator = FIGURE or FACT or {mobility = {filters}}, [denominator =],
     [scale = 100] | compute = function(f) return value, num, den end}
   vista.indicator.facts([institution]) -> the yearly facts

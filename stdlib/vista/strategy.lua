@@ -81,6 +81,15 @@ function M.get(institution)
     local key = v.kind == "target" and "targets" or v.kind
     if i then i[key][v.period] = v.value end
   end
+  -- Directions and target bands, which the table cannot hold, from the
+  -- stored text (checked when it was imported).
+  local ok, d = pcall(require("vista.strategy_file").read, out.source or "", out.source_path or "strategy")
+  if ok and d then
+    for _, x in ipairs(d.indicators) do
+      local i = ind_by[x.id]
+      if i then i.direction, i.bands = x.direction, x.bands end
+    end
+  end
   return out
 end
 
