@@ -13,6 +13,7 @@
 
 #include "bind.h"
 #include "sandbox_lib.h"
+#include "usage.h"
 
 #define SCRIPT_MAX ((size_t)16 * 1024 * 1024)
 
@@ -510,6 +511,7 @@ static const luaL_Reg c_modules[] = {
     {"vista.indicator", luaopen_vista_indicator},
     {"vista.benchmark", luaopen_vista_benchmark},
     {"vista.consortium", luaopen_vista_consortium},
+    {"vista.usage", luaopen_vista_usage},
     {NULL, NULL},
 };
 
