@@ -85,11 +85,12 @@ clean:
 
 # make install [PREFIX=/usr/local] [DESTDIR=...] [bindir= datadir= mandir=
 # docdir=]: the binary, vista(1), bash and zsh completion, the examples and
-# docs. The directories are GNUInstallDirs' (CMakeLists.txt), always passed
-# so that none stays behind in the cache from an earlier install.
+# docs. The directories are GNUInstallDirs' (CMakeLists.txt): relative ones
+# are under PREFIX, absolute ones as given. They are always passed, so that
+# none stays behind in CMake's cache from an earlier install.
 PREFIX  ?= /usr/local
-bindir  ?= $(PREFIX)/bin
-datadir ?= $(PREFIX)/share
+bindir  ?= bin
+datadir ?= share
 mandir  ?= $(datadir)/man
 docdir  ?= $(datadir)/doc/vista
 install: build

@@ -10,7 +10,8 @@ if [ ! -f "$list" ]; then
   echo "vista: nothing to uninstall: $list is missing (make install writes it)" >&2
   exit 1
 fi
-while IFS= read -r f; do
+# CMake ends its manifest without a newline: the last line counts too.
+while IFS= read -r f || [ -n "$f" ]; do
   [ -n "$f" ] || continue
   if [ -e "$f" ] || [ -L "$f" ]; then
     echo "-- Removing: $f"

@@ -108,14 +108,24 @@ def main():
         manifest = os.path.join(build, "install_manifest.txt")
         with open(manifest, encoding="utf-8") as f:
             installed = [root + line.rstrip("\n") for line in f if line.strip()]
+        # The directories are the build's (make install may have set
+        # bindir, mandir... absolute); by default they are under PREFIX.
         prefix = root + PREFIX
-        vista = os.path.join(prefix, "bin", "vista")
-        man = os.path.join(prefix, "share", "man", "man1", "vista.1")
-        bash_completion = os.path.join(prefix, "share", "bash-completion",
-                                       "completions", "vista")
-        zsh_completion = os.path.join(prefix, "share", "zsh",
-                                      "site-functions", "_vista")
-        examples = os.path.join(prefix, "share", "doc", "vista", "examples")
+
+        def where(suffix, default):
+            found = [p for p in installed if p.endswith(suffix)]
+            return found[0] if found else os.path.join(prefix, default)
+
+        binaries = [p for p in installed if os.path.basename(p) == "vista"
+                    and "/completions/" not in p]
+        vista = binaries[0] if binaries else os.path.join(prefix, "bin/vista")
+        man = where("/man1/vista.1", "share/man/man1/vista.1")
+        bash_completion = where("/completions/vista",
+                                "share/bash-completion/completions/vista")
+        zsh_completion = where("/site-functions/_vista",
+                               "share/zsh/site-functions/_vista")
+        examples = os.path.dirname(where("/examples/mobility.csv",
+                                         "share/doc/vista/examples/x"))
         for path in (vista, man, bash_completion, zsh_completion,
                      os.path.join(examples, "mobility.csv"),
                      os.path.join(examples, "college", "strategy.lua")):
@@ -123,6 +133,9 @@ def main():
                   "installed and in the manifest: " + path[len(root):])
         check(all(p.startswith(root + os.sep) for p in installed),
               "nothing installed outside DESTDIR")
+        if not os.path.isfile(vista):
+            print("1 failed: no binary was installed")
+            return 1
 
         # The installed binary: its versions, and a ready script on the
         # installed examples, equal to the built binary's figures.
@@ -212,7 +225,9 @@ def main():
         # vista's own directories with them.
         listing = os.path.join(tmp, "installed.txt")
         with open(listing, "w", encoding="utf-8") as f:
-            f.write("".join(p + "\n" for p in installed))
+            # As make install writes it: CMake's manifest, DESTDIR in
+            # front, and like it no newline after the last line.
+            f.write("\n".join(installed))
         r = run(["sh", os.path.join(SOURCE, "tools", "uninstall.sh"), listing],
                 env=env)
         left = [os.path.join(d, n) for d, _, names in os.walk(root)
@@ -220,9 +235,9 @@ def main():
         check(r.returncode == 0 and not left,
               "uninstall removes every installed file: " + r.stderr
               + " ".join(left))
-        check(not os.path.exists(os.path.join(prefix, "share", "doc", "vista")),
+        check(not os.path.exists(os.path.dirname(examples)),
               "uninstall removes vista's doc directory")
-        check(os.path.isdir(os.path.join(prefix, "bin")),
+        check(os.path.isdir(os.path.dirname(vista)),
               "uninstall leaves the shared bin directory")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
