@@ -8,6 +8,7 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DB   ?= $(BUILD)/demo.db
 
 .PHONY: all deps build build-san demo test test-fast bench bench-benchmark clean
+.PHONY: install uninstall
 
 all: build
 
@@ -81,3 +82,25 @@ test-fast: build
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN)
+
+# make install [PREFIX=/usr/local] [DESTDIR=...] [bindir= datadir= mandir=
+# docdir=]: the binary, vista(1), bash and zsh completion, the examples and
+# docs. The directories are GNUInstallDirs' (CMakeLists.txt): relative ones
+# are under PREFIX, absolute ones as given. They are always passed, so that
+# none stays behind in CMake's cache from an earlier install.
+PREFIX  ?= /usr/local
+bindir  ?= bin
+datadir ?= share
+mandir  ?= $(datadir)/man
+docdir  ?= $(datadir)/doc/vista
+install: build
+	@cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) \
+	  -DCMAKE_INSTALL_BINDIR=$(bindir) -DCMAKE_INSTALL_DATADIR=$(datadir) \
+	  -DCMAKE_INSTALL_MANDIR=$(mandir) -DCMAKE_INSTALL_DOCDIR=$(docdir) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD)
+	@sed 's|^|$(DESTDIR)|' $(BUILD)/install_manifest.txt > $(BUILD)/installed.txt
+
+# Removes exactly what the last make install wrote (tools/uninstall.sh).
+uninstall:
+	@sh tools/uninstall.sh $(BUILD)/installed.txt

@@ -258,3 +258,25 @@ int vista_default_institution(vista_session *s, const char *code,
                         code);
   return VISTA_OK;
 }
+
+int vista_institution_codes(vista_session *s,
+                            void (*fn)(void *ud, const char *code), void *ud) {
+  static const char sql[] = "SELECT erasmus_code FROM institution"
+                            " WHERE erasmus_code IS NOT NULL ORDER BY 1";
+  sqlite3_stmt *st = NULL;
+  int rc;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    rc = vista_seterr_sql(s, "institution codes");
+    goto done;
+  }
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const unsigned char *code = sqlite3_column_text(st, 0);
+    if (code)
+      fn(ud, (const char *)code);
+  }
+  rc = rc == SQLITE_DONE ? VISTA_OK
+                         : vista_seterr_sql(s, "institution codes");
+done:
+  sqlite3_finalize(st);
+  return rc;
+}

@@ -2,6 +2,7 @@
  * the one place that chooses an exit status:
  *   0 success, 1 an error (bad data, a failing script), 2 a usage error,
  *   3 a script stopped by a limit or interrupted. */
+#include <csv.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "repl.h"
 #include "sandbox.h"
 #include "strategy.h"
+#include "usage.h"
 #include "vista.h"
 
 enum {
@@ -34,62 +36,6 @@ typedef struct options {
   vista_limits limits;
   int trace;
 } options;
-
-static const char usage_text[] =
-    "usage: vista [OPTIONS] [COMMAND [ARGS...]]\n"
-    "\n"
-    "Commands:\n"
-    "  init                        create the database, or upgrade its schema\n"
-    "  import mobility FILE [--format auto|erasmus|vista] [--map 'Theirs=Ours,...']\n"
-    "         [--rejects FILE] [--strict] [--replace]\n"
-    "                              import mobility records: the Erasmus+ open data\n"
-    "                              or vista's own CSV\n"
-    "  import institutions FILE    import a list of institutions (CSV)\n"
-    "  import strategy FILE.lua [--check]\n"
-    "                              check and store an institution's strategy\n"
-    "                              (--check: only check it)\n"
-    "  import partners FILE [--institution CODE]\n"
-    "                              import partners, agreements, contacts (CSV)\n"
-    "  import facts FILE           import institutions' yearly facts (CSV)\n"
-    "  import timeline FILE [--institution CODE]\n"
-    "                              import milestones: projects, "
-    "accreditations, ... (CSV)\n"
-    "  import survey FILE [--institution CODE]\n"
-    "                              import an anonymous staff survey (CSV)\n"
-    "  export TABLE [--format csv|json] [--out FILE]\n"
-    "                              write a table (mobility: vista's own CSV)\n"
-    "  run SCRIPT [ARGS...]        run a Lua script: a path, or the name of a "
-    "ready one\n"
-    "                              (vista run alone lists them)\n"
-    "  -e CHUNK [ARGS...]          run a chunk of Lua\n"
-    "  repl                        the interactive shell (also: vista alone "
-    "on a terminal;\n"
-    "                              with piped input, runs it as a batch)\n"
-    "\n"
-    "Options (before the command; for init, import and repl also after):\n"
-    "  --db PATH        the database (default: $VISTA_DB, else ./vista.db; "
-    ":memory: works)\n"
-    "  --scope CODE     a session for one institution (Erasmus code or "
-    "name): its own\n"
-    "                   records in full, others only as suppressed "
-    "aggregates\n"
-    "  --allow-write DIR  scripts may write files in DIR (vista.output); "
-    "else only\n"
-    "                   the file given to a script as --out FILE\n"
-    "  --max-steps N    steps a script may run: Lua instructions and SQL "
-    "VM steps\n"
-    "                   (default 500000000; 0: no limit)\n"
-    "  --max-mem SIZE   memory a script may hold, e.g. 64M, 2G (default "
-    "512M; 0: no limit)\n"
-    "  --max-time SECS  wall-clock seconds a script may run (default 300; 0: "
-    "no limit)\n"
-    "  --trace          add a Lua traceback to script errors\n"
-    "  -h, --help       this help\n"
-    "  --version        the version\n"
-    "\n"
-    "Exit status: 0 success, 1 error, 2 usage error, 3 script stopped by a "
-    "limit or Ctrl-C,\n"
-    "4 imported but some rows were rejected.\n";
 
 static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "vista: ");
@@ -462,9 +408,40 @@ static int cmd_export(const options *o, char **args, int nargs) {
   return EXIT_OK;
 }
 
-static void print_name(void *ud, const char *name) {
+static void print_script(void *ud, const char *name,
+                         const char *description) {
   (void)ud;
-  printf("  %s\n", name);
+  printf("  %-14s%s\n", name, description);
+}
+
+static void print_code(void *ud, const char *code) {
+  (void)ud;
+  printf("%s\n", code);
+}
+
+/* vista complete WHAT: the words the shell completion offers, one a line
+ * (tools/completion/). Not in --help: it is for the completion scripts.
+ * Institutions are read from an existing database, opened read-only, so a
+ * Tab never creates one. */
+static int cmd_complete(const options *o, const char *what) {
+  if (!what)
+    return usage_error("%s", "usage: vista complete commands|imports|options|"
+                             "scripts|tables|institutions");
+  if (strcmp(what, "institutions") != 0) {
+    if (vista_usage_words(stdout, what) != 0)
+      return usage_error("cannot complete '%s'", what);
+    return EXIT_OK;
+  }
+  vista_session *s;
+  if (vista_session_new(&s, o->db) != VISTA_OK) {
+    fprintf(stderr, "vista: out of memory\n");
+    return EXIT_ERROR;
+  }
+  if (vista_store_open_readonly(s) != VISTA_OK ||
+      vista_institution_codes(s, print_code, NULL) != VISTA_OK)
+    return fail(s);
+  vista_session_free(s);
+  return EXIT_OK;
 }
 
 /* Runs a script, a chunk or the REPL in a fresh sandbox. */
@@ -531,11 +508,22 @@ int main(int argc, char **argv) {
   }
   if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
       strcmp(cmd, "help") == 0) {
-    fputs(usage_text, stdout);
+    vista_usage_print(stdout);
     status = EXIT_OK;
+  } else if (strcmp(cmd, "--help-man") == 0) {
+    /* The manual page, written at build time from the same table. */
+    vista_usage_man(stdout);
+    status = EXIT_OK;
+  } else if (strcmp(cmd, "complete") == 0) {
+    status = i + 1 < argc ? usage_error("complete takes one word, not also "
+                                        "'%s'", argv[i + 1])
+                          : cmd_complete(&o, i < argc ? argv[i] : NULL);
   } else if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
-    printf("vista %s (Lua %s.%s, SQLite %s)\n", VISTA_VERSION, LUA_VERSION_MAJOR,
-           LUA_VERSION_MINOR, vista_sqlite_version());
+    /* SQLite's is the library's own; Lua's and libcsv's are those of the
+     * headers built against (neither library reports its release). */
+    printf("vista %s (SQLite %s, %s, libcsv %d.%d.%d, schema version %d)\n",
+           VISTA_VERSION, vista_sqlite_version(), LUA_RELEASE, CSV_MAJOR,
+           CSV_MINOR, CSV_RELEASE, vista_schema_version());
     status = EXIT_OK;
   } else if (strcmp(cmd, "init") == 0) {
     status = parse_trailing(argc, argv, i, &o, 0, rest, &nrest);
@@ -559,8 +547,8 @@ int main(int argc, char **argv) {
       status = with_sandbox(&o, 'i', NULL, 0, NULL);
   } else if (strcmp(cmd, "run") == 0) {
     if (i == argc) {
-      printf("Ready scripts (vista run NAME):\n");
-      vista_sandbox_list_scripts(print_name, NULL);
+      printf("Ready scripts (vista run NAME; vista run NAME --help):\n");
+      vista_sandbox_list_scripts(print_script, NULL);
       status = EXIT_OK;
     } else {
       status = with_sandbox(&o, 'r', argv[i], argc - i - 1, argv + i + 1);

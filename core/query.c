@@ -16,6 +16,7 @@
 
 #include "bind.h"
 #include "internal.h"
+#include "sandbox_lib.h"
 
 /* PRAGMAs a script may run: reads, without an argument unless listed as
  * taking one (the name of a table or index). */
@@ -268,6 +269,30 @@ static void push_column(lua_State *L, sqlite3_stmt *st, int c) {
   }
 }
 
+/* __tostring of a result: the table the shell would show, rendered by the
+ * stdlib's vista.format, so print(rows) and the shell agree; "(0 rows)" when
+ * empty, as the shell says [-0, +1, e]. Without the sandbox's environment
+ * (a host that is not ours) it says what it is and how many rows. */
+static int l_rows_tostring(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+  if (n == 0) {
+    lua_pushliteral(L, "(0 rows)");
+    return 1;
+  }
+  if (lua_getfield(L, LUA_REGISTRYINDEX, VISTA_ENV_KEY) != LUA_TTABLE ||
+      lua_getfield(L, -1, "require") != LUA_TFUNCTION) {
+    lua_pushfstring(L, "vista.Rows (%I rows)", n);
+    return 1;
+  }
+  lua_pushliteral(L, "vista.format");
+  lua_call(L, 1, 1);
+  lua_getfield(L, -1, "render");
+  lua_pushvalue(L, 1);
+  lua_call(L, 1, 1);
+  return 1;
+}
+
 void vista_push_rows(lua_State *L, sqlite3 *db, sqlite3_stmt *st) {
   int ncol = sqlite3_column_count(st);
   lua_newtable(L); /* rows */
@@ -293,12 +318,14 @@ void vista_push_rows(lua_State *L, sqlite3 *db, sqlite3_stmt *st) {
   if (rc != SQLITE_DONE)
     luaL_error(L, "%s", sqlite3_errmsg(db));
   /* metatable {__name = "vista.Rows", __jsontype = "array" (JSON writes
-   * no rows as []), __index = {columns = cols}} */
-  lua_createtable(L, 0, 3);
+   * no rows as []), __tostring = l_rows_tostring, __index = {columns = cols}} */
+  lua_createtable(L, 0, 4);
   lua_pushliteral(L, "vista.Rows");
   lua_setfield(L, -2, "__name");
   lua_pushliteral(L, "array");
   lua_setfield(L, -2, "__jsontype");
+  lua_pushcfunction(L, l_rows_tostring);
+  lua_setfield(L, -2, "__tostring");
   lua_createtable(L, 0, 1);
   lua_pushvalue(L, cols);
   lua_setfield(L, -2, "columns");

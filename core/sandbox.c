@@ -613,7 +613,8 @@ int vista_sandbox_run_script(vista_sandbox *sb, const char *name_or_path,
   return run_loaded(sb, name_or_path, argc, argv);
 }
 
-void vista_sandbox_list_scripts(void (*fn)(void *ud, const char *name),
+void vista_sandbox_list_scripts(void (*fn)(void *ud, const char *name,
+                                            const char *description),
                                 void *ud) {
   for (const vista_embedded *e = vista_embedded_files; e->name; e++) {
     if (strncmp(e->name, "scripts/", 8) != 0)
@@ -623,6 +624,22 @@ void vista_sandbox_list_scripts(void (*fn)(void *ud, const char *name),
     char *dot = strrchr(name, '.');
     if (dot)
       *dot = '\0';
-    fn(ud, name);
+    /* The description is the script's own first line, "-- NAME: text":
+     * one source, read where the script is, so it cannot go stale. */
+    char description[200] = "";
+    const char *p = e->data, *end = e->data + e->size;
+    size_t nlen = strlen(name);
+    if (e->size > 3 && strncmp(p, "-- ", 3) == 0) {
+      p += 3;
+      if ((size_t)(end - p) > nlen && strncmp(p, name, nlen) == 0 &&
+          p[nlen] == ':')
+        p += nlen + 1;
+      while (p < end && *p == ' ')
+        p++;
+      const char *eol = memchr(p, '\n', (size_t)(end - p));
+      int len = (int)((eol ? eol : end) - p);
+      snprintf(description, sizeof description, "%.*s", len, p);
+    }
+    fn(ud, name, description);
   }
 }

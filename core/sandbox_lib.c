@@ -13,6 +13,7 @@
 
 #include "bind.h"
 #include "sandbox_lib.h"
+#include "usage.h"
 
 #define SCRIPT_MAX ((size_t)16 * 1024 * 1024)
 
@@ -511,6 +512,7 @@ static const luaL_Reg c_modules[] = {
     {"vista.benchmark", luaopen_vista_benchmark},
     {"vista.consortium", luaopen_vista_consortium},
     {"vista.json", luaopen_vista_json},
+    {"vista.usage", luaopen_vista_usage},
     {NULL, NULL},
 };
 

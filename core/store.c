@@ -649,6 +649,22 @@ fail:
   return rc;
 }
 
+int vista_store_open_readonly(vista_session *s) {
+  if (s->db)
+    return VISTA_OK;
+  int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
+    int rc = vista_seterr(s, VISTA_ERR_IO, "%s: cannot open database: %s",
+                          s->path, s->db ? sqlite3_errmsg(s->db) : "no memory");
+    sqlite3_close_v2(s->db);
+    s->db = NULL;
+    return rc;
+  }
+  sqlite3_extended_result_codes(s->db, 1);
+  sqlite3_busy_timeout(s->db, 1000);
+  return VISTA_OK;
+}
+
 int vista_store_begin(vista_session *s) {
   if (!s->db)
     return vista_seterr(s, VISTA_ERR, "database is not open");

@@ -56,6 +56,12 @@ const char *vista_session_path(const vista_session *s);
  * transaction. A database from a newer vista gives VISTA_ERR_VERSION. */
 int vista_store_open(vista_session *s);
 
+/* Opens an existing database read-only, as it is: no file is created, no
+ * pragma or migration is written (for the shell completion, which must not
+ * make a database where the user only pressed Tab). VISTA_ERR_IO if there is
+ * none. Models that write must not be used on such a session. */
+int vista_store_open_readonly(vista_session *s);
+
 /* The schema version found when the database was opened (0 = it was new),
  * and the version it has now. Valid after vista_store_open(). */
 void vista_store_versions(const vista_session *s, int *found, int *now);
@@ -83,5 +89,10 @@ typedef void (*vista_reject_fn)(void *ud, const char *message);
 int vista_institution_import(vista_session *s, const char *path,
                              vista_reject_fn on_reject, void *ud,
                              vista_import_report *report);
+
+/* Calls fn with each institution's Erasmus code (borrowed for the call), in
+ * order, on an open session. */
+int vista_institution_codes(vista_session *s,
+                            void (*fn)(void *ud, const char *code), void *ud);
 
 #endif

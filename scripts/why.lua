@@ -1,6 +1,6 @@
--- why: the why-chains of the strategy's goals, the true strategic goals, and
--- what the guide asks of goals (an indicator and an action each, five or six
--- strategic goals).
+-- why: the why-chains of the strategy's goals, and the true strategic goals.
+-- Also what the guide asks of goals (an indicator and an action each, five or
+-- six strategic goals).
 local usage = [[usage: vista run why [--institution CODE] [--format table|csv|json|md]
   Prints every goal's chain of whys as a tree (each reason, the goal it
   answers, and the goals that serve it), the true strategic goals (whose why

@@ -114,17 +114,11 @@ What they do not have: io, os.execute/remove/rename/exit, dofile, loadfile,
 binary chunks, C modules, the debug library. Reading an undefined global is
 an error.]==])
 
-topic("commands", nil, [==[
-vista init                       create the database, or upgrade its schema
-vista import institutions FILE   import a list of institutions (CSV)
-vista import mobility FILE       import mobility records (official or own CSV)
-vista import strategy FILE.lua   check and store a strategy (--check: only check)
-vista import partners FILE       import partners, agreements and contacts (CSV)
-vista import facts FILE          import yearly facts: enrolment, graduates, ...
-vista run SCRIPT [ARGS...]       a script file, or a ready script by name
-vista -e CHUNK                   run a chunk of Lua
-vista repl                       this shell
-Shell commands: .help .tables .schema [TABLE] .format [FMT] .timer on|off .quit]==])
+-- The commands as --help and the manual page print them (core/usage.c),
+-- so this list cannot leave one out.
+topic("commands", nil, "vista [OPTIONS] COMMAND [ARGS...]; vista --help has the options.\n"
+  .. require("vista.usage").commands_text
+  .. "Shell commands: .help .tables .schema [TABLE] .format [FMT] .timer on|off .quit")
 
 topic("vista.benchmark", vista.benchmark, [==[
 vista.benchmark: every institution against its peers, small cells suppressed
