@@ -17,6 +17,8 @@ struct vista_session {
   char errmsg[VISTA_ERRMSG_SIZE];
   /* Set by the sandbox: a long query stops when this reads non-zero. */
   volatile int *stop_flag;
+  /* Set for scripts: temporary tables and sorts stay in memory. */
+  int temp_in_memory;
   /* --scope: the institution as given, its id once open (scope.c), and
    * how deep our own aggregate statements are being prepared. */
   char *scope_name;
@@ -56,6 +58,11 @@ sqlite3 *vista_store_db(vista_session *s);
 /* Makes long queries on the connection stop when *flag becomes non-zero
  * (a progress handler). flag may be NULL to remove it. */
 void vista_store_set_stop_flag(vista_session *s, volatile int *flag);
+
+/* Keeps the connection's temporary tables and sorts in memory (PRAGMA
+ * temp_store = MEMORY), now and when it opens: for script sessions, whose
+ * memory is capped but whose temporary files would not be. */
+void vista_store_temp_in_memory(vista_session *s);
 
 /* Records one import in import_log and returns its id; rejects go with
  * vista_store_reject(). Both run inside the caller's transaction. */

@@ -12,6 +12,7 @@
 #include "export.h"
 #include "indicator.h"
 #include "journey.h"
+#include "memory.h"
 #include "mobility.h"
 #include "partner.h"
 #include "repl.h"
@@ -500,6 +501,8 @@ int main(int argc, char **argv) {
                {VISTA_DEFAULT_MAX_STEPS, VISTA_DEFAULT_MAX_MEM,
                 VISTA_DEFAULT_MAX_TIME, NULL},
                0};
+  /* Before anything allocates: SQLite's allocator, and the test hook. */
+  vista_mem_setup();
   const char *env_db = getenv("VISTA_DB");
   if (env_db && *env_db)
     o.db = env_db;

@@ -40,6 +40,7 @@
 
 #include "bind.h"
 #include "internal.h"
+#include "memory.h"
 #include "sandbox_lib.h"
 #include "ticker.h"
 
@@ -54,8 +55,8 @@ struct vista_sandbox {
   vista_session *session;
   vista_limits lim;
   int trace;
-  size_t mem_used;
   size_t gc_mark;   /* past this, the hook collects (see capped_alloc) */
+  vista_mem_cap outer_cap; /* the cap before this sandbox set its own */
   int64_t steps;
   volatile int stop; /* STOP_*, read by the hook, the watchdog and SQLite */
   char errmsg[1024];
@@ -112,43 +113,32 @@ static void stop_message(vista_sandbox *sb, int why, char *buf, size_t n) {
   }
 }
 
-/* Allocator with a cap. A refused allocation stops the script: not every
- * allocation in Lua is retried after a collection (string buffers call the
- * allocator directly), so a refusal is the one reliable signal. The hook
- * collects early as memory nears the cap, so that garbage alone does not
- * reach it. Shrinking never fails. */
+/* Allocator with a cap. The cap is on one counter shared with SQLite
+ * (memory.c), so a script's queries count against it too. A refusal by the
+ * cap stops the script (on_cap): not every allocation in Lua is retried
+ * after a collection (string buffers call the allocator directly), so a
+ * refusal is the one reliable signal. The hook collects early as memory
+ * nears the cap, so that garbage alone does not reach it. Any other
+ * refusal (the system's, or the fault hook's) is Lua's own "not enough
+ * memory" error. Shrinking never fails. */
 static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-  vista_sandbox *sb = ud;
-  size_t old = ptr ? osize : 0;
-  if (nsize == 0) {
-    free(ptr);
-    sb->mem_used -= old;
-    return NULL;
-  }
-  if (nsize > old && sb->lim.max_mem &&
-      sb->mem_used - old + nsize > sb->lim.max_mem) {
-    set_stop(sb, STOP_MEM);
-    return NULL;
-  }
-  void *p = realloc(ptr, nsize);
-  if (!p) {
-    if (nsize <= old)
-      return ptr;
-    set_stop(sb, STOP_MEM);
-    return NULL;
-  }
-  sb->mem_used = sb->mem_used - old + nsize;
-  return p;
+  (void)ud;
+  return vista_mem_realloc(ptr, osize, nsize);
 }
+
+static void on_cap(void *ud) { set_stop(ud, STOP_MEM); }
 
 /* Collects fully when memory passes the mark, then sets the next mark half
  * way between what is left and the cap. */
 static void collect_near_cap(vista_sandbox *sb, lua_State *L) {
-  if (!sb->lim.max_mem || sb->mem_used <= sb->gc_mark)
+  if (!sb->lim.max_mem || vista_mem_used() <= sb->gc_mark)
     return;
   lua_gc(L, LUA_GCCOLLECT);
+  size_t now = vista_mem_used();
   size_t floor = sb->lim.max_mem / 4 * 3;
-  size_t next = sb->mem_used + (sb->lim.max_mem - sb->mem_used) / 2;
+  size_t next = now < sb->lim.max_mem
+                    ? now + (sb->lim.max_mem - now) / 2
+                    : sb->lim.max_mem;
   sb->gc_mark = next > floor ? next : floor;
 }
 
@@ -353,6 +343,12 @@ int vista_sandbox_new(vista_sandbox **out, vista_session *s,
   sb->stack_limit = stack / 2;
   sb->gc_mark = sb->lim.max_mem / 4 * 3;
   *out = sb;
+  vista_mem_setup();
+  vista_mem_set_cap(&(vista_mem_cap){sb->lim.max_mem, on_cap, sb},
+                    &sb->outer_cap);
+  /* The script's temporary tables and sorts stay in memory, under the
+   * cap, rather than in files that could fill the disk. */
+  vista_store_temp_in_memory(s);
 
   sb->L = lua_newstate(capped_alloc, sb);
   if (!sb->L) {
@@ -403,6 +399,7 @@ void vista_sandbox_free(vista_sandbox *sb) {
   }
   if (sb->session)
     vista_store_set_stop_flag(sb->session, NULL);
+  vista_mem_set_cap(&sb->outer_cap, NULL);
   if (sigint_stop == &sb->stop)
     sigint_stop = NULL;
   free(sb);

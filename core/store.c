@@ -11,6 +11,7 @@
 #include "country.h"
 #include "mobility.h"
 #include "internal.h"
+#include "memory.h"
 
 static int fill_countries(vista_session *s);
 
@@ -499,11 +500,11 @@ int vista_store_file_fd(vista_session *s) {
 
 int vista_session_new(vista_session **out, const char *path) {
   *out = NULL;
-  vista_session *s = calloc(1, sizeof *s);
+  vista_session *s = vista_calloc(1, sizeof *s);
   if (!s)
     return VISTA_ERR_NOMEM;
   s->file_fd = -1;
-  s->path = strdup(path ? path : "vista.db");
+  s->path = vista_strdup(path ? path : "vista.db");
   if (!s->path) {
     free(s);
     return VISTA_ERR_NOMEM;
@@ -588,9 +589,17 @@ void vista_store_set_stop_flag(vista_session *s, volatile int *flag) {
   s->stop_flag = flag;
 }
 
+void vista_store_temp_in_memory(vista_session *s) {
+  s->temp_in_memory = 1;
+  if (s->db)
+    sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+}
+
 int vista_store_open(vista_session *s) {
   if (s->db)
     return VISTA_OK;
+  /* SQLite's memory counts against the same cap as Lua's (memory.c). */
+  vista_mem_setup();
   /* One connection, used by one thread at a time: no mutexes. */
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
@@ -625,7 +634,9 @@ int vista_store_open(vista_session *s) {
   if (version == 0 && (rc = exec(s, "PRAGMA page_size = 65536")) != VISTA_OK)
     goto fail;
   if ((rc = exec(s, "PRAGMA journal_mode = WAL")) != VISTA_OK ||
-      (rc = exec(s, "PRAGMA synchronous = NORMAL")) != VISTA_OK)
+      (rc = exec(s, "PRAGMA synchronous = NORMAL")) != VISTA_OK ||
+      (s->temp_in_memory &&
+       (rc = exec(s, "PRAGMA temp_store = MEMORY")) != VISTA_OK))
     goto fail;
   s->version_found = version;
   for (int step = version; step < MIGRATION_COUNT; step++)
