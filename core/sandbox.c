@@ -352,7 +352,8 @@ int vista_sandbox_new(vista_sandbox **out, vista_session *s,
 
   sb->L = lua_newstate(capped_alloc, sb);
   if (!sb->L) {
-    snprintf(sb->errmsg, sizeof sb->errmsg, "cannot create the Lua state");
+    snprintf(sb->errmsg, sizeof sb->errmsg,
+             "cannot create the Lua state: out of memory");
     return VISTA_ERR_NOMEM;
   }
   *(vista_sandbox **)lua_getextraspace(sb->L) = sb;
@@ -477,6 +478,21 @@ static void push_args(lua_State *L, const char *name, int argc, char **argv) {
     lua_pushstring(L, argv[i]);
 }
 
+typedef struct script_args {
+  const char *name;
+  int argc;
+  char **argv;
+} script_args;
+
+/* push_args under lua_pcall: out of memory there must be an error, not a
+ * panic [-1, +argc, m]. */
+static int push_args_protected(lua_State *L) {
+  const script_args *a = lua_touserdata(L, 1);
+  lua_pop(L, 1);
+  push_args(L, a->name, a->argc, a->argv);
+  return a->argc;
+}
+
 static int run_loaded(vista_sandbox *sb, const char *name, int argc,
                       char **argv) {
   lua_State *L = sb->L;
@@ -485,7 +501,14 @@ static int run_loaded(vista_sandbox *sb, const char *name, int argc,
     snprintf(sb->errmsg, sizeof sb->errmsg, "too many arguments");
     return VISTA_ERR;
   }
-  push_args(L, name, argc, argv);
+  script_args a = {name, argc, argv};
+  lua_pushcfunction(L, push_args_protected);
+  lua_pushlightuserdata(L, &a);
+  if (lua_pcall(L, 1, argc, 0) != LUA_OK) {
+    error_text(sb, L, -1);
+    lua_pop(L, 2); /* the message and the chunk */
+    return VISTA_ERR_NOMEM;
+  }
   return vista_sandbox_call(sb, argc, 0);
 }
 

@@ -603,8 +603,11 @@ int vista_store_open(vista_session *s) {
   /* One connection, used by one thread at a time: no mutexes. */
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
-    int rc = vista_seterr(s, VISTA_ERR_IO, "%s: cannot open database: %s",
-                          s->path, s->db ? sqlite3_errmsg(s->db) : "no memory");
+    /* Without a handle, SQLite could not allocate one. */
+    int nomem = !s->db || sqlite3_errcode(s->db) == SQLITE_NOMEM;
+    int rc = vista_seterr(s, nomem ? VISTA_ERR_NOMEM : VISTA_ERR_IO,
+                          "%s: cannot open database: %s", s->path,
+                          s->db ? sqlite3_errmsg(s->db) : "out of memory");
     sqlite3_close_v2(s->db);
     s->db = NULL;
     return rc;
@@ -662,8 +665,16 @@ int vista_store_begin(vista_session *s) {
 int vista_store_commit(vista_session *s) { return exec(s, "COMMIT"); }
 
 void vista_store_rollback(vista_session *s) {
-  if (s->db && !sqlite3_get_autocommit(s->db))
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  if (!s->db || sqlite3_get_autocommit(s->db))
+    return;
+  sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  /* Out of memory, even ROLLBACK cannot be compiled. Closing the
+   * connection rolls back without allocating; the next use opens it
+   * again (vista_store_open). */
+  if (!sqlite3_get_autocommit(s->db)) {
+    sqlite3_close_v2(s->db);
+    s->db = NULL;
+  }
 }
 
 int vista_store_import_begin(vista_session *s, const char *kind,
