@@ -3,9 +3,14 @@
  * back to the same figures. A text cell that a spreadsheet would run as a
  * formula (beginning with =, +, -, @, a tab or a carriage return) is
  * written with a leading apostrophe, which vista's importer removes again.
- * Entry point: vista_export(). */
+ * Entry points: vista_export() to a stream, vista_export_file() to a file
+ * that appears whole or not at all. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "export.h"
 #include "internal.h"
@@ -192,7 +197,54 @@ int vista_export(vista_session *s, const char *table, const char *format,
   if (step != SQLITE_DONE)
     rc = vista_seterr_sql(s, table);
   else if (fflush(out) != 0 || ferror(out))
-    rc = vista_seterr(s, VISTA_ERR_IO, "export: write error");
+    rc = vista_seterr(s, VISTA_ERR_IO, "export: %s", strerror(errno));
   sqlite3_finalize(st);
+  return rc;
+}
+
+int vista_export_file(vista_session *s, const char *table, const char *format,
+                      const char *path, int64_t *rows) {
+  *rows = 0;
+  size_t n = strlen(path) + sizeof ".vista-part";
+  char *part = malloc(n);
+  if (!part)
+    return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
+  snprintf(part, n, "%s.vista-part", path);
+  int fd = open(part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                0644);
+  if (fd < 0) {
+    int rc = errno == EEXIST
+                 ? vista_seterr(s, VISTA_ERR_IO,
+                                "%s: exists: another export is writing it, "
+                                "or one was stopped (remove it)",
+                                part)
+                 : vista_seterr(s, VISTA_ERR_IO, "%s: %s", part,
+                                strerror(errno));
+    free(part);
+    return rc;
+  }
+  FILE *out = fdopen(fd, "w");
+  if (!out) {
+    close(fd);
+    remove(part);
+    free(part);
+    return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
+  }
+  int rc = vista_export(s, table, format, out, rows);
+  int err = errno;
+  /* The data reaches the disk before the name does: a crash leaves the
+   * old file or the whole new one. */
+  if (rc == VISTA_OK && (fsync(fd) != 0 || ferror(out)))
+    rc = VISTA_ERR_IO, err = errno;
+  if (fclose(out) != 0 && rc == VISTA_OK)
+    rc = VISTA_ERR_IO, err = errno;
+  if (rc == VISTA_OK && rename(part, path) != 0)
+    rc = VISTA_ERR_IO, err = errno;
+  if (rc != VISTA_OK) {
+    remove(part);
+    if (rc == VISTA_ERR_IO)
+      vista_seterr(s, rc, "%s: %s (nothing written)", path, strerror(err));
+  }
+  free(part);
   return rc;
 }

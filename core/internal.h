@@ -49,6 +49,10 @@ int vista_seterr(vista_session *s, int status, const char *fmt, ...)
 #endif
     ;
 
+/* SQLite's message for the session's connection, saying what failed when
+ * the disk did (borrowed: valid until the next call in this thread). */
+const char *vista_store_errmsg(vista_session *s);
+
 /* Sets the error from SQLite's message for the session's connection. */
 int vista_seterr_sql(vista_session *s, const char *what);
 

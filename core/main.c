@@ -435,19 +435,9 @@ static int cmd_export(const options *o, char **args, int nargs) {
   vista_session *s;
   if (open_session(o, &s) != EXIT_OK)
     return EXIT_ERROR;
-  FILE *out = path ? fopen(path, "w") : stdout;
-  if (!out) {
-    fprintf(stderr, "vista: %s: %s\n", path, strerror(errno));
-    vista_session_free(s);
-    return EXIT_ERROR;
-  }
   int64_t rows;
-  int rc = vista_export(s, table, format, out, &rows);
-  if (path && fclose(out) != 0 && rc == VISTA_OK) {
-    fprintf(stderr, "vista: %s: %s\n", path, strerror(errno));
-    vista_session_free(s);
-    return EXIT_ERROR;
-  }
+  int rc = path ? vista_export_file(s, table, format, path, &rows)
+                : vista_export(s, table, format, stdout, &rows);
   if (rc != VISTA_OK)
     return fail(s);
   if (path)

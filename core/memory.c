@@ -17,11 +17,12 @@
  * every allocation of SQLite and of the Lua states (both counted), and
  * vista's own C allocations made through vista_malloc and friends: the
  * session, the CSV reader's buffers and fields (libcsv's too, through its
- * realloc hook), the dictionaries and the mobility importer's buffers,
- * summaries and writer. Not covered: plain malloc calls elsewhere (the REPL's
- * line editing, libedit, stdio's buffers, the C library's own), which a
- * test cannot reach without interposing malloc, and that does not work under
- * AddressSanitizer.
+ * realloc hook), the dictionaries, and the mobility importer's buffers,
+ * summaries and writer. Not covered: the remaining plain malloc calls (the
+ * export's and vista.output's file names, the sandbox struct, scope.c,
+ * consortium.c, benchmark.c, writeback.c, the REPL), libedit, stdio's
+ * buffers and the C library's own, which a test cannot reach without
+ * interposing malloc, and that does not work under AddressSanitizer.
  *
  * VISTA_FAULT_ALLOC is a testing hook, read once: with N >= 1, the Nth
  * allocation that asks for memory and every later one fail, so a loop over

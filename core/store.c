@@ -482,8 +482,41 @@ int vista_seterr(vista_session *s, int status, const char *fmt, ...) {
   return status;
 }
 
+/* SQLite's message, with what failed when the disk did: a full disk or a
+ * file size limit must not read as a bare "disk I/O error". SQLite keeps
+ * the system's errno only sometimes, so the extended code says the rest. */
+static const char *db_errmsg(vista_session *s, char *buf, size_t n) {
+  if (!s->db)
+    return "no database";
+  int ext = sqlite3_extended_errcode(s->db);
+  int sys = sqlite3_system_errno(s->db);
+  const char *when = ext == SQLITE_IOERR_WRITE      ? "writing"
+                     : ext == SQLITE_IOERR_FSYNC    ? "syncing"
+                     : ext == SQLITE_IOERR_TRUNCATE ? "truncating"
+                     : ext == SQLITE_IOERR_READ     ? "reading"
+                                                    : NULL;
+  if ((ext & 0xff) != SQLITE_IOERR && (ext & 0xff) != SQLITE_FULL)
+    return sqlite3_errmsg(s->db);
+  if (sys > 0)
+    snprintf(buf, n, "%s (%s)", sqlite3_errmsg(s->db), strerror(sys));
+  else if (when)
+    snprintf(buf, n, "%s while %s%s", sqlite3_errmsg(s->db), when,
+             ext == SQLITE_IOERR_READ ? ""
+                                      : " (is the disk full, or a file size "
+                                        "limit reached?)");
+  else
+    return sqlite3_errmsg(s->db);
+  return buf;
+}
+
+const char *vista_store_errmsg(vista_session *s) {
+  static _Thread_local char buf[300];
+  return db_errmsg(s, buf, sizeof buf);
+}
+
 int vista_seterr_sql(vista_session *s, const char *what) {
-  const char *msg = s->db ? sqlite3_errmsg(s->db) : "no database";
+  char buf[300];
+  const char *msg = db_errmsg(s, buf, sizeof buf);
   int code = s->db ? sqlite3_errcode(s->db) : SQLITE_ERROR;
   return vista_seterr(s, code == SQLITE_NOMEM ? VISTA_ERR_NOMEM : VISTA_ERR_SQL,
                       "%s: %s", what, msg);
@@ -541,9 +574,13 @@ void vista_store_versions(const vista_session *s, int *found, int *now) {
 }
 
 static int exec(vista_session *s, const char *sql) {
+  char buf[300];
   if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return vista_seterr(s, VISTA_ERR_SQL, "%s: %s", s->path,
-                        sqlite3_errmsg(s->db));
+    return vista_seterr(s,
+                        sqlite3_errcode(s->db) == SQLITE_NOMEM
+                            ? VISTA_ERR_NOMEM
+                            : VISTA_ERR_SQL,
+                        "%s: %s", s->path, db_errmsg(s, buf, sizeof buf));
   return VISTA_OK;
 }
 

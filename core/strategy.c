@@ -54,7 +54,7 @@ static int step(writer *w, sqlite3_stmt *st) {
   sqlite3_clear_bindings(st);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return vista_seterr(w->s, VISTA_ERR_SQL, "%s: %s", w->path,
-                        sqlite3_errmsg(w->s->db));
+                        vista_store_errmsg(w->s));
   return VISTA_OK;
 }
 

@@ -107,9 +107,179 @@ def test_max_mem():
     check("a query under the cap runs", status == 0, err)
 
 
+def full_disk_env(limit):
+    """A child whose files cannot grow past limit bytes: write() fails with
+    EFBIG, as on a full disk (SIGXFSZ ignored, so it is an error, not a
+    signal). No tmpfs to mount: the tests need not run as root."""
+    def pre():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return pre
+
+
+def run_limited(limit, *args):
+    r = subprocess.run([VISTA, *args], capture_output=True, text=True,
+                       preexec_fn=full_disk_env(limit))
+    return r.returncode, r.stdout, r.stderr
+
+
+def test_disk_full():
+    """An import and an export on a disk that fills up: one clear line,
+    nothing half-written, the database as before."""
+    must("--db", "d.db", "import", "institutions",
+         os.path.join(EXAMPLES, "institutions.csv"))
+    must("--db", "d.db", "import", "mobility",
+         os.path.join(EXAMPLES, "mobility.csv"))
+    before = dump("d.db")
+    # 64 KiB: the WAL cannot take one page of the transaction.
+    imports = {
+        "mobility": ["import", "mobility",
+                     os.path.join(EXAMPLES, "college", "mobility.csv")],
+        "timeline": ["import", "timeline",
+                     os.path.join(EXAMPLES, "college", "timeline.csv"),
+                     "--institution", "B  BRUGGE12"],
+    }
+    for name, args in imports.items():
+        status, out, err = run_limited(65536, "--db", "d.db", *args)
+        check("import %s on a full disk: exit 1" % name, status == 1,
+              "status %d, %r" % (status, err))
+        check("import %s on a full disk: one line saying so" % name,
+              err.count("\n") == 1 and err.startswith("vista: ")
+              and ("File too large" in err or "is the disk full" in err),
+              repr(err))
+        check("import %s on a full disk: the database as before" % name,
+              dump("d.db") == before)
+        check("import %s on a full disk: no WAL left over" % name,
+              not os.path.exists("d.db-wal"))
+    # The export: the old file stays, no part file is left.
+    with open("back.csv", "w") as f:
+        f.write("the old export\n")
+    status, out, err = run_limited(100000, "--db", "d.db", "export",
+                                   "mobility", "--out", "back.csv")
+    check("export on a full disk: exit 1", status == 1,
+          "status %d, %r" % (status, err))
+    check("export on a full disk: one line saying so",
+          err == "vista: back.csv: File too large (nothing written)\n",
+          repr(err))
+    with open("back.csv") as f:
+        check("export on a full disk: the old file untouched",
+              f.read() == "the old export\n")
+    check("export on a full disk: no part file left",
+          not os.path.exists("back.csv.vista-part"))
+    check("export on a full disk: the database as before",
+          dump("d.db") == before)
+    # With room, the same export replaces the file whole.
+    status, out, err = run_limited(resource.RLIM_INFINITY, "--db", "d.db",
+                                   "export", "mobility", "--out", "back.csv")
+    with open("back.csv") as f:
+        lines = f.read().count("\n")
+    check("export with room: all rows", status == 0 and lines == 2001,
+          "status %d, %d lines, %r" % (status, lines, err))
+    check("export with room: no part file left",
+          not os.path.exists("back.csv.vista-part"))
+
+
+def write_rows(path, header, rows):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(header + "\n")
+        for row in rows:
+            f.write(row + "\n")
+
+
+def big_inputs(n):
+    """Files big enough that their import spills pages into the WAL long
+    before it commits: generated here, a few seconds of work at most."""
+    home = ["--institution", "B  BRUGGE12"]
+    write_rows("institutions_big.csv", "erasmus_code,name,country,city",
+               ("B  KILL%06d,School %d,BE,Brugge" % (i, i)
+                for i in range(n)))
+    write_rows("partners_big.csv", "name,country,city,kind,strategic",
+               ("Partner school %d,FI,Helsinki,vet_school,yes" % i
+                for i in range(n)))
+    # Facts: one row per institution of the database and school year.
+    write_rows("facts_big.csv", "institution,period,learners_enrolled",
+               ("B  BASE%06d,%d-%02d,%d" % (i % 2000, 2000 + i // 2000,
+                                             (1 + i // 2000) % 100, 100 + i)
+                for i in range(min(n, 2000 * 90))))
+    write_rows("timeline_big.csv", "kind,title,start,until",
+               ("project,Project number %d,2018-06,2019-09" % i
+                for i in range(n)))
+    write_rows("survey_big.csv",
+               "respondent,department,role,languages,experience,interest",
+               ('%d,Construction,teacher,"nl:native, en:B2",none,no' % i
+                for i in range(n)))
+    with open("strategy_big.lua", "w") as f:
+        f.write('''strategy {
+  institution = { code = "B  BRUGGE12", name = "VTI Brugge", country = "BE",
+                  city = "Brugge" },
+  title = "Big", period = { from = "2024-09", to = "2028-08" },
+  mission = "We train technicians.", vision = "Every learner abroad.",
+}
+factor "f" { level = "regional", category = "economic", text = "A need",
+             trend = "rising", impact = 3, likelihood = 0.9 }
+goal "g" { text = "A goal", why = factor "f", indicators = { "long_term_share" } }
+''')
+        for i in range(n // 4):
+            f.write('action { goal = "g", what = "Action number %d", '
+                    'start = "2024-09", due = "2025-06", budget = %d, '
+                    'person_days = 1, status = "planned" }\n' % (i, i))
+    return {
+        "institutions": ["import", "institutions", "institutions_big.csv"],
+        "partners": ["import", "partners", "partners_big.csv", *home],
+        "facts": ["import", "facts", "facts_big.csv"],
+        "timeline": ["import", "timeline", "timeline_big.csv", *home],
+        "survey": ["import", "survey", "survey_big.csv", *home],
+        "strategy": ["import", "strategy", "strategy_big.lua"],
+    }
+
+
+def test_kill9():
+    """kill -9 in the middle of every kind of import leaves the database
+    as it was: the import is one transaction, and SQLite's WAL drops the
+    frames of a transaction that never committed."""
+    write_rows("base.csv", "erasmus_code,name,country,city",
+               ("B  BASE%06d,Base school %d,BE,Gent" % (i, i)
+                for i in range(2000)))
+    must("--db", "k.db", "import", "institutions",
+         os.path.join(EXAMPLES, "institutions.csv"))
+    must("--db", "k.db", "import", "institutions", "base.csv")
+    must("--db", "k.db", "import", "mobility",
+         os.path.join(EXAMPLES, "mobility.csv"))
+    before = dump("k.db")
+    for kind, args in big_inputs(300000).items():
+        p = subprocess.Popen([VISTA, "--db", "k.db", *args],
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        # Mid-way: the transaction has spilled pages into the WAL (it is
+        # written at commit otherwise), and the import still runs.
+        killed = False
+        deadline = time.time() + 120
+        while p.poll() is None and time.time() < deadline:
+            try:
+                if os.path.getsize("k.db-wal") > 4 * 1024 * 1024:
+                    p.kill()
+                    killed = True
+                    break
+            except FileNotFoundError:
+                pass
+            time.sleep(0.005)
+        status = p.wait()
+        check("kill -9 in import %s: killed mid-way" % kind,
+              killed and status == -signal.SIGKILL,
+              "the import ended first (status %d): make its input bigger"
+              % status)
+        check("kill -9 in import %s: the database as before" % kind,
+              dump("k.db") == before)
+        con = sqlite3.connect("k.db")
+        ok = con.execute("PRAGMA integrity_check").fetchone()[0]
+        con.close()
+        check("kill -9 in import %s: integrity" % kind, ok == "ok", ok)
+
+
 def main():
     os.chdir(tempfile.mkdtemp(prefix="vista-faults-"))
-    {"max_mem": test_max_mem}[PART]()
+    {"max_mem": test_max_mem, "disk_full": test_disk_full,
+     "kill9": test_kill9}[PART]()
     print("%d checks, %d failed" % (checks, failures))
     sys.exit(1 if failures else 0)
 
