@@ -151,8 +151,10 @@ static int parse_option(int argc, char **argv, int *i, options *o) {
   } else if (strcmp(a, "--max-mem") == 0) {
     if (parse_size(v, &o->limits.max_mem) != 0)
       return usage_error("--max-mem needs a size such as 64M, not '%s'", v);
-    if (o->limits.max_mem && o->limits.max_mem < ((size_t)1 << 20))
-      return usage_error("--max-mem must be at least 1M, not '%s'", v);
+    /* The cap covers SQLite too: its connection and the schema alone hold
+     * about 1.5 MiB, so less could not run a query. */
+    if (o->limits.max_mem && o->limits.max_mem < ((size_t)4 << 20))
+      return usage_error("--max-mem must be at least 4M, not '%s'", v);
   } else {
     errno = 0;
     double t = strtod(v, &end);

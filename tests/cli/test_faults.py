@@ -4,7 +4,7 @@ fills up, and kill -9 in the middle of every kind of import. After each
 fault the database must be exactly as before (a full dump compared), and
 vista must have said what happened in one line.
 
-usage: test_faults.py VISTA_BINARY max_mem|disk_full|kill9
+usage: test_faults.py VISTA_BINARY max_mem|disk_full|kill9|oom_cli
 """
 import os
 import resource
@@ -318,9 +318,12 @@ def test_oom_cli():
 
 
 def main():
-    os.chdir(tempfile.mkdtemp(prefix="vista-faults-"))
-    {"max_mem": test_max_mem, "disk_full": test_disk_full,
-     "kill9": test_kill9, "oom_cli": test_oom_cli}[PART]()
+    parts = {"max_mem": test_max_mem, "disk_full": test_disk_full,
+             "kill9": test_kill9, "oom_cli": test_oom_cli}
+    with tempfile.TemporaryDirectory(prefix="vista-faults-") as tmp:
+        os.chdir(tmp)
+        parts[PART]()
+        os.chdir("/")
     print("%d checks, %d failed" % (checks, failures))
     sys.exit(1 if failures else 0)
 
