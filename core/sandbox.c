@@ -532,6 +532,31 @@ int vista_sandbox_run_string(vista_sandbox *sb, const char *chunk,
   return run_loaded(sb, chunkname + 1, argc, argv);
 }
 
+typedef struct script_file {
+  const char *path;
+  char *text;
+  size_t len;
+  int status; /* of loading the text */
+} script_file;
+
+/* Notes the script's directory (its own modules are found beside it) and
+ * loads its text [-1, +1, m]. Run under lua_pcall: out of memory while
+ * naming the chunk must be an error, not a panic. */
+static int load_file_protected(lua_State *L) {
+  script_file *f = lua_touserdata(L, 1);
+  lua_pop(L, 1);
+  const char *slash = strrchr(f->path, '/');
+  if (slash)
+    lua_pushlstring(L, f->path, (size_t)(slash - f->path));
+  else
+    lua_pushliteral(L, ".");
+  lua_setfield(L, LUA_REGISTRYINDEX, VISTA_SCRIPT_DIR_KEY);
+  lua_pushfstring(L, "@%s", f->path);
+  f->status = vista_load_text(L, f->text, f->len, lua_tostring(L, -1));
+  lua_remove(L, -2);
+  return 1;
+}
+
 int vista_sandbox_run_script(vista_sandbox *sb, const char *name_or_path,
                              int argc, char **argv) {
   lua_State *L = sb->L;
@@ -545,17 +570,13 @@ int vista_sandbox_run_script(vista_sandbox *sb, const char *name_or_path,
                strerror(errno));
       return VISTA_ERR;
     }
-    /* The script's own modules are found beside it. */
-    const char *slash = strrchr(name_or_path, '/');
-    if (slash)
-      lua_pushlstring(L, name_or_path, (size_t)(slash - name_or_path));
-    else
-      lua_pushliteral(L, ".");
-    lua_setfield(L, LUA_REGISTRYINDEX, VISTA_SCRIPT_DIR_KEY);
-    lua_pushfstring(L, "@%s", name_or_path);
-    st = vista_load_text(L, text, len, lua_tostring(L, -1));
+    script_file f = {name_or_path, text, len, LUA_OK};
+    lua_pushcfunction(L, load_file_protected);
+    lua_pushlightuserdata(L, &f);
+    st = lua_pcall(L, 1, 1, 0);
+    if (st == LUA_OK)
+      st = f.status;
     free(text);
-    lua_remove(L, -2);
   } else {
     char ename[300];
     snprintf(ename, sizeof ename, "scripts/%s.lua", name_or_path);
