@@ -13,6 +13,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "memory.h"
 #include "csv_reader.h"
 #include "internal.h"
 
@@ -55,7 +56,7 @@ static int keep_raw(reader *r, const char *p, size_t n) {
       cap *= 2;
     if (cap > FIELD_MAX * 2)
       return 0; /* a runaway record: keep what fits */
-    char *nr = realloc(r->raw, cap);
+    char *nr = vista_realloc(r->raw, cap);
     if (!nr)
       return -1;
     r->raw = nr;
@@ -67,7 +68,7 @@ static int keep_raw(reader *r, const char *p, size_t n) {
 }
 
 static void *field_realloc(void *p, size_t n) {
-  return n > FIELD_MAX ? NULL : realloc(p, n);
+  return n > FIELD_MAX ? NULL : vista_realloc(p, n);
 }
 
 /* The length of the UTF-8 sequence that starts with the byte past ASCII
@@ -130,15 +131,15 @@ static int grow_fields(reader *r, size_t need) {
   size_t cap = r->fields_cap ? r->fields_cap : 64;
   while (cap < need)
     cap *= 2;
-  size_t *no = realloc(r->offs, cap * sizeof *no);
+  size_t *no = vista_realloc(r->offs, cap * sizeof *no);
   if (!no)
     return -1;
   r->offs = no;
-  size_t *nl = realloc(r->lens, cap * sizeof *nl);
+  size_t *nl = vista_realloc(r->lens, cap * sizeof *nl);
   if (!nl)
     return -1;
   r->lens = nl;
-  const char **np = realloc(r->ptrs, cap * sizeof *np);
+  const char **np = vista_realloc(r->ptrs, cap * sizeof *np);
   if (!np)
     return -1;
   r->ptrs = np;
@@ -152,7 +153,7 @@ static int grow(reader *r, size_t need) {
     size_t cap = r->buf_cap ? r->buf_cap : 4096;
     while (cap < r->buf_len + need)
       cap *= 2;
-    char *nb = realloc(r->buf, cap);
+    char *nb = vista_realloc(r->buf, cap);
     if (!nb)
       return -1;
     r->buf = nb;
@@ -495,7 +496,7 @@ int vista_csv_read(vista_session *s, const char *path,
   int parser_ready = 0;
   int rc = VISTA_OK;
   /* + 1: the fast path ends a field there; the slack: scan_line. */
-  char *in = calloc(1, READ_SIZE + 1 + SCAN_SLACK);
+  char *in = vista_calloc(1, READ_SIZE + 1 + SCAN_SLACK);
   size_t have = 0; /* bytes in `in` not yet fed */
   int first = 1, eof = 0;
   FILE *f = fopen(path, "rb");

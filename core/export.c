@@ -5,8 +5,11 @@
  * +, -, @, a tab or a carriage return) is written with a leading
  * apostrophe, which vista's importer removes again.
  * Entry point: vista_export(). */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "export.h"
 #include "internal.h"
@@ -151,7 +154,7 @@ static int export_json(vista_session *s, sqlite3_stmt *st, const char *table,
   if (j.status == VISTA_ERR_NOMEM)
     rc = vista_seterr(s, VISTA_ERR_NOMEM, "export: out of memory");
   else if (j.status != VISTA_OK)
-    rc = vista_seterr(s, VISTA_ERR_IO, "export: write error");
+    rc = vista_seterr(s, VISTA_ERR_IO, "write error: %s", strerror(errno));
   else if (step != SQLITE_DONE)
     rc = vista_seterr_sql(s, table);
   vista_json_free(&j);
@@ -208,7 +211,7 @@ int vista_export(vista_session *s, const char *table, const char *format,
   if (step != SQLITE_DONE)
     rc = vista_seterr_sql(s, table);
   else if (fflush(out) != 0 || ferror(out))
-    rc = vista_seterr(s, VISTA_ERR_IO, "export: write error");
+    rc = vista_seterr(s, VISTA_ERR_IO, "write error: %s", strerror(errno));
   sqlite3_finalize(st);
   return rc;
 }

@@ -162,7 +162,7 @@ static int facts_row(facts_importer *im, const vista_csv_row *row) {
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
       return vista_seterr(im->s, VISTA_ERR_SQL, "%s:%lld: %s", im->path,
-                          (long long)row->line, sqlite3_errmsg(im->s->db));
+                          (long long)row->line, vista_store_errmsg(im->s));
   }
   im->report->rows_stored++;
   return VISTA_OK;

@@ -179,7 +179,7 @@ static int store_row(importer *im, const vista_csv_row *row) {
     return vista_seterr_sql(im->s, im->path);
   if (sqlite3_step(st) != SQLITE_DONE)
     return vista_seterr(im->s, VISTA_ERR_SQL, "%s:%lld: %s", im->path,
-                        (long long)row->line, sqlite3_errmsg(im->s->db));
+                        (long long)row->line, vista_store_errmsg(im->s));
   im->report->rows_stored++;
   return VISTA_OK;
 }

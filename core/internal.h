@@ -19,6 +19,8 @@ struct vista_session {
    * steps of a query, which stops when it returns non-zero. */
   int (*on_progress)(void *ud);
   void *progress_ud;
+  /* Set for scripts: temporary tables and sorts stay in memory. */
+  int temp_in_memory;
   /* --scope: the institution as given, its id once open (scope.c), and
    * how deep our own aggregate statements are being prepared. */
   char *scope_name;
@@ -49,6 +51,10 @@ int vista_seterr(vista_session *s, int status, const char *fmt, ...)
 #endif
     ;
 
+/* SQLite's message for the session's connection, saying what failed when
+ * the disk did (borrowed: valid until the next call in this thread). */
+const char *vista_store_errmsg(vista_session *s);
+
 /* Sets the error from SQLite's message for the session's connection. */
 int vista_seterr_sql(vista_session *s, const char *what);
 
@@ -64,6 +70,11 @@ sqlite3 *vista_store_db(vista_session *s);
  * NULL to remove it. */
 void vista_store_set_progress(vista_session *s, int (*fn)(void *ud),
                               void *ud);
+
+/* Keeps the connection's temporary tables and sorts in memory (PRAGMA
+ * temp_store = MEMORY), now and when it opens: for script sessions, whose
+ * memory is capped but whose temporary files would not be. */
+void vista_store_temp_in_memory(vista_session *s);
 
 /* Records one import in import_log and returns its id; rejects go with
  * vista_store_reject(). Both run inside the caller's transaction. */

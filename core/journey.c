@@ -301,7 +301,7 @@ static int milestone_row(reader *r, const vista_csv_row *row) {
   sqlite3_bind_int64(st, 11, line);
   if (sqlite3_step(st) != SQLITE_DONE)
     return vista_seterr(r->s, VISTA_ERR_SQL, "%s:%lld: %s", r->path,
-                        (long long)line, sqlite3_errmsg(r->s->db));
+                        (long long)line, vista_store_errmsg(r->s));
   return VISTA_OK;
 }
 
@@ -539,7 +539,7 @@ static int survey_row(reader *r, const vista_csv_row *row) {
     bad = each_item(r, lists[i].col, response, lists[i].f, why, sizeof why);
   if (bad)
     return vista_seterr(r->s, VISTA_ERR_SQL, "%s:%lld: %s", r->path,
-                        (long long)line, sqlite3_errmsg(r->s->db));
+                        (long long)line, vista_store_errmsg(r->s));
   return VISTA_OK;
 }
 

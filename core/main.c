@@ -13,6 +13,7 @@
 #include "export.h"
 #include "indicator.h"
 #include "journey.h"
+#include "memory.h"
 #include "mobility.h"
 #include "output.h"
 #include "partner.h"
@@ -98,8 +99,10 @@ static int parse_option(int argc, char **argv, int *i, options *o) {
   } else if (strcmp(a, "--max-mem") == 0) {
     if (parse_size(v, &o->limits.max_mem) != 0)
       return usage_error("--max-mem needs a size such as 64M, not '%s'", v);
-    if (o->limits.max_mem && o->limits.max_mem < ((size_t)1 << 20))
-      return usage_error("--max-mem must be at least 1M, not '%s'", v);
+    /* The cap covers SQLite too: its connection and the schema alone hold
+     * about 1.5 MiB, so less could not run a query. */
+    if (o->limits.max_mem && o->limits.max_mem < ((size_t)4 << 20))
+      return usage_error("--max-mem must be at least 4M, not '%s'", v);
   } else {
     errno = 0;
     double t = strtod(v, &end);
@@ -395,10 +398,16 @@ static int cmd_export(const options *o, char **args, int nargs) {
   int rc = vista_export(s, table, format, path ? file.f : stdout, &rows);
   if (rc != VISTA_OK) {
     vista_outfile_discard(&file);
+    if (path && rc == VISTA_ERR_IO) {
+      /* The old file stays as it was: say so, and why. */
+      fprintf(stderr, "vista: %s: %s (nothing written)\n", path, vista_errmsg(s));
+      vista_session_free(s);
+      return EXIT_ERROR;
+    }
     return fail(s);
   }
   if (path && (err = vista_outfile_commit(&file)) != 0) {
-    fprintf(stderr, "vista: %s: %s\n", path, strerror(err));
+    fprintf(stderr, "vista: %s: %s (nothing written)\n", path, strerror(err));
     vista_session_free(s);
     return EXIT_ERROR;
   }
@@ -484,6 +493,8 @@ int main(int argc, char **argv) {
                {VISTA_DEFAULT_MAX_STEPS, VISTA_DEFAULT_MAX_MEM,
                 VISTA_DEFAULT_MAX_TIME, NULL},
                0};
+  /* Before anything allocates: SQLite's allocator, and the test hook. */
+  vista_mem_setup();
   const char *env_db = getenv("VISTA_DB");
   if (env_db && *env_db)
     o.db = env_db;

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "memory.h"
 #include "internal.h"
 #include "mobility_internal.h"
 #include "output.h"
@@ -106,7 +107,7 @@ static void *hash_file(void *ud) {
   vista_sha256 c;
   vista_sha256_init(&c);
   FILE *f = fopen(h->path, "rb");
-  char *buf = malloc(1 << 20);
+  char *buf = vista_malloc(1 << 20);
   if (!f || !buf) {
     h->failed = 1;
   } else {
@@ -280,7 +281,7 @@ int vista_mobility_import(vista_session *s, const char *path,
                           vista_reject_fn on_reject, void *ud,
                           vista_mobility_report *report) {
   static const vista_mobility_options defaults = {0};
-  mob_importer *im = calloc(1, sizeof *im);
+  mob_importer *im = vista_calloc(1, sizeof *im);
   vista_session *rs = NULL; /* the reader's own error buffer */
   mob_channel channel, to_summarise;
   mob_writer writer;

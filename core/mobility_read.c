@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memory.h"
 #include "country.h"
 #include "internal.h"
 #include "mobility_internal.h"
@@ -32,7 +33,7 @@ static char *reserve(mob_importer *im, size_t n) {
     }
   }
   if (n > b->cap) { /* one message bigger than a block: grow this one */
-    char *d = realloc(b->data, n);
+    char *d = vista_realloc(b->data, n);
     if (!d) {
       vista_seterr(im->s, VISTA_ERR_NOMEM, "%s: out of memory", im->path);
       return NULL;
@@ -72,7 +73,7 @@ void mob_send_block(mob_importer *im) {
  * costs a comparison. (Out of memory only means no shortcut.) */
 static void remember(last_text *l, const char *p, size_t n, int64_t id) {
   if (n + 1 > l->cap) {
-    char *t = realloc(l->text, n + 1);
+    char *t = vista_realloc(l->text, n + 1);
     if (!t)
       return;
     l->text = t;
@@ -225,7 +226,7 @@ static int activity_kind(mob_importer *im, int64_t id, const char *p, size_t n) 
     size_t cap = im->activity_kind_cap ? im->activity_kind_cap : 1024;
     while (cap <= (size_t)id)
       cap *= 2;
-    unsigned char *a = realloc(im->activity_kind, cap);
+    unsigned char *a = vista_realloc(im->activity_kind, cap);
     if (!a)
       return 1;
     memset(a + im->activity_kind_cap, 0, cap - im->activity_kind_cap);

@@ -141,7 +141,7 @@ static int run(importer *im, sqlite3_stmt *st, int64_t line, int64_t *id) {
   sqlite3_clear_bindings(st);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return vista_seterr(im->s, VISTA_ERR_SQL, "%s:%lld: %s", im->path,
-                        (long long)line, sqlite3_errmsg(im->s->db));
+                        (long long)line, vista_store_errmsg(im->s));
   return VISTA_OK;
 }
 

@@ -42,6 +42,7 @@
 
 #include "bind.h"
 #include "internal.h"
+#include "memory.h"
 #include "sandbox_lib.h"
 #include "ticker.h"
 
@@ -56,8 +57,8 @@ struct vista_sandbox {
   vista_session *session;
   vista_limits lim;
   int trace;
-  size_t mem_used;
   size_t gc_mark;   /* past this, the hook collects (see capped_alloc) */
+  vista_mem_cap outer_cap; /* the cap before this sandbox set its own */
   int64_t steps;     /* Lua instructions and SQLite VM steps, this run */
   int running;       /* inside vista_sandbox_call (or closing) */
   volatile int stop; /* STOP_*, read by the hook, the watchdog and SQLite */
@@ -115,43 +116,32 @@ static void stop_message(vista_sandbox *sb, int why, char *buf, size_t n) {
   }
 }
 
-/* Allocator with a cap. A refused allocation stops the script: not every
- * allocation in Lua is retried after a collection (string buffers call the
- * allocator directly), so a refusal is the one reliable signal. The hook
- * collects early as memory nears the cap, so that garbage alone does not
- * reach it. Shrinking never fails. */
+/* Allocator with a cap. The cap is on one counter shared with SQLite
+ * (memory.c), so a script's queries count against it too. A refusal by the
+ * cap stops the script (on_cap): not every allocation in Lua is retried
+ * after a collection (string buffers call the allocator directly), so a
+ * refusal is the one reliable signal. The hook collects early as memory
+ * nears the cap, so that garbage alone does not reach it. Any other
+ * refusal (the system's, or the fault hook's) is Lua's own "not enough
+ * memory" error. Shrinking never fails. */
 static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-  vista_sandbox *sb = ud;
-  size_t old = ptr ? osize : 0;
-  if (nsize == 0) {
-    free(ptr);
-    sb->mem_used -= old;
-    return NULL;
-  }
-  if (nsize > old && sb->lim.max_mem &&
-      sb->mem_used - old + nsize > sb->lim.max_mem) {
-    set_stop(sb, STOP_MEM);
-    return NULL;
-  }
-  void *p = realloc(ptr, nsize);
-  if (!p) {
-    if (nsize <= old)
-      return ptr;
-    set_stop(sb, STOP_MEM);
-    return NULL;
-  }
-  sb->mem_used = sb->mem_used - old + nsize;
-  return p;
+  (void)ud;
+  return vista_mem_realloc(ptr, osize, nsize);
 }
+
+static void on_cap(void *ud) { set_stop(ud, STOP_MEM); }
 
 /* Collects fully when memory passes the mark, then sets the next mark half
  * way between what is left and the cap. */
 static void collect_near_cap(vista_sandbox *sb, lua_State *L) {
-  if (!sb->lim.max_mem || sb->mem_used <= sb->gc_mark)
+  if (!sb->lim.max_mem || vista_mem_used() <= sb->gc_mark)
     return;
   lua_gc(L, LUA_GCCOLLECT);
+  size_t now = vista_mem_used();
   size_t floor = sb->lim.max_mem / 4 * 3;
-  size_t next = sb->mem_used + (sb->lim.max_mem - sb->mem_used) / 2;
+  size_t next = now < sb->lim.max_mem
+                    ? now + (sb->lim.max_mem - now) / 2
+                    : sb->lim.max_mem;
   sb->gc_mark = next > floor ? next : floor;
 }
 
@@ -395,10 +385,17 @@ int vista_sandbox_new(vista_sandbox **out, vista_session *s,
   sb->stack_limit = stack / 2;
   sb->gc_mark = sb->lim.max_mem / 4 * 3;
   *out = sb;
+  vista_mem_setup();
+  vista_mem_set_cap(&(vista_mem_cap){sb->lim.max_mem, on_cap, sb},
+                    &sb->outer_cap);
+  /* The script's temporary tables and sorts stay in memory, under the
+   * cap, rather than in files that could fill the disk. */
+  vista_store_temp_in_memory(s);
 
   sb->L = lua_newstate(capped_alloc, sb);
   if (!sb->L) {
-    snprintf(sb->errmsg, sizeof sb->errmsg, "cannot create the Lua state");
+    snprintf(sb->errmsg, sizeof sb->errmsg,
+             "cannot create the Lua state: out of memory");
     return VISTA_ERR_NOMEM;
   }
   *(vista_sandbox **)lua_getextraspace(sb->L) = sb;
@@ -453,6 +450,7 @@ void vista_sandbox_free(vista_sandbox *sb) {
   }
   if (sb->session)
     vista_store_set_progress(sb->session, NULL, NULL);
+  vista_mem_set_cap(&sb->outer_cap, NULL);
   if (sigint_stop == &sb->stop)
     sigint_stop = NULL;
   free(sb);
@@ -530,6 +528,21 @@ static void push_args(lua_State *L, const char *name, int argc, char **argv) {
     lua_pushstring(L, argv[i]);
 }
 
+typedef struct script_args {
+  const char *name;
+  int argc;
+  char **argv;
+} script_args;
+
+/* push_args under lua_pcall: out of memory there must be an error, not a
+ * panic [-1, +argc, m]. */
+static int push_args_protected(lua_State *L) {
+  const script_args *a = lua_touserdata(L, 1);
+  lua_pop(L, 1);
+  push_args(L, a->name, a->argc, a->argv);
+  return a->argc;
+}
+
 static int run_loaded(vista_sandbox *sb, const char *name, int argc,
                       char **argv) {
   lua_State *L = sb->L;
@@ -538,7 +551,14 @@ static int run_loaded(vista_sandbox *sb, const char *name, int argc,
     snprintf(sb->errmsg, sizeof sb->errmsg, "too many arguments");
     return VISTA_ERR;
   }
-  push_args(L, name, argc, argv);
+  script_args a = {name, argc, argv};
+  lua_pushcfunction(L, push_args_protected);
+  lua_pushlightuserdata(L, &a);
+  if (lua_pcall(L, 1, argc, 0) != LUA_OK) {
+    error_text(sb, L, -1);
+    lua_pop(L, 2); /* the message and the chunk */
+    return VISTA_ERR_NOMEM;
+  }
   /* Ctrl-C stops a script as a limit does (exit status 3), unless the
    * process was started to ignore it (a background job). */
   struct sigaction was;
@@ -571,6 +591,31 @@ int vista_sandbox_run_string(vista_sandbox *sb, const char *chunk,
   return run_loaded(sb, chunkname + 1, argc, argv);
 }
 
+typedef struct script_file {
+  const char *path;
+  char *text;
+  size_t len;
+  int status; /* of loading the text */
+} script_file;
+
+/* Notes the script's directory (its own modules are found beside it) and
+ * loads its text [-1, +1, m]. Run under lua_pcall: out of memory while
+ * naming the chunk must be an error, not a panic. */
+static int load_file_protected(lua_State *L) {
+  script_file *f = lua_touserdata(L, 1);
+  lua_pop(L, 1);
+  const char *slash = strrchr(f->path, '/');
+  if (slash)
+    lua_pushlstring(L, f->path, (size_t)(slash - f->path));
+  else
+    lua_pushliteral(L, ".");
+  lua_setfield(L, LUA_REGISTRYINDEX, VISTA_SCRIPT_DIR_KEY);
+  lua_pushfstring(L, "@%s", f->path);
+  f->status = vista_load_text(L, f->text, f->len, lua_tostring(L, -1));
+  lua_remove(L, -2);
+  return 1;
+}
+
 int vista_sandbox_run_script(vista_sandbox *sb, const char *name_or_path,
                              int argc, char **argv) {
   lua_State *L = sb->L;
@@ -584,17 +629,13 @@ int vista_sandbox_run_script(vista_sandbox *sb, const char *name_or_path,
                strerror(errno));
       return VISTA_ERR;
     }
-    /* The script's own modules are found beside it. */
-    const char *slash = strrchr(name_or_path, '/');
-    if (slash)
-      lua_pushlstring(L, name_or_path, (size_t)(slash - name_or_path));
-    else
-      lua_pushliteral(L, ".");
-    lua_setfield(L, LUA_REGISTRYINDEX, VISTA_SCRIPT_DIR_KEY);
-    lua_pushfstring(L, "@%s", name_or_path);
-    st = vista_load_text(L, text, len, lua_tostring(L, -1));
+    script_file f = {name_or_path, text, len, LUA_OK};
+    lua_pushcfunction(L, load_file_protected);
+    lua_pushlightuserdata(L, &f);
+    st = lua_pcall(L, 1, 1, 0);
+    if (st == LUA_OK)
+      st = f.status;
     free(text);
-    lua_remove(L, -2);
   } else {
     char ename[300];
     snprintf(ename, sizeof ename, "scripts/%s.lua", name_or_path);

@@ -11,6 +11,7 @@
 #include "country.h"
 #include "mobility.h"
 #include "internal.h"
+#include "memory.h"
 
 static int fill_countries(vista_session *s);
 
@@ -481,8 +482,41 @@ int vista_seterr(vista_session *s, int status, const char *fmt, ...) {
   return status;
 }
 
+/* SQLite's message, with what failed when the disk did: a full disk or a
+ * file size limit must not read as a bare "disk I/O error". SQLite keeps
+ * the system's errno only sometimes, so the extended code says the rest. */
+static const char *db_errmsg(vista_session *s, char *buf, size_t n) {
+  if (!s->db)
+    return "no database";
+  int ext = sqlite3_extended_errcode(s->db);
+  int sys = sqlite3_system_errno(s->db);
+  const char *when = ext == SQLITE_IOERR_WRITE      ? "writing"
+                     : ext == SQLITE_IOERR_FSYNC    ? "syncing"
+                     : ext == SQLITE_IOERR_TRUNCATE ? "truncating"
+                     : ext == SQLITE_IOERR_READ     ? "reading"
+                                                    : NULL;
+  if ((ext & 0xff) != SQLITE_IOERR && (ext & 0xff) != SQLITE_FULL)
+    return sqlite3_errmsg(s->db);
+  if (sys > 0)
+    snprintf(buf, n, "%s (%s)", sqlite3_errmsg(s->db), strerror(sys));
+  else if (when)
+    snprintf(buf, n, "%s while %s%s", sqlite3_errmsg(s->db), when,
+             ext == SQLITE_IOERR_READ ? ""
+                                      : " (is the disk full, or a file size "
+                                        "limit reached?)");
+  else
+    return sqlite3_errmsg(s->db);
+  return buf;
+}
+
+const char *vista_store_errmsg(vista_session *s) {
+  static _Thread_local char buf[300];
+  return db_errmsg(s, buf, sizeof buf);
+}
+
 int vista_seterr_sql(vista_session *s, const char *what) {
-  const char *msg = s->db ? sqlite3_errmsg(s->db) : "no database";
+  char buf[300];
+  const char *msg = db_errmsg(s, buf, sizeof buf);
   int code = s->db ? sqlite3_errcode(s->db) : SQLITE_ERROR;
   return vista_seterr(s, code == SQLITE_NOMEM ? VISTA_ERR_NOMEM : VISTA_ERR_SQL,
                       "%s: %s", what, msg);
@@ -499,11 +533,11 @@ int vista_store_file_fd(vista_session *s) {
 
 int vista_session_new(vista_session **out, const char *path) {
   *out = NULL;
-  vista_session *s = calloc(1, sizeof *s);
+  vista_session *s = vista_calloc(1, sizeof *s);
   if (!s)
     return VISTA_ERR_NOMEM;
   s->file_fd = -1;
-  s->path = strdup(path ? path : "vista.db");
+  s->path = vista_strdup(path ? path : "vista.db");
   if (!s->path) {
     free(s);
     return VISTA_ERR_NOMEM;
@@ -540,9 +574,13 @@ void vista_store_versions(const vista_session *s, int *found, int *now) {
 }
 
 static int exec(vista_session *s, const char *sql) {
+  char buf[300];
   if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return vista_seterr(s, VISTA_ERR_SQL, "%s: %s", s->path,
-                        sqlite3_errmsg(s->db));
+    return vista_seterr(s,
+                        sqlite3_errcode(s->db) == SQLITE_NOMEM
+                            ? VISTA_ERR_NOMEM
+                            : VISTA_ERR_SQL,
+                        "%s: %s", s->path, db_errmsg(s, buf, sizeof buf));
   return VISTA_OK;
 }
 
@@ -590,14 +628,25 @@ void vista_store_set_progress(vista_session *s, int (*fn)(void *ud),
   s->progress_ud = ud;
 }
 
+void vista_store_temp_in_memory(vista_session *s) {
+  s->temp_in_memory = 1;
+  if (s->db)
+    sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+}
+
 int vista_store_open(vista_session *s) {
   if (s->db)
     return VISTA_OK;
+  /* SQLite's memory counts against the same cap as Lua's (memory.c). */
+  vista_mem_setup();
   /* One connection, used by one thread at a time: no mutexes. */
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
-    int rc = vista_seterr(s, VISTA_ERR_IO, "%s: cannot open database: %s",
-                          s->path, s->db ? sqlite3_errmsg(s->db) : "no memory");
+    /* Without a handle, SQLite could not allocate one. */
+    int nomem = !s->db || sqlite3_errcode(s->db) == SQLITE_NOMEM;
+    int rc = vista_seterr(s, nomem ? VISTA_ERR_NOMEM : VISTA_ERR_IO,
+                          "%s: cannot open database: %s", s->path,
+                          s->db ? sqlite3_errmsg(s->db) : "out of memory");
     sqlite3_close_v2(s->db);
     s->db = NULL;
     return rc;
@@ -632,7 +681,9 @@ int vista_store_open(vista_session *s) {
   if (version == 0 && (rc = exec(s, "PRAGMA page_size = 65536")) != VISTA_OK)
     goto fail;
   if ((rc = exec(s, "PRAGMA journal_mode = WAL")) != VISTA_OK ||
-      (rc = exec(s, "PRAGMA synchronous = NORMAL")) != VISTA_OK)
+      (rc = exec(s, "PRAGMA synchronous = NORMAL")) != VISTA_OK ||
+      (s->temp_in_memory &&
+       (rc = exec(s, "PRAGMA temp_store = MEMORY")) != VISTA_OK))
     goto fail;
   s->version_found = version;
   for (int step = version; step < MIGRATION_COUNT; step++)
@@ -674,8 +725,16 @@ int vista_store_begin(vista_session *s) {
 int vista_store_commit(vista_session *s) { return exec(s, "COMMIT"); }
 
 void vista_store_rollback(vista_session *s) {
-  if (s->db && !sqlite3_get_autocommit(s->db))
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  if (!s->db || sqlite3_get_autocommit(s->db))
+    return;
+  sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  /* Out of memory, even ROLLBACK cannot be compiled. Closing the
+   * connection rolls back without allocating; the next use opens it
+   * again (vista_store_open). */
+  if (!sqlite3_get_autocommit(s->db)) {
+    sqlite3_close_v2(s->db);
+    s->db = NULL;
+  }
 }
 
 int vista_store_import_begin(vista_session *s, const char *kind,

@@ -54,7 +54,7 @@ static int step(writer *w, sqlite3_stmt *st) {
   sqlite3_clear_bindings(st);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return vista_seterr(w->s, VISTA_ERR_SQL, "%s: %s", w->path,
-                        sqlite3_errmsg(w->s->db));
+                        vista_store_errmsg(w->s));
   return VISTA_OK;
 }
 
@@ -380,6 +380,22 @@ static int store(writer *w, int d, const char *text, size_t len,
   return VISTA_OK;
 }
 
+typedef struct file_args {
+  const char *text;
+  size_t len;
+  const char *path;
+} file_args;
+
+/* Pushes the file's text and path [-0, +2, m]. Run under lua_pcall: the
+ * text is a big allocation, and out of memory outside a protected call
+ * would end the process. */
+static int push_file(lua_State *L) {
+  const file_args *a = lua_touserdata(L, 1);
+  lua_pushlstring(L, a->text, a->len);
+  lua_pushstring(L, a->path);
+  return 2;
+}
+
 int vista_strategy_import(vista_session *s, const char *path, int check_only,
                           const vista_limits *limits,
                           void (*on_problem)(void *ud, const char *msg),
@@ -407,8 +423,13 @@ int vista_strategy_import(vista_session *s, const char *path, int check_only,
     vista_seterr(s, rc, "%s", vista_sandbox_errmsg(sb));
     goto done;
   }
-  lua_pushlstring(L, text, len);
-  lua_pushstring(L, path);
+  file_args fa = {text, len, path};
+  lua_pushcfunction(L, push_file);
+  lua_pushlightuserdata(L, &fa);
+  if (lua_pcall(L, 1, 2, 0) != LUA_OK) {
+    rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", path);
+    goto done;
+  }
   if ((rc = vista_sandbox_call(sb, 2, 2)) != VISTA_OK) {
     vista_seterr(s, VISTA_ERR_INPUT, "%s: %s", path, vista_sandbox_errmsg(sb));
     goto done;

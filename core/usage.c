@@ -54,7 +54,8 @@ const vista_usage vista_usage_options[] = {
      "steps a script may run: Lua instructions and SQL VM steps (default "
      "500000000; 0: no limit)"},
     {"--max-mem SIZE",
-     "memory a script may hold, e.g. 64M, 2G (default 512M; 0: no limit)"},
+     "memory a script and its queries may hold, e.g. 64M, 2G (at least 4M; "
+     "default 512M; 0: no limit)"},
     {"--max-time SECS",
      "wall-clock seconds a script may run (default 300; 0: no limit)"},
     {"--trace", "add a Lua traceback to script errors"},

@@ -101,7 +101,7 @@ topic("limits", nil, [==[
 Scripts run in a sandbox with limits, set on the command line:
   --max-steps N    Lua instructions and SQL VM steps per run
                    (default 500000000)
-  --max-mem SIZE   memory the script may hold (default 512M)
+  --max-mem SIZE   memory the script and its queries may hold (default 512M)
   --max-time SECS  wall-clock seconds per run (default 300)
   A script past a limit stops with "script exceeded the ... limit"; pcall
   cannot catch it. Ctrl-C stops a running chunk in the shell.]==])
