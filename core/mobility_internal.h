@@ -329,6 +329,7 @@ typedef struct mob_importer {
   int field_of[256]; /* file column -> MF_* (MF_IGNORE to skip) */
   int column_of[MF_COUNT]; /* MF_* -> 1-based file column, 0 = absent */
   size_t ncolumns;
+  int official; /* the Erasmus+ open data's format, not vista's own */
 
   vista_dict *labels, *institutions, *projects;
   last_text last[MF_COUNT]; /* the previous row's text and id, per field */

@@ -203,13 +203,16 @@ static int64_t find_institution(mob_importer *im, const char *name, size_t nlen,
   /* An organisation known only by its code is named by its code. */
   const char *shown = nlen ? name : code;
   size_t shown_len = nlen ? nlen : clen;
+  /* The message is exactly as long as reserved: a country left unknown
+   * is an empty text, and the next message starts right after it. */
+  size_t colen = c ? 2 : 0;
   char *m = reserve(im, 1 + 8 + TEXT_SIZE(clen) + TEXT_SIZE(shown_len) +
-                            TEXT_SIZE(2) + TEXT_SIZE(citylen));
+                            TEXT_SIZE(colen) + TEXT_SIZE(citylen));
   if (!m)
     return -1;
   *m++ = MSG_INSTITUTION;
   m = put_text(put_text(put_i64(m, id), code, clen), shown, shown_len);
-  put_text(put_text(m, c ? c->code : "", c ? 2 : 0), city, citylen);
+  put_text(put_text(m, c ? c->code : "", colen), city, citylen);
   if (vista_dict_put(im->institutions, im->key, klen, id) != 0) {
     vista_seterr(im->s, VISTA_ERR_NOMEM, "%s: out of memory", im->path);
     return -1;
@@ -409,6 +412,7 @@ static int read_header(mob_importer *im, const vista_csv_row *row) {
                         vista_mobility_columns[0]);
   snprintf(im->report->format, sizeof im->report->format, "%s",
            all_vista ? "vista" : "erasmus");
+  im->official = !all_vista;
   im->delim = row->delim;
   im->ncolumns = row->nfields;
   if (im->rejects && row->raw) {
@@ -458,6 +462,41 @@ static void pack(const int64_t *c, int64_t *s) {
 #undef FLAG
 }
 
+/* The fields a row must have when its file has their column. Every row of
+ * the Erasmus+ open data carries its project, start, both countries and
+ * its participants (the figures are counted by them); an institution's
+ * own list (vista's format, also what `vista export` writes from files
+ * that lacked columns) must only say how many participants it stands for.
+ * Anything else left blank or marked missing is unknown (DOMAIN C8). */
+static const struct {
+  int field;
+  int official; /* only in the official format */
+  const char *why;
+} required[] = {
+    {MF_PROJECT, 1, "every row of the Erasmus+ open data names its project"},
+    {MF_START, 1, "every row of the Erasmus+ open data has its start month"},
+    {MF_SENDING_COUNTRY, 1,
+     "every row of the Erasmus+ open data has its sending country"},
+    {MF_RECEIVING_COUNTRY, 1,
+     "every row of the Erasmus+ open data has its receiving country"},
+    {MF_PARTICIPANTS, 0, "every row needs its number of participants"},
+};
+#define NREQUIRED (sizeof required / sizeof required[0])
+
+/* Rejects a row whose required field f is blank or a missing marker,
+ * quoting what it holds. */
+static int reject_missing(mob_importer *im, const vista_csv_row *row, int f,
+                          const char *why) {
+  char reason[200];
+  size_t col = (size_t)im->column_of[f];
+  size_t n = row->lens[col - 1];
+  const char *p = mob_trim(row->fields[col - 1], &n);
+  snprintf(reason, sizeof reason, "%s is missing ('%.*s'): %s",
+           mob_official_columns[f], (int)(n > 20 ? 20 : n), p, why);
+  return reject(im, row->line, col, reason, row->raw, row->raw_len,
+                row->delim);
+}
+
 static int store_row(mob_importer *im, const vista_csv_row *row) {
   int64_t c[C_COUNT];
   const char *val[MF_COUNT];
@@ -495,6 +534,11 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
       val[f] = p;
       len[f] = n;
     }
+  }
+  for (size_t k = 0; k < NREQUIRED; k++) {
+    int f = required[k].field;
+    if (!val[f] && im->column_of[f] && (im->official || !required[k].official))
+      return reject_missing(im, row, f, required[k].why);
   }
   for (int k = 0; k < C_COUNT; k++)
     c[k] = NONE;
@@ -623,16 +667,7 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
       goto rejected;
     }
     c[C_PARTICIPANTS] = v;
-  } else if (im->column_of[MF_PARTICIPANTS]) {
-    size_t n = row->lens[im->column_of[MF_PARTICIPANTS] - 1];
-    const char *p = mob_trim(row->fields[im->column_of[MF_PARTICIPANTS] - 1], &n);
-    snprintf(reason, sizeof reason,
-             "Participants is missing ('%.*s'): every row needs its number "
-             "of participants",
-             (int)(n > 20 ? 20 : n), p);
-    return reject(im, row->line, (size_t)im->column_of[MF_PARTICIPANTS],
-                  reason, row->raw, row->raw_len, row->delim);
-  } else {
+  } else if (!im->column_of[MF_PARTICIPANTS]) {
     c[C_PARTICIPANTS] = 1; /* files without the column: one per row */
   }
   if (val[MF_DIRECTION]) {
