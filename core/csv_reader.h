@@ -16,7 +16,9 @@ typedef struct vista_csv_row {
   size_t nfields;
   const char **fields; /* NUL-terminated, borrowed for the callback only */
   const size_t *lens;
-  size_t bad_utf8;     /* 0, or the 1-based field that is not valid UTF-8 */
+  size_t bad_text;     /* 0, or the 1-based field that is not text: not
+                          valid UTF-8, or a control character in it */
+  const char *bad_text_why; /* then why, e.g. "is not valid UTF-8" */
   const char *raw;     /* the record's bytes as in the file, line ends */
   size_t raw_len;      /* included (NULL/0 unless keep_raw was asked) */
   char delim;          /* the delimiter in use */
@@ -55,6 +57,12 @@ int vista_csv_read(vista_session *s, const char *path,
 /* 0 when [p, p+len) is valid UTF-8, else the 1-based offset of the first bad
  * byte. */
 size_t vista_utf8_invalid(const char *p, size_t len);
+
+/* 0 when [p, p+len) is text: valid UTF-8 without control characters but
+ * tab, line feed and carriage return (a quoted field may hold line ends).
+ * Else the 1-based offset of the first bad byte, and *why says what is
+ * wrong ("holds a control character (0x00)"), in a buffer of 48 bytes. */
+size_t vista_text_invalid(const char *p, size_t len, char *why);
 
 /* The name in names[0..n) nearest to word by edit distance (ASCII case
  * folded), or NULL when none is close enough to suggest. */

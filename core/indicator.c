@@ -110,6 +110,15 @@ static int facts_row(facts_importer *im, const vista_csv_row *row) {
              im->nheader, row->nfields);
     return facts_reject(im, row->line, 0, why);
   }
+  if (row->bad_text) {
+    int c = im->col_of_field[row->bad_text - 1];
+    snprintf(why, sizeof why, "%s %s",
+             c == F_INSTITUTION ? "institution"
+             : c == F_PERIOD    ? "period"
+                                : fact_names[c],
+             row->bad_text_why);
+    return facts_reject(im, row->line, row->bad_text, why);
+  }
   const char *val[F_COLS] = {0};
   size_t len[F_COLS] = {0}, field[F_COLS] = {0};
   for (size_t i = 0; i < row->nfields; i++) {

@@ -140,8 +140,12 @@ static int store_row(importer *im, const vista_csv_row *row) {
              im->nheader, row->nfields);
     return reject(im, row->line, 0, why);
   }
-  if (row->bad_utf8)
-    return reject(im, row->line, row->bad_utf8, "text is not valid UTF-8");
+  if (row->bad_text) {
+    snprintf(why, sizeof why, "%s %s",
+             canonical[im->col_of_field[row->bad_text - 1]],
+             row->bad_text_why);
+    return reject(im, row->line, row->bad_text, why);
+  }
   for (size_t i = 0; i < row->nfields; i++) {
     int c = im->col_of_field[i];
     len[c] = row->lens[i];

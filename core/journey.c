@@ -137,6 +137,13 @@ static int on_row(void *ud, const vista_csv_row *row) {
              row->nfields);
     return reject(r, row->line, 0, why);
   }
+  if (row->bad_text) {
+    const char *name = r->names[r->col_of[row->bad_text - 1]];
+    char why[160];
+    snprintf(why, sizeof why, "%.*s %s", (int)strcspn(name, "|"), name,
+             row->bad_text_why);
+    return reject(r, row->line, row->bad_text, why);
+  }
   for (int c = 0; c < r->ncols; c++)
     r->val[c] = "", r->len[c] = 0, r->field[c] = 0;
   for (size_t i = 0; i < row->nfields; i++) {

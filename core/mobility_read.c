@@ -463,18 +463,17 @@ static void pack(const int64_t *c, int64_t *s) {
 }
 
 /* The fields a row must have when its file has their column. Every row of
- * the Erasmus+ open data carries its project, start, both countries and
- * its participants (the figures are counted by them); an institution's
+ * the Erasmus+ open data carries both countries (the figures and the
+ * institutions are counted by them) and its participants; an institution's
  * own list (vista's format, also what `vista export` writes from files
  * that lacked columns) must only say how many participants it stands for.
- * Anything else left blank or marked missing is unknown (DOMAIN C8). */
+ * Anything else left blank or marked missing is unknown (DOMAIN C8): a
+ * project left unknown, for one, makes VET come from the activity. */
 static const struct {
   int field;
   int official; /* only in the official format */
   const char *why;
 } required[] = {
-    {MF_PROJECT, 1, "every row of the Erasmus+ open data names its project"},
-    {MF_START, 1, "every row of the Erasmus+ open data has its start month"},
     {MF_SENDING_COUNTRY, 1,
      "every row of the Erasmus+ open data has its sending country"},
     {MF_RECEIVING_COUNTRY, 1,
@@ -513,9 +512,17 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
     return reject(im, row->line, 0, reason, row->raw, row->raw_len,
                   row->delim);
   }
-  if (row->bad_utf8)
-    return reject(im, row->line, row->bad_utf8, "text is not valid UTF-8",
-                  row->raw, row->raw_len, row->delim);
+  if (row->bad_text) {
+    int f = im->field_of[row->bad_text - 1];
+    if (f == MF_IGNORE)
+      snprintf(reason, sizeof reason, "column %zu %s", row->bad_text,
+               row->bad_text_why);
+    else
+      snprintf(reason, sizeof reason, "%s %s", mob_official_columns[f],
+               row->bad_text_why);
+    return reject(im, row->line, row->bad_text, reason, row->raw,
+                  row->raw_len, row->delim);
+  }
 
   for (int f = 0; f < MF_COUNT; f++) {
     val[f] = NULL;

@@ -174,8 +174,12 @@ static int store_row(importer *im, const vista_csv_row *row) {
              im->nheader, row->nfields);
     return reject(im, line, 0, "%s", why);
   }
-  if (row->bad_utf8)
-    return reject(im, line, row->bad_utf8, "%s", "text is not valid UTF-8");
+  if (row->bad_text) {
+    char why[128];
+    snprintf(why, sizeof why, "%s %s",
+             columns[im->col_of_field[row->bad_text - 1]], row->bad_text_why);
+    return reject(im, line, row->bad_text, "%s", why);
+  }
   for (size_t i = 0; i < row->nfields; i++) {
     cell *x = &c[im->col_of_field[i]];
     x->n = row->lens[i];
