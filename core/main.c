@@ -186,15 +186,22 @@ static int fail(vista_session *s) {
   return EXIT_ERROR;
 }
 
-static int open_session(const options *o, vista_session **s) {
+/* A session on the database; create: whether the command may create it
+ * (init and the imports). For the others a database named with --db or
+ * VISTA_DB is opened at once, so that a mistyped path is said before
+ * anything runs; the default ./vista.db only when a script reaches for it
+ * (`vista -e 'print(1 + 1)'` needs none). */
+static int open_session(const options *o, vista_session **s, int create) {
   if (vista_session_new(s, o->db) != VISTA_OK) {
     fprintf(stderr, "vista: out of memory\n");
     return EXIT_ERROR;
   }
-  /* A scope is checked at once: an unknown institution is an error
+  vista_session_set_create(*s, create);
+  /* A scope is checked at once too: an unknown institution is an error
    * before anything runs. */
-  if (o->scope && (vista_session_set_scope(*s, o->scope) != VISTA_OK ||
-                   vista_store_open(*s) != VISTA_OK))
+  if (o->scope && vista_session_set_scope(*s, o->scope) != VISTA_OK)
+    return fail(*s);
+  if ((o->scope || (!create && o->db)) && vista_store_open(*s) != VISTA_OK)
     return fail(*s);
   return EXIT_OK;
 }
@@ -202,7 +209,7 @@ static int open_session(const options *o, vista_session **s) {
 
 static int cmd_init(const options *o) {
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 1) != EXIT_OK)
     return EXIT_ERROR;
   if (vista_store_open(s) != VISTA_OK)
     return fail(s);
@@ -229,7 +236,7 @@ static int import_institutions(const options *o, char **args, int nargs) {
   if (nargs != 2)
     return usage_error("%s", "usage: vista import institutions FILE");
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 1) != EXIT_OK)
     return EXIT_ERROR;
   vista_import_report r;
   int shown = 0;
@@ -275,7 +282,7 @@ static int import_mobility(const options *o, char **args, int nargs) {
     return usage_error("%s", "usage: vista import mobility FILE [OPTIONS]");
   mo.progress = isatty(STDERR_FILENO);
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 1) != EXIT_OK)
     return EXIT_ERROR;
   vista_mobility_report r;
   int shown = 0;
@@ -317,7 +324,7 @@ static int import_strategy(const options *o, char **args, int nargs) {
   if (!file)
     return usage_error("%s", "usage: vista import strategy FILE.lua [--check]");
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 1) != EXIT_OK)
     return EXIT_ERROR;
   vista_strategy_report r;
   if (vista_strategy_import(s, file, check, &o->limits, print_problem, NULL,
@@ -363,7 +370,7 @@ static int import_rows(const options *o, char **args, int nargs) {
     return usage_error("%s", what);
   }
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 1) != EXIT_OK)
     return EXIT_ERROR;
   vista_import_report r;
   int shown = 0;
@@ -432,7 +439,7 @@ static int cmd_export(const options *o, char **args, int nargs) {
     return usage_error("%s", "usage: vista export TABLE [--format csv|json] "
                              "[--out FILE]");
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 0) != EXIT_OK)
     return EXIT_ERROR;
   FILE *out = path ? fopen(path, "w") : stdout;
   if (!out) {
@@ -465,7 +472,7 @@ static int with_sandbox(const options *o, int mode, const char *what,
                         int argc, char **argv) {
   vista_session *s;
   vista_sandbox *sb;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 0) != EXIT_OK)
     return EXIT_ERROR;
   int rc = vista_sandbox_new(&sb, s, &o->limits, o->trace);
   if (rc != VISTA_OK) {

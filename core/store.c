@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <unistd.h>
 
 #include "country.h"
@@ -512,6 +513,10 @@ int vista_session_new(vista_session **out, const char *path) {
   return VISTA_OK;
 }
 
+void vista_session_set_create(vista_session *s, int create) {
+  s->no_create = !create;
+}
+
 void vista_session_free(vista_session *s) {
   if (!s)
     return;
@@ -592,10 +597,24 @@ int vista_store_open(vista_session *s) {
   if (s->db)
     return VISTA_OK;
   /* One connection, used by one thread at a time: no mutexes. */
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (!s->no_create)
+    flags |= SQLITE_OPEN_CREATE;
   if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
-    int rc = vista_seterr(s, VISTA_ERR_IO, "%s: cannot open database: %s",
-                          s->path, s->db ? sqlite3_errmsg(s->db) : "no memory");
+    /* Without leave to create, a file that is not there was mistyped or
+     * never made: say so, not SQLite's "unable to open". (":memory:" and
+     * temporary databases open without the flag.) */
+    int missing = s->no_create && s->db &&
+                  sqlite3_errcode(s->db) == SQLITE_CANTOPEN &&
+                  access(s->path, F_OK) != 0 && errno == ENOENT;
+    int rc = missing ? vista_seterr(s, VISTA_ERR_IO,
+                                    "no database at %s (vista init creates "
+                                    "one)",
+                                    s->path)
+                     : vista_seterr(s, VISTA_ERR_IO,
+                                    "%s: cannot open database: %s", s->path,
+                                    s->db ? sqlite3_errmsg(s->db)
+                                          : "no memory");
     sqlite3_close_v2(s->db);
     s->db = NULL;
     return rc;
