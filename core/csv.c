@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -517,10 +519,52 @@ static void read_ahead(FILE *f, off_t *ahead) {
   }
 }
 
+const char *vista_input_name(const char *path) {
+  return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+int vista_input_open(vista_session *s, const char *path, FILE **f,
+                     int64_t *size) {
+  *f = NULL;
+  *size = -1;
+  if (strcmp(path, "-") == 0) {
+    *f = stdin;
+    return VISTA_OK;
+  }
+  /* Non-blocking: opening a FIFO for reading would wait for a writer.
+   * Only a regular file has an end to read to and a size to show. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0)
+    return vista_seterr(s, VISTA_ERR_IO, "%s: %s", path, strerror(errno));
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    int rc = vista_seterr(s, VISTA_ERR_IO, "%s: %s", path,
+                          S_ISDIR(st.st_mode) ? "is a directory"
+                                              : "not a regular file");
+    close(fd);
+    return rc;
+  }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0 ||
+      !(*f = fdopen(fd, "rb"))) {
+    int rc = vista_seterr(s, VISTA_ERR_IO, "%s: %s", path, strerror(errno));
+    close(fd);
+    return rc;
+  }
+  *size = (int64_t)st.st_size;
+  return VISTA_OK;
+}
+
+void vista_input_close(FILE *f) {
+  if (f && f != stdin)
+    fclose(f);
+}
+
 int vista_csv_read(vista_session *s, const char *path,
                    const vista_csv_options *opts, vista_csv_row_fn on_row,
                    vista_csv_bad_fn on_malformed, void *ud) {
-  reader r = {s, path, on_row, on_malformed, ud, 1, 0, 0, VISTA_OK,
+  reader r = {s, vista_input_name(path), on_row, on_malformed, ud, 1, 0, 0,
+              VISTA_OK,
               NULL, 0, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, ""};
   char delim = opts ? opts->delim : 0;
   void (*on_bytes)(void *, const char *, size_t) = opts ? opts->on_bytes : NULL;
@@ -533,12 +577,12 @@ int vista_csv_read(vista_session *s, const char *path,
   char *in = calloc(1, READ_SIZE + 1 + SCAN_SLACK);
   size_t have = 0; /* bytes in `in` not yet fed */
   int first = 1, eof = 0;
-  FILE *f = fopen(path, "rb");
+  FILE *f = NULL;
+  int64_t size;
   off_t ahead = 0;
-  if (!f) {
-    rc = vista_seterr(s, VISTA_ERR_IO, "%s: %s", path, strerror(errno));
+  if ((rc = vista_input_open(s, path, &f, &size)) != VISTA_OK)
     goto done;
-  }
+  path = r.file; /* the name messages give it */
   if (!in) {
     rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", path);
     goto done;
@@ -641,8 +685,7 @@ int vista_csv_read(vista_session *s, const char *path,
 done:
   if (parser_ready)
     csv_free(&p);
-  if (f)
-    fclose(f);
+  vista_input_close(f);
   free(in);
   free(r.buf);
   free(r.offs);

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "vista.h"
 
@@ -45,7 +46,21 @@ typedef int (*vista_csv_bad_fn)(void *ud, int64_t line, size_t field,
                                 const char *reason, const char *raw,
                                 size_t raw_len);
 
-/* Reads path (a UTF-8 BOM is skipped; LF or CRLF line ends; quoted fields may
+/* An import's source: a regular file, or "-" for standard input (a
+ * pipeline). Anything else (a directory, a FIFO, /dev/zero) is refused at
+ * once with "PATH: not a regular file", never read forever or half.
+ * *f is the open stream (stdin for "-": not to be closed) and *size the
+ * file's size, -1 for standard input. VISTA_ERR_IO with the message set
+ * in s otherwise. */
+int vista_input_open(vista_session *s, const char *path, FILE **f,
+                     int64_t *size);
+/* Closes what vista_input_open() opened (not stdin). Accepts NULL. */
+void vista_input_close(FILE *f);
+/* The name messages give a source: "<stdin>" for "-", else path. */
+const char *vista_input_name(const char *path);
+
+/* Reads path, a source as vista_input_open() takes it (a UTF-8 BOM is
+ * skipped; LF or CRLF line ends; quoted fields may
  * hold delimiters, doubled quotes and newlines). A record that is not
  * well-formed CSV is passed to on_malformed (or stops the read when it is
  * NULL) and the read goes on at the next line. opts may be NULL. */

@@ -191,9 +191,10 @@ static int facts_malformed(void *ud, int64_t line, size_t field,
   return facts_reject(im, line, field, reason);
 }
 
-int vista_facts_import(vista_session *s, const char *path,
+int vista_facts_import(vista_session *s, const char *source,
                        vista_reject_fn on_reject, void *ud,
                        vista_import_report *report) {
+  const char *path = vista_input_name(source); /* for messages */
   facts_importer im;
   memset(&im, 0, sizeof im);
   im.s = s, im.path = path, im.on_reject = on_reject, im.ud = ud;
@@ -216,7 +217,7 @@ int vista_facts_import(vista_session *s, const char *path,
   if (rc == VISTA_OK)
     rc = vista_store_import_begin(s, "facts", path, &report->import_id);
   if (rc == VISTA_OK)
-    rc = vista_csv_read(s, path, NULL, facts_on_row, facts_malformed, &im);
+    rc = vista_csv_read(s, source, NULL, facts_on_row, facts_malformed, &im);
   if (rc == VISTA_OK && im.nheader == 0)
     rc = vista_seterr(s, VISTA_ERR_INPUT, "%s: the file is empty (no header)",
                       path);

@@ -203,9 +203,10 @@ static int on_malformed(void *ud, int64_t line, size_t field,
   return reject(im, line, field, reason);
 }
 
-int vista_institution_import(vista_session *s, const char *path,
+int vista_institution_import(vista_session *s, const char *source,
                              vista_reject_fn on_reject, void *ud,
                              vista_import_report *report) {
+  const char *path = vista_input_name(source); /* for messages */
   importer im = {s, path, on_reject, ud, report, NULL, {0}, 0};
   memset(report, 0, sizeof *report);
   int rc = vista_store_open(s);
@@ -221,7 +222,7 @@ int vista_institution_import(vista_session *s, const char *path,
     rc = vista_seterr_sql(s, "institution import");
     goto fail;
   }
-  rc = vista_csv_read(s, path, NULL, on_row, on_malformed, &im);
+  rc = vista_csv_read(s, source, NULL, on_row, on_malformed, &im);
   if (rc == VISTA_OK && im.nheader == 0)
     rc = vista_seterr(s, VISTA_ERR_INPUT, "%s: the file is empty (no header)",
                       path);

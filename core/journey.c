@@ -19,7 +19,8 @@
  * trimmed values by column, and where rejects go. */
 typedef struct reader {
   vista_session *s;
-  const char *path;
+  const char *path;   /* for messages: "<stdin>" for "-" */
+  const char *source; /* as given: a file, or "-" */
   vista_reject_fn on_reject;
   void *ud;
   vista_import_report *report;
@@ -177,7 +178,8 @@ static void reader_init(reader *r, vista_session *s, const char *path,
                         const char *institution, vista_reject_fn on_reject,
                         void *ud, vista_import_report *report) {
   memset(r, 0, sizeof *r);
-  r->s = s, r->path = path, r->institution_code = institution;
+  r->s = s, r->path = vista_input_name(path), r->source = path;
+  r->institution_code = institution;
   r->on_reject = on_reject, r->ud = ud, r->report = report;
 }
 
@@ -201,7 +203,7 @@ static int run_import(reader *r, const char *kind, const char *const *sql,
   if (rc == VISTA_OK)
     rc = vista_store_import_begin(r->s, kind, r->path, &r->report->import_id);
   if (rc == VISTA_OK)
-    rc = vista_csv_read(r->s, r->path, NULL, on_row, on_malformed, r);
+    rc = vista_csv_read(r->s, r->source, NULL, on_row, on_malformed, r);
   if (rc == VISTA_OK && r->nheader == 0)
     rc = vista_seterr(r->s, VISTA_ERR_INPUT, "%s: the file is empty (no header)",
                       r->path);

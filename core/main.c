@@ -226,6 +226,11 @@ static int cmd_init(const options *o) {
   return EXIT_OK;
 }
 
+/* How a summary line names an import's source: "-" is standard input. */
+static const char *source_name(const char *file) {
+  return strcmp(file, "-") == 0 ? "<stdin>" : file;
+}
+
 static void print_reject(void *ud, const char *message) {
   int *shown = ud;
   if (++*shown <= 20)
@@ -247,7 +252,7 @@ static int import_institutions(const options *o, char **args, int nargs) {
     fprintf(stderr, "vista: ... and %d more rejected rows\n", shown - 20);
   printf("%s: %" PRId64 " rows read, %" PRId64 " stored, %" PRId64
          " rejected%s\n",
-         args[1], r.rows_read, r.rows_stored, r.rows_rejected,
+         source_name(args[1]), r.rows_read, r.rows_stored, r.rows_rejected,
          r.rows_rejected ? " (listed in table import_reject)" : "");
   vista_session_free(s);
   return r.rows_rejected ? EXIT_REJECTED : EXIT_OK;
@@ -293,7 +298,8 @@ static int import_mobility(const options *o, char **args, int nargs) {
     fprintf(stderr, "vista: ... and %d more rejected rows\n", shown - 20);
   printf("%s: %" PRId64 " rows read, %" PRId64 " stored, %" PRId64
          " rejected; %" PRId64 " participants stored (%s format)",
-         file, r.rows.rows_read, r.rows.rows_stored, r.rows.rows_rejected,
+         source_name(file), r.rows.rows_read, r.rows.rows_stored,
+         r.rows.rows_rejected,
          r.participants, r.format);
   if (r.replaced_import)
     printf("; replaced import %" PRId64, r.replaced_import);
@@ -332,7 +338,8 @@ static int import_strategy(const options *o, char **args, int nargs) {
     return fail(s);
   printf("%s: %s; %d goals, %d actions, %d environment factors, %d "
          "indicators%s\n",
-         file, check ? "checked, no problems (nothing stored)" : "stored",
+         source_name(file),
+         check ? "checked, no problems (nothing stored)" : "stored",
          r.goals, r.actions, r.factors, r.indicators,
          !check && r.replaced ? "; replaced the strategy stored before" : "");
   vista_session_free(s);
@@ -389,7 +396,7 @@ static int import_rows(const options *o, char **args, int nargs) {
     fprintf(stderr, "vista: ... and %d more rejected rows\n", shown - 20);
   printf("%s: %" PRId64 " rows read, %" PRId64 " stored, %" PRId64
          " rejected%s\n",
-         file, r.rows_read, r.rows_stored, r.rows_rejected,
+         source_name(file), r.rows_read, r.rows_stored, r.rows_rejected,
          r.rows_rejected ? " (listed in table import_reject)" : "");
   vista_session_free(s);
   return r.rows_rejected ? EXIT_REJECTED : EXIT_OK;

@@ -15,6 +15,7 @@
 #include "csv_reader.h"
 #include "dict.h"
 #include "mobility.h"
+#include "sha256.h"
 
 #define MF_IGNORE MF_COUNT /* a column read on purpose as nothing */
 #define NONE INT64_MIN     /* an unknown value, stored as NULL */
@@ -320,7 +321,11 @@ typedef struct inst_cache {
 
 typedef struct mob_importer {
   vista_session *s;
-  const char *path;
+  const char *path;   /* for messages: "<stdin>" for "-" */
+  const char *source; /* as given: a file, or "-" */
+  /* Standard input can be read once only: its SHA-256 is taken from the
+   * bytes as the reader reads them (NULL for a file, hashed apart). */
+  vista_sha256 *hash_inline;
   const vista_mobility_options *opts;
   vista_reject_fn on_reject;
   void *ud;

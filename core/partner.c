@@ -373,9 +373,10 @@ static int on_malformed(void *ud, int64_t line, size_t field,
   return reject(im, line, field, "%s", reason);
 }
 
-int vista_partner_import(vista_session *s, const char *path,
+int vista_partner_import(vista_session *s, const char *source,
                          const char *institution, vista_reject_fn on_reject,
                          void *ud, vista_import_report *report) {
+  const char *path = vista_input_name(source); /* for messages */
   importer im;
   memset(&im, 0, sizeof im);
   im.s = s, im.path = path, im.on_reject = on_reject, im.ud = ud;
@@ -444,7 +445,7 @@ int vista_partner_import(vista_session *s, const char *path,
   if (rc == VISTA_OK)
     rc = vista_store_import_begin(s, "partners", path, &report->import_id);
   if (rc == VISTA_OK)
-    rc = vista_csv_read(s, path, NULL, on_row, on_malformed, &im);
+    rc = vista_csv_read(s, source, NULL, on_row, on_malformed, &im);
   if (rc == VISTA_OK && im.nheader == 0)
     rc = vista_seterr(s, VISTA_ERR_INPUT, "%s: the file is empty (no header)",
                       path);
