@@ -458,6 +458,8 @@ static void pack(const int64_t *c, int64_t *s) {
   s[S_RECEIVING] = c[C_RECEIVING];
   s[S_PARTICIPANTS] = c[C_PARTICIPANTS];
   s[S_PARTNER] = c[C_PARTNER];
+  s[S_S_NAME] = c[C_S_NAME];
+  s[S_R_NAME] = c[C_R_NAME];
 #undef CODE
 #undef FLAG
 }
@@ -693,7 +695,12 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
   TEXT(MF_PARTNER, C_PARTNER)
   FLAG(MF_RECOGNISED, C_RECOGNISED)
 
-  /* Organisations last: a rejected row must not create institutions. */
+  /* Organisations last: a rejected row must not create institutions.
+   * The institution keeps the first name it was seen with; each record
+   * keeps the name its own row gave (the open data spells one Erasmus
+   * code many ways), so that an export gives every row back as it came. */
+  TEXT(MF_SENDING_ORG, C_S_NAME)
+  TEXT(MF_RECEIVING_ORG, C_R_NAME)
   {
     int64_t id = institution_id(
         im, 0, val[MF_SENDING_ORG], len[MF_SENDING_ORG], val[MF_SENDING_CODE],

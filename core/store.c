@@ -442,6 +442,65 @@ static const struct {
    "  PRIMARY KEY (response_id, kind)"
    ") STRICT, WITHOUT ROWID;",
    NULL},
+  /* 6: each record keeps its organisations' names as its row spelled them.
+   * An institution is one per Erasmus code, but the open data spells a
+   * code's name many ways; with the institution's one display name alone,
+   * an export gave every row the first spelling seen, not what it came
+   * with. The names are labels (stored once, as other texts), NULL when
+   * the row gave none. Records stored before keep the display name, which
+   * is all that was known of them. */
+  {"ALTER TABLE mobility ADD COLUMN sending_name_id INTEGER;"
+   "ALTER TABLE mobility ADD COLUMN receiving_name_id INTEGER;"
+   "INSERT OR IGNORE INTO label(text) SELECT name FROM institution"
+   "  WHERE id IN (SELECT sending_id FROM mobility"
+   "    UNION SELECT receiving_id FROM mobility);"
+   "UPDATE mobility SET"
+   "  sending_name_id = (SELECT l.id FROM institution i"
+   "    JOIN label l ON l.text = i.name WHERE i.id = mobility.sending_id),"
+   "  receiving_name_id = (SELECT l.id FROM institution i"
+   "    JOIN label l ON l.text = i.name WHERE i.id = mobility.receiving_id)"
+   "  WHERE sending_id IS NOT NULL OR receiving_id IS NOT NULL;"
+   /* The same view as in step 2, but for the organisations' names. */
+   "DROP VIEW mobility_view;"
+   "CREATE VIEW mobility_view AS SELECT"
+   "  m.id, m.import_id, m.line, p.reference AS project_reference,"
+   "  p.call_year, p.round, p.na_code, p.key_action,"
+   "  m.academic_year, m.start_month, m.end_month, m.duration,"
+   "  act.text AS activity, fld.text AS field_of_education,"
+   "  nat.code AS nationality, edu.text AS education_level,"
+   "  CASE m.gender WHEN 1 THEN 'female' WHEN 2 THEN 'male' END AS gender,"
+   "  CASE m.profile WHEN 1 THEN 'learner' WHEN 2 THEN 'staff' END"
+   "    AS profile,"
+   "  m.special_needs, m.fewer_opportunities, m.group_leader, m.age,"
+   "  sc.code AS sending_country, scity.text AS sending_city,"
+   "  sname.text AS sending_organisation,"
+   "  si.erasmus_code AS sending_erasmus_code, m.sending_id,"
+   "  rc.code AS receiving_country, rcity.text AS receiving_city,"
+   "  rname.text AS receiving_organisation,"
+   "  ri.erasmus_code AS receiving_erasmus_code, m.receiving_id,"
+   "  m.participants,"
+   "  CASE m.direction WHEN 1 THEN 'outgoing' WHEN 2 THEN 'incoming' END"
+   "    AS direction,"
+   "  partner.text AS partner, m.recognised, m.is_vet,"
+   "  CASE m.band WHEN 1 THEN 'short' WHEN 2 THEN 'long' WHEN 3 THEN 'staff'"
+   "    WHEN 4 THEN 'accompanying' WHEN 5 THEN 'other' END AS band,"
+   "  m.year, m.band_edge"
+   " FROM mobility_fact m"
+   " LEFT JOIN project p ON p.id = m.project_id"
+   " LEFT JOIN label act ON act.id = m.activity_id"
+   " LEFT JOIN label fld ON fld.id = m.field_id"
+   " LEFT JOIN country nat ON nat.id = m.nationality_id"
+   " LEFT JOIN label edu ON edu.id = m.education_level_id"
+   " LEFT JOIN country sc ON sc.id = m.sending_country_id"
+   " LEFT JOIN label scity ON scity.id = m.sending_city_id"
+   " LEFT JOIN institution si ON si.id = m.sending_id"
+   " LEFT JOIN label sname ON sname.id = m.sending_name_id"
+   " LEFT JOIN country rc ON rc.id = m.receiving_country_id"
+   " LEFT JOIN label rcity ON rcity.id = m.receiving_city_id"
+   " LEFT JOIN institution ri ON ri.id = m.receiving_id"
+   " LEFT JOIN label rname ON rname.id = m.receiving_name_id"
+   " LEFT JOIN label partner ON partner.id = m.partner_id;",
+   NULL},
 };
 
 static int fill_countries(vista_session *s) {
