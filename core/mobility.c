@@ -189,6 +189,7 @@ static void cleanup(mob_importer *im) {
     free(im->last[f].text);
   mob_ka_free(&im->ka);
   free(im->activity_kind);
+  free(im->key);
   if (im->rejects)
     fclose(im->rejects);
 }

@@ -352,7 +352,8 @@ typedef struct mob_importer {
   char delim;
 
   FILE *rejects;
-  char key[2048]; /* scratch for dictionary keys */
+  char *key; /* scratch for dictionary keys, key_cap bytes */
+  size_t key_cap;
 
   /* progress */
   int64_t file_size, bytes_read;

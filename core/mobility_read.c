@@ -179,12 +179,21 @@ static int64_t find_institution(mob_importer *im, const char *name, size_t nlen,
   const vista_country *c = vista_country_by_id(country);
   /* The key: "c", a separator and the code; or "n", the name, a
    * separator and the country (as the database's institutions are keyed
-   * when they are loaded). Cut to the buffer: names are far shorter. */
+   * when they are loaded). Whole, however long: two names that differ
+   * only past a cut would be one institution, and one stored before would
+   * not be found (and stored again). */
   size_t klen = 2;
   const char *part = clen ? code : name;
   size_t plen = clen ? clen : nlen;
-  if (plen > sizeof im->key - 8)
-    plen = sizeof im->key - 8;
+  if (plen + 6 > im->key_cap) {
+    char *k = realloc(im->key, plen + 6);
+    if (!k) {
+      vista_seterr(im->s, VISTA_ERR_NOMEM, "%s: out of memory", im->path);
+      return -1;
+    }
+    im->key = k;
+    im->key_cap = plen + 6;
+  }
   im->key[0] = clen ? 'c' : 'n';
   im->key[1] = '\x1f';
   memcpy(im->key + klen, part, plen);
