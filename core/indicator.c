@@ -3,6 +3,7 @@
  * graduates, staff FTE, budget, ...) and the one-pass SQL behind the
  * built-in indicators (vista.indicator.base and friends). The definitions
  * themselves, built-in and custom, are Lua: stdlib/vista/indicator.lua. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +141,7 @@ static int facts_row(facts_importer *im, const vista_csv_row *row) {
              val[c]);
     values[c] = strtod(buf, &end);
     if (*end || end == buf || len[c] > 60 || values[c] < 0 ||
-        values[c] != values[c]) {
+        !isfinite(values[c])) {
       snprintf(why, sizeof why, "%s '%s' is not a number, 0 or more",
                fact_names[c], buf);
       return facts_reject(im, row->line, field[c], why);
