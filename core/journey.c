@@ -4,6 +4,7 @@
  * through libcsv, one transaction, bad rows rejected with line and column
  * as for the other imports. What is derived from them is Lua's
  * (stdlib/vista/timeline.lua, skills.lua). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,7 +286,8 @@ static int milestone_row(reader *r, const vista_csv_row *row) {
              (int)(r->len[T_FUNDING] > 60 ? 60 : r->len[T_FUNDING]),
              r->val[T_FUNDING]);
     funding = strtod(buf, &end);
-    if (*end || end == buf || funding < 0 || funding != funding)
+    if (*end || end == buf || r->len[T_FUNDING] > 60 || funding < 0 ||
+        !isfinite(funding))
       return reject(r, line, r->field[T_FUNDING],
                     "funding must be a number of euros, 0 or more");
   }
