@@ -190,6 +190,9 @@ static void cleanup(mob_importer *im) {
   mob_ka_free(&im->ka);
   free(im->activity_kind);
   free(im->key);
+  for (size_t i = 0; i < im->inst_names_cap; i++)
+    free(im->inst_names[i].text);
+  free(im->inst_names);
   if (im->rejects)
     fclose(im->rejects);
 }

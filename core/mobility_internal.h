@@ -318,7 +318,15 @@ typedef struct inst_cache {
   size_t clen, nlen;
   int country;
   int64_t id;
+  int64_t name_id; /* the label of the row's name, NONE for none */
 } inst_cache;
+
+/* The name an institution was last seen with on a row, and its label. */
+typedef struct inst_name {
+  char *text;
+  size_t len;
+  int64_t label; /* 0: none yet */
+} inst_name;
 
 typedef struct mob_importer {
   vista_session *s;
@@ -340,6 +348,8 @@ typedef struct mob_importer {
   vista_dict *labels, *institutions, *projects;
   last_text last[MF_COUNT]; /* the previous row's text and id, per field */
   inst_cache last_inst[2];  /* the previous sending and receiving one */
+  inst_name *inst_names;    /* by institution id */
+  size_t inst_names_cap;
   mob_ka_table ka; /* each project's key action */
   /* Per activity label id: 0 not classified yet, else 1 + kind. */
   unsigned char *activity_kind;

@@ -144,9 +144,46 @@ static int64_t find_institution(mob_importer *im, const char *name, size_t nlen,
                                 const char *code, size_t clen, int country,
                                 const char *city, size_t citylen);
 
+/* The label of the name a row gives institution id (field: the column).
+ * An institution is nearly always spelled as it was last time: that costs
+ * a comparison, not a second lookup by the whole name. 0 on a store
+ * error. */
+static int64_t name_label(mob_importer *im, int field, int64_t id,
+                          const char *name, size_t nlen) {
+  if ((size_t)id >= im->inst_names_cap) {
+    size_t cap = im->inst_names_cap ? im->inst_names_cap : 1024;
+    while (cap <= (size_t)id)
+      cap *= 2;
+    inst_name *a = realloc(im->inst_names, cap * sizeof *a);
+    if (!a) /* no shortcut, but the name is still found */
+      return label_id(im, field, name, nlen);
+    memset(a + im->inst_names_cap, 0,
+           (cap - im->inst_names_cap) * sizeof *a);
+    im->inst_names = a;
+    im->inst_names_cap = cap;
+  }
+  inst_name *n = &im->inst_names[id];
+  if (n->label && n->len == nlen && memcmp(n->text, name, nlen) == 0)
+    return n->label;
+  int64_t label = label_id(im, field, name, nlen);
+  char *t = label ? realloc(n->text, nlen ? nlen : 1) : NULL;
+  if (t) {
+    memcpy(t, name, nlen);
+    n->text = t;
+    n->len = nlen;
+    n->label = label;
+  }
+  return label;
+}
+
+/* The institution of an organisation (0 when the row names none, -1 on an
+ * error), and in *name_id the label of the name the row gives it (NONE
+ * when it gives none). */
 static int64_t institution_id(mob_importer *im, int side, const char *name,
                               size_t nlen, const char *code, size_t clen,
-                              int country, const char *city, size_t citylen) {
+                              int country, const char *city, size_t citylen,
+                              int64_t *name_id) {
+  *name_id = NONE;
   if (!nlen && !clen)
     return 0;
   /* Rows come in groups: the same organisation as the row before is the
@@ -154,11 +191,18 @@ static int64_t institution_id(mob_importer *im, int side, const char *name,
   inst_cache *last = &im->last_inst[side];
   if (last->id && last->country == country && last->clen == clen &&
       last->nlen == nlen && (!clen || memcmp(last->text, code, clen) == 0) &&
-      (!nlen || memcmp(last->text + clen, name, nlen) == 0))
+      (!nlen || memcmp(last->text + clen, name, nlen) == 0)) {
+    *name_id = last->name_id;
     return last->id;
+  }
   int64_t id = find_institution(im, name, nlen, code, clen, country, city,
                                 citylen);
+  if (id > 0 && nlen &&
+      !(*name_id = name_label(im, side ? MF_RECEIVING_ORG : MF_SENDING_ORG,
+                              id, name, nlen)))
+    return -1;
   if (id > 0 && clen + nlen <= sizeof last->text) {
+    last->name_id = *name_id;
     if (clen)
       memcpy(last->text, code, clen);
     if (nlen)
@@ -708,14 +752,12 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
    * The institution keeps the first name it was seen with; each record
    * keeps the name its own row gave (the open data spells one Erasmus
    * code many ways), so that an export gives every row back as it came. */
-  TEXT(MF_SENDING_ORG, C_S_NAME)
-  TEXT(MF_RECEIVING_ORG, C_R_NAME)
   {
     int64_t id = institution_id(
         im, 0, val[MF_SENDING_ORG], len[MF_SENDING_ORG], val[MF_SENDING_CODE],
         len[MF_SENDING_CODE],
         c[C_S_COUNTRY] == NONE ? 0 : (int)c[C_S_COUNTRY],
-        val[MF_SENDING_CITY], len[MF_SENDING_CITY]);
+        val[MF_SENDING_CITY], len[MF_SENDING_CITY], &c[C_S_NAME]);
     if (id < 0)
       return VISTA_ERR;
     if (id)
@@ -724,7 +766,7 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
         im, 1, val[MF_RECEIVING_ORG], len[MF_RECEIVING_ORG],
         val[MF_RECEIVING_CODE], len[MF_RECEIVING_CODE],
         c[C_R_COUNTRY] == NONE ? 0 : (int)c[C_R_COUNTRY],
-        val[MF_RECEIVING_CITY], len[MF_RECEIVING_CITY]);
+        val[MF_RECEIVING_CITY], len[MF_RECEIVING_CITY], &c[C_R_NAME]);
     if (id < 0)
       return VISTA_ERR;
     if (id)
