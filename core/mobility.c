@@ -178,7 +178,21 @@ static int setup(mob_importer *im, vista_session *s) {
                       " coalesce(country, '') END FROM institution",
                       &im->next_institution)))
     return rc;
-  return VISTA_OK;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, "SELECT id, name FROM institution", -1, &st,
+                         NULL) != SQLITE_OK)
+    return vista_seterr_sql(s, im->path);
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW)
+    if (mob_display_name(im, sqlite3_column_int64(st, 0),
+                         (const char *)sqlite3_column_text(st, 1),
+                         (size_t)sqlite3_column_bytes(st, 1)) != 0) {
+      sqlite3_finalize(st);
+      return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
+    }
+  rc = step == SQLITE_DONE ? VISTA_OK : vista_seterr_sql(s, im->path);
+  sqlite3_finalize(st);
+  return rc;
 }
 
 static void cleanup(mob_importer *im) {

@@ -318,14 +318,13 @@ typedef struct inst_cache {
   size_t clen, nlen;
   int country;
   int64_t id;
-  int64_t name_id; /* the label of the row's name, NONE for none */
+  int64_t name_id; /* the row's name, as stored (see mob_display_name) */
 } inst_cache;
 
-/* The name an institution was last seen with on a row, and its label. */
+/* An institution's display name: the name it was first seen with. */
 typedef struct inst_name {
   char *text;
   size_t len;
-  int64_t label; /* 0: none yet */
 } inst_name;
 
 typedef struct mob_importer {
@@ -377,5 +376,10 @@ int mob_read_malformed(void *ud, int64_t line, size_t field,
                        const char *reason, const char *raw, size_t raw_len);
 /* Sends the block being filled, if it holds anything. */
 void mob_send_block(mob_importer *im);
+/* Remembers institution id's display name (those stored before the
+ * import are loaded so): a record whose row spells its organisation so
+ * stores no name of its own. -1 when out of memory. */
+int mob_display_name(mob_importer *im, int64_t id, const char *name,
+                     size_t n);
 
 #endif

@@ -144,36 +144,45 @@ static int64_t find_institution(mob_importer *im, const char *name, size_t nlen,
                                 const char *code, size_t clen, int country,
                                 const char *city, size_t citylen);
 
-/* The label of the name a row gives institution id (field: the column).
- * An institution is nearly always spelled as it was last time: that costs
- * a comparison, not a second lookup by the whole name. 0 on a store
- * error. */
-static int64_t name_label(mob_importer *im, int field, int64_t id,
-                          const char *name, size_t nlen) {
+int mob_display_name(mob_importer *im, int64_t id, const char *name,
+                     size_t n) {
+  if (id < 0)
+    return 0;
   if ((size_t)id >= im->inst_names_cap) {
     size_t cap = im->inst_names_cap ? im->inst_names_cap : 1024;
     while (cap <= (size_t)id)
       cap *= 2;
     inst_name *a = realloc(im->inst_names, cap * sizeof *a);
-    if (!a) /* no shortcut, but the name is still found */
-      return label_id(im, field, name, nlen);
+    if (!a)
+      return -1;
     memset(a + im->inst_names_cap, 0,
            (cap - im->inst_names_cap) * sizeof *a);
     im->inst_names = a;
     im->inst_names_cap = cap;
   }
-  inst_name *n = &im->inst_names[id];
-  if (n->label && n->len == nlen && memcmp(n->text, name, nlen) == 0)
-    return n->label;
-  int64_t label = label_id(im, field, name, nlen);
-  char *t = label ? realloc(n->text, nlen ? nlen : 1) : NULL;
-  if (t) {
-    memcpy(t, name, nlen);
-    n->text = t;
-    n->len = nlen;
-    n->label = label;
+  inst_name *d = &im->inst_names[id];
+  char *t = realloc(d->text, n ? n : 1);
+  if (!t)
+    return -1;
+  if (n)
+    memcpy(t, name, n);
+  d->text = t;
+  d->len = n;
+  return 0;
+}
+
+/* The name a row gives institution id, as a record stores it: NONE (NULL)
+ * when it is the institution's display name, as nearly every row spells
+ * it, which costs a comparison; else its label (field: its column). 0 on
+ * a store error. */
+static int64_t name_label(mob_importer *im, int field, int64_t id,
+                          const char *name, size_t nlen) {
+  if ((size_t)id < im->inst_names_cap) {
+    const inst_name *d = &im->inst_names[id];
+    if (d->text && d->len == nlen && memcmp(d->text, name, nlen) == 0)
+      return NONE;
   }
-  return label;
+  return label_id(im, field, name, nlen);
 }
 
 /* The institution of an organisation (0 when the row names none, -1 on an
@@ -197,9 +206,13 @@ static int64_t institution_id(mob_importer *im, int side, const char *name,
   }
   int64_t id = find_institution(im, name, nlen, code, clen, country, city,
                                 citylen);
-  if (id > 0 && nlen &&
-      !(*name_id = name_label(im, side ? MF_RECEIVING_ORG : MF_SENDING_ORG,
-                              id, name, nlen)))
+  /* A row without a name stores 0: "none", not the display name. */
+  if (id > 0)
+    *name_id = nlen ? name_label(im, side ? MF_RECEIVING_ORG
+                                          : MF_SENDING_ORG,
+                                 id, name, nlen)
+                    : 0;
+  if (id > 0 && nlen && !*name_id)
     return -1;
   if (id > 0 && clen + nlen <= sizeof last->text) {
     last->name_id = *name_id;
@@ -266,7 +279,8 @@ static int64_t find_institution(mob_importer *im, const char *name, size_t nlen,
   *m++ = MSG_INSTITUTION;
   m = put_text(put_text(put_i64(m, id), code, clen), shown, shown_len);
   put_text(put_text(m, c ? c->code : "", colen), city, citylen);
-  if (vista_dict_put(im->institutions, im->key, klen, id) != 0) {
+  if (vista_dict_put(im->institutions, im->key, klen, id) != 0 ||
+      mob_display_name(im, id, shown, shown_len) != 0) {
     vista_seterr(im->s, VISTA_ERR_NOMEM, "%s: out of memory", im->path);
     return -1;
   }

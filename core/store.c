@@ -446,20 +446,13 @@ static const struct {
    * An institution is one per Erasmus code, but the open data spells a
    * code's name many ways; with the institution's one display name alone,
    * an export gave every row the first spelling seen, not what it came
-   * with. The names are labels (stored once, as other texts), NULL when
-   * the row gave none. Records stored before keep the display name, which
-   * is all that was known of them. */
+   * with. A name is a label (stored once, as other texts) when the row
+   * spells it otherwise than its institution's display name; NULL when it
+   * is that name (nearly every row: nothing to store, and every record
+   * stored before, which is all that was known of them); 0 when the row
+   * gave no name (an organisation known by its code only). */
   {"ALTER TABLE mobility ADD COLUMN sending_name_id INTEGER;"
    "ALTER TABLE mobility ADD COLUMN receiving_name_id INTEGER;"
-   "INSERT OR IGNORE INTO label(text) SELECT name FROM institution"
-   "  WHERE id IN (SELECT sending_id FROM mobility"
-   "    UNION SELECT receiving_id FROM mobility);"
-   "UPDATE mobility SET"
-   "  sending_name_id = (SELECT l.id FROM institution i"
-   "    JOIN label l ON l.text = i.name WHERE i.id = mobility.sending_id),"
-   "  receiving_name_id = (SELECT l.id FROM institution i"
-   "    JOIN label l ON l.text = i.name WHERE i.id = mobility.receiving_id)"
-   "  WHERE sending_id IS NOT NULL OR receiving_id IS NOT NULL;"
    /* The same view as in step 2, but for the organisations' names. */
    "DROP VIEW mobility_view;"
    "CREATE VIEW mobility_view AS SELECT"
@@ -473,10 +466,12 @@ static const struct {
    "    AS profile,"
    "  m.special_needs, m.fewer_opportunities, m.group_leader, m.age,"
    "  sc.code AS sending_country, scity.text AS sending_city,"
-   "  sname.text AS sending_organisation,"
+   "  CASE WHEN m.sending_name_id = 0 THEN NULL"
+   "    ELSE coalesce(sname.text, si.name) END AS sending_organisation,"
    "  si.erasmus_code AS sending_erasmus_code, m.sending_id,"
    "  rc.code AS receiving_country, rcity.text AS receiving_city,"
-   "  rname.text AS receiving_organisation,"
+   "  CASE WHEN m.receiving_name_id = 0 THEN NULL"
+   "    ELSE coalesce(rname.text, ri.name) END AS receiving_organisation,"
    "  ri.erasmus_code AS receiving_erasmus_code, m.receiving_id,"
    "  m.participants,"
    "  CASE m.direction WHEN 1 THEN 'outgoing' WHEN 2 THEN 'incoming' END"
