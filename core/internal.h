@@ -30,6 +30,7 @@ struct vista_session {
    * after SQLite's connection: closing any descriptor of a file drops the
    * process's POSIX locks on it, SQLite's too. */
   int file_fd;
+  int no_create; /* vista_session_set_create(s, 0) */
 };
 
 /* A read-only descriptor of the session's database file, -1 if none. */

@@ -4,6 +4,7 @@
  * through libcsv, one transaction, bad rows rejected with line and column
  * as for the other imports. What is derived from them is Lua's
  * (stdlib/vista/timeline.lua, skills.lua). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,8 @@
  * trimmed values by column, and where rejects go. */
 typedef struct reader {
   vista_session *s;
-  const char *path;
+  const char *path;   /* for messages: "<stdin>" for "-" */
+  const char *source; /* as given: a file, or "-" */
   vista_reject_fn on_reject;
   void *ud;
   vista_import_report *report;
@@ -137,6 +139,13 @@ static int on_row(void *ud, const vista_csv_row *row) {
              row->nfields);
     return reject(r, row->line, 0, why);
   }
+  if (row->bad_text) {
+    const char *name = r->names[r->col_of[row->bad_text - 1]];
+    char why[160];
+    snprintf(why, sizeof why, "%.*s %s", (int)strcspn(name, "|"), name,
+             row->bad_text_why);
+    return reject(r, row->line, row->bad_text, why);
+  }
   for (int c = 0; c < r->ncols; c++)
     r->val[c] = "", r->len[c] = 0, r->field[c] = 0;
   for (size_t i = 0; i < row->nfields; i++) {
@@ -170,7 +179,8 @@ static void reader_init(reader *r, vista_session *s, const char *path,
                         const char *institution, vista_reject_fn on_reject,
                         void *ud, vista_import_report *report) {
   memset(r, 0, sizeof *r);
-  r->s = s, r->path = path, r->institution_code = institution;
+  r->s = s, r->path = vista_input_name(path), r->source = path;
+  r->institution_code = institution;
   r->on_reject = on_reject, r->ud = ud, r->report = report;
 }
 
@@ -194,7 +204,7 @@ static int run_import(reader *r, const char *kind, const char *const *sql,
   if (rc == VISTA_OK)
     rc = vista_store_import_begin(r->s, kind, r->path, &r->report->import_id);
   if (rc == VISTA_OK)
-    rc = vista_csv_read(r->s, r->path, NULL, on_row, on_malformed, r);
+    rc = vista_csv_read(r->s, r->source, NULL, on_row, on_malformed, r);
   if (rc == VISTA_OK && r->nheader == 0)
     rc = vista_seterr(r->s, VISTA_ERR_INPUT, "%s: the file is empty (no header)",
                       r->path);
@@ -276,7 +286,8 @@ static int milestone_row(reader *r, const vista_csv_row *row) {
              (int)(r->len[T_FUNDING] > 60 ? 60 : r->len[T_FUNDING]),
              r->val[T_FUNDING]);
     funding = strtod(buf, &end);
-    if (*end || end == buf || funding < 0 || funding != funding)
+    if (*end || end == buf || r->len[T_FUNDING] > 60 || funding < 0 ||
+        !isfinite(funding))
       return reject(r, line, r->field[T_FUNDING],
                     "funding must be a number of euros, 0 or more");
   }

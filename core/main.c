@@ -137,15 +137,22 @@ static int fail(vista_session *s) {
   return EXIT_ERROR;
 }
 
-static int open_session(const options *o, vista_session **s) {
+/* A session on the database; create: whether the command may create it
+ * (init and the imports). For the others a database named with --db or
+ * VISTA_DB is opened at once, so that a mistyped path is said before
+ * anything runs; the default ./vista.db only when a script reaches for it
+ * (`vista -e 'print(1 + 1)'` needs none). */
+static int open_session(const options *o, vista_session **s, int create) {
   if (vista_session_new(s, o->db) != VISTA_OK) {
     fprintf(stderr, "vista: out of memory\n");
     return EXIT_ERROR;
   }
-  /* A scope is checked at once: an unknown institution is an error
+  vista_session_set_create(*s, create);
+  /* A scope is checked at once too: an unknown institution is an error
    * before anything runs. */
-  if (o->scope && (vista_session_set_scope(*s, o->scope) != VISTA_OK ||
-                   vista_store_open(*s) != VISTA_OK))
+  if (o->scope && vista_session_set_scope(*s, o->scope) != VISTA_OK)
+    return fail(*s);
+  if ((o->scope || (!create && o->db)) && vista_store_open(*s) != VISTA_OK)
     return fail(*s);
   return EXIT_OK;
 }
@@ -153,7 +160,7 @@ static int open_session(const options *o, vista_session **s) {
 
 static int cmd_init(const options *o) {
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 1) != EXIT_OK)
     return EXIT_ERROR;
   if (vista_store_open(s) != VISTA_OK)
     return fail(s);
@@ -170,6 +177,11 @@ static int cmd_init(const options *o) {
   return EXIT_OK;
 }
 
+/* How a summary line names an import's source: "-" is standard input. */
+static const char *source_name(const char *file) {
+  return strcmp(file, "-") == 0 ? "<stdin>" : file;
+}
+
 static void print_reject(void *ud, const char *message) {
   int *shown = ud;
   if (++*shown <= 20)
@@ -180,7 +192,7 @@ static int import_institutions(const options *o, char **args, int nargs) {
   if (nargs != 2)
     return usage_error("%s", "usage: vista import institutions FILE");
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 1) != EXIT_OK)
     return EXIT_ERROR;
   vista_import_report r;
   int shown = 0;
@@ -191,7 +203,7 @@ static int import_institutions(const options *o, char **args, int nargs) {
     fprintf(stderr, "vista: ... and %d more rejected rows\n", shown - 20);
   printf("%s: %" PRId64 " rows read, %" PRId64 " stored, %" PRId64
          " rejected%s\n",
-         args[1], r.rows_read, r.rows_stored, r.rows_rejected,
+         source_name(args[1]), r.rows_read, r.rows_stored, r.rows_rejected,
          r.rows_rejected ? " (listed in table import_reject)" : "");
   vista_session_free(s);
   return r.rows_rejected ? EXIT_REJECTED : EXIT_OK;
@@ -226,7 +238,7 @@ static int import_mobility(const options *o, char **args, int nargs) {
     return usage_error("%s", "usage: vista import mobility FILE [OPTIONS]");
   mo.progress = isatty(STDERR_FILENO);
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 1) != EXIT_OK)
     return EXIT_ERROR;
   vista_mobility_report r;
   int shown = 0;
@@ -237,7 +249,8 @@ static int import_mobility(const options *o, char **args, int nargs) {
     fprintf(stderr, "vista: ... and %d more rejected rows\n", shown - 20);
   printf("%s: %" PRId64 " rows read, %" PRId64 " stored, %" PRId64
          " rejected; %" PRId64 " participants stored (%s format)",
-         file, r.rows.rows_read, r.rows.rows_stored, r.rows.rows_rejected,
+         source_name(file), r.rows.rows_read, r.rows.rows_stored,
+         r.rows.rows_rejected,
          r.participants, r.format);
   if (r.replaced_import)
     printf("; replaced import %" PRId64, r.replaced_import);
@@ -268,7 +281,7 @@ static int import_strategy(const options *o, char **args, int nargs) {
   if (!file)
     return usage_error("%s", "usage: vista import strategy FILE.lua [--check]");
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 1) != EXIT_OK)
     return EXIT_ERROR;
   vista_strategy_report r;
   if (vista_strategy_import(s, file, check, &o->limits, print_problem, NULL,
@@ -276,7 +289,8 @@ static int import_strategy(const options *o, char **args, int nargs) {
     return fail(s);
   printf("%s: %s; %d goals, %d actions, %d environment factors, %d "
          "indicators%s\n",
-         file, check ? "checked, no problems (nothing stored)" : "stored",
+         source_name(file),
+         check ? "checked, no problems (nothing stored)" : "stored",
          r.goals, r.actions, r.factors, r.indicators,
          !check && r.replaced ? "; replaced the strategy stored before" : "");
   vista_session_free(s);
@@ -314,7 +328,7 @@ static int import_rows(const options *o, char **args, int nargs) {
     return usage_error("%s", what);
   }
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 1) != EXIT_OK)
     return EXIT_ERROR;
   vista_import_report r;
   int shown = 0;
@@ -333,7 +347,7 @@ static int import_rows(const options *o, char **args, int nargs) {
     fprintf(stderr, "vista: ... and %d more rejected rows\n", shown - 20);
   printf("%s: %" PRId64 " rows read, %" PRId64 " stored, %" PRId64
          " rejected%s\n",
-         file, r.rows_read, r.rows_stored, r.rows_rejected,
+         source_name(file), r.rows_read, r.rows_stored, r.rows_rejected,
          r.rows_rejected ? " (listed in table import_reject)" : "");
   vista_session_free(s);
   return r.rows_rejected ? EXIT_REJECTED : EXIT_OK;
@@ -383,7 +397,7 @@ static int cmd_export(const options *o, char **args, int nargs) {
     return usage_error("%s", "usage: vista export TABLE [--format csv|json] "
                              "[--out FILE]");
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 0) != EXIT_OK)
     return EXIT_ERROR;
   /* A file is written beside its name and renamed into place (output.h):
    * a failed export leaves the old file, and no symbolic link is followed. */
@@ -458,7 +472,7 @@ static int with_sandbox(const options *o, int mode, const char *what,
                         int argc, char **argv) {
   vista_session *s;
   vista_sandbox *sb;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 0) != EXIT_OK)
     return EXIT_ERROR;
   int rc = vista_sandbox_new(&sb, s, &o->limits, o->trace);
   if (rc != VISTA_OK) {

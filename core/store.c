@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <unistd.h>
 
 #include "country.h"
@@ -442,6 +443,60 @@ static const struct {
    "  PRIMARY KEY (response_id, kind)"
    ") STRICT, WITHOUT ROWID;",
    NULL},
+  /* 6: each record keeps its organisations' names as its row spelled them.
+   * An institution is one per Erasmus code, but the open data spells a
+   * code's name many ways; with the institution's one display name alone,
+   * an export gave every row the first spelling seen, not what it came
+   * with. A name is a label (stored once, as other texts) when the row
+   * spells it otherwise than its institution's display name; NULL when it
+   * is that name (nearly every row: nothing to store, and every record
+   * stored before, which is all that was known of them); 0 when the row
+   * gave no name (an organisation known by its code only). */
+  {"ALTER TABLE mobility ADD COLUMN sending_name_id INTEGER;"
+   "ALTER TABLE mobility ADD COLUMN receiving_name_id INTEGER;"
+   /* The same view as in step 2, but for the organisations' names. */
+   "DROP VIEW mobility_view;"
+   "CREATE VIEW mobility_view AS SELECT"
+   "  m.id, m.import_id, m.line, p.reference AS project_reference,"
+   "  p.call_year, p.round, p.na_code, p.key_action,"
+   "  m.academic_year, m.start_month, m.end_month, m.duration,"
+   "  act.text AS activity, fld.text AS field_of_education,"
+   "  nat.code AS nationality, edu.text AS education_level,"
+   "  CASE m.gender WHEN 1 THEN 'female' WHEN 2 THEN 'male' END AS gender,"
+   "  CASE m.profile WHEN 1 THEN 'learner' WHEN 2 THEN 'staff' END"
+   "    AS profile,"
+   "  m.special_needs, m.fewer_opportunities, m.group_leader, m.age,"
+   "  sc.code AS sending_country, scity.text AS sending_city,"
+   "  CASE WHEN m.sending_name_id = 0 THEN NULL"
+   "    ELSE coalesce(sname.text, si.name) END AS sending_organisation,"
+   "  si.erasmus_code AS sending_erasmus_code, m.sending_id,"
+   "  rc.code AS receiving_country, rcity.text AS receiving_city,"
+   "  CASE WHEN m.receiving_name_id = 0 THEN NULL"
+   "    ELSE coalesce(rname.text, ri.name) END AS receiving_organisation,"
+   "  ri.erasmus_code AS receiving_erasmus_code, m.receiving_id,"
+   "  m.participants,"
+   "  CASE m.direction WHEN 1 THEN 'outgoing' WHEN 2 THEN 'incoming' END"
+   "    AS direction,"
+   "  partner.text AS partner, m.recognised, m.is_vet,"
+   "  CASE m.band WHEN 1 THEN 'short' WHEN 2 THEN 'long' WHEN 3 THEN 'staff'"
+   "    WHEN 4 THEN 'accompanying' WHEN 5 THEN 'other' END AS band,"
+   "  m.year, m.band_edge"
+   " FROM mobility_fact m"
+   " LEFT JOIN project p ON p.id = m.project_id"
+   " LEFT JOIN label act ON act.id = m.activity_id"
+   " LEFT JOIN label fld ON fld.id = m.field_id"
+   " LEFT JOIN country nat ON nat.id = m.nationality_id"
+   " LEFT JOIN label edu ON edu.id = m.education_level_id"
+   " LEFT JOIN country sc ON sc.id = m.sending_country_id"
+   " LEFT JOIN label scity ON scity.id = m.sending_city_id"
+   " LEFT JOIN institution si ON si.id = m.sending_id"
+   " LEFT JOIN label sname ON sname.id = m.sending_name_id"
+   " LEFT JOIN country rc ON rc.id = m.receiving_country_id"
+   " LEFT JOIN label rcity ON rcity.id = m.receiving_city_id"
+   " LEFT JOIN institution ri ON ri.id = m.receiving_id"
+   " LEFT JOIN label rname ON rname.id = m.receiving_name_id"
+   " LEFT JOIN label partner ON partner.id = m.partner_id;",
+   NULL},
 };
 
 static int fill_countries(vista_session *s) {
@@ -546,6 +601,10 @@ int vista_session_new(vista_session **out, const char *path) {
   return VISTA_OK;
 }
 
+void vista_session_set_create(vista_session *s, int create) {
+  s->no_create = !create;
+}
+
 void vista_session_free(vista_session *s) {
   if (!s)
     return;
@@ -640,13 +699,26 @@ int vista_store_open(vista_session *s) {
   /* SQLite's memory counts against the same cap as Lua's (memory.c). */
   vista_mem_setup();
   /* One connection, used by one thread at a time: no mutexes. */
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (!s->no_create)
+    flags |= SQLITE_OPEN_CREATE;
   if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
-    /* Without a handle, SQLite could not allocate one. */
+    /* Without leave to create, a file that is not there was mistyped or
+     * never made: say so, not SQLite's "unable to open". (":memory:" and
+     * temporary databases open without the flag.) Without a handle, SQLite
+     * could not allocate one. */
+    int missing = s->no_create && s->db &&
+                  sqlite3_errcode(s->db) == SQLITE_CANTOPEN &&
+                  access(s->path, F_OK) != 0 && errno == ENOENT;
     int nomem = !s->db || sqlite3_errcode(s->db) == SQLITE_NOMEM;
-    int rc = vista_seterr(s, nomem ? VISTA_ERR_NOMEM : VISTA_ERR_IO,
-                          "%s: cannot open database: %s", s->path,
-                          s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    int rc = missing ? vista_seterr(s, VISTA_ERR_IO,
+                                    "no database at %s (vista init creates "
+                                    "one)",
+                                    s->path)
+                     : vista_seterr(s, nomem ? VISTA_ERR_NOMEM : VISTA_ERR_IO,
+                                    "%s: cannot open database: %s", s->path,
+                                    s->db ? sqlite3_errmsg(s->db)
+                                          : "out of memory");
     sqlite3_close_v2(s->db);
     s->db = NULL;
     return rc;

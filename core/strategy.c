@@ -10,6 +10,7 @@
 #include <lauxlib.h>
 
 #include "bind.h"
+#include "csv_reader.h"
 #include "internal.h"
 #include "sandbox.h"
 #include "sandbox_lib.h"
@@ -396,16 +397,64 @@ static int push_file(lua_State *L) {
   return 2;
 }
 
-int vista_strategy_import(vista_session *s, const char *path, int check_only,
-                          const vista_limits *limits,
+/* The whole of a strategy file (a regular file, or "-": standard input)
+ * in *text, NUL-terminated, owned by the caller; a status with the
+ * message set otherwise. */
+#define STRATEGY_MAX ((size_t)16 << 20)
+static int read_source(vista_session *s, const char *source, char **text,
+                       size_t *len) {
+  const char *name = vista_input_name(source);
+  FILE *f;
+  int64_t size;
+  int rc = vista_input_open(s, source, &f, &size);
+  *text = NULL;
+  if (rc != VISTA_OK)
+    return rc;
+  size_t cap = 8192, n = 0;
+  char *buf = malloc(cap + 1);
+  while (buf) {
+    n += fread(buf + n, 1, cap - n, f);
+    if (n < cap || ferror(f))
+      break;
+    if (cap >= STRATEGY_MAX) {
+      rc = vista_seterr(s, VISTA_ERR_INPUT,
+                        "%s: larger than 16 MiB: not a strategy file", name);
+      goto done;
+    }
+    char *nb = realloc(buf, cap * 2 + 1);
+    if (!nb)
+      break;
+    buf = nb;
+    cap *= 2;
+  }
+  if (!buf || n == cap)
+    rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", name);
+  else if (ferror(f))
+    rc = vista_seterr(s, VISTA_ERR_IO, "%s: read error", name);
+  else {
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    buf = NULL;
+  }
+done:
+  free(buf);
+  vista_input_close(f);
+  return rc;
+}
+
+int vista_strategy_import(vista_session *s, const char *source,
+                          int check_only, const vista_limits *limits,
                           void (*on_problem)(void *ud, const char *msg),
                           void *ud, vista_strategy_report *r) {
+  const char *path = vista_input_name(source); /* for messages */
   memset(r, 0, sizeof *r);
-  size_t len;
-  char *text = vista_read_file(path, &len);
-  if (!text)
-    return vista_seterr(s, VISTA_ERR_IO, "%s: cannot read the file", path);
-  int rc = vista_store_open(s);
+  size_t len = 0;
+  char *text;
+  int rc = read_source(s, source, &text, &len);
+  if (rc != VISTA_OK)
+    return rc;
+  rc = vista_store_open(s);
   vista_sandbox *sb = NULL;
   if (rc != VISTA_OK || (rc = vista_sandbox_new(&sb, s, limits, 0)) !=
                             VISTA_OK) {

@@ -29,7 +29,8 @@ const vista_usage vista_usage_commands[] = {
     {"import timeline FILE [--institution CODE]",
      "import milestones: projects, accreditations, ... (CSV)"},
     {"import survey FILE [--institution CODE]",
-     "import an anonymous staff survey (CSV)"},
+     "import an anonymous staff survey (CSV); every import reads a regular "
+     "file, or - for standard input"},
     {"export TABLE [--format csv|json] [--out FILE]",
      "write a table (mobility: vista's own CSV)"},
     {"run SCRIPT [ARGS...]",
@@ -43,7 +44,8 @@ const vista_usage vista_usage_commands[] = {
 
 const vista_usage vista_usage_options[] = {
     {"--db PATH",
-     "the database (default: $VISTA_DB, else ./vista.db; :memory: works)"},
+     "the database (default: $VISTA_DB, else ./vista.db; :memory: works); "
+     "only init and the imports create it"},
     {"--scope CODE",
      "a session for one institution (Erasmus code or name): its own records "
      "in full, others only as suppressed aggregates"},

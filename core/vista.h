@@ -48,6 +48,12 @@ int vista_session_set_scope(vista_session *s, const char *institution);
 /* The id of the institution the open session is scoped to, 0 if none. */
 int64_t vista_session_scope(const vista_session *s);
 
+/* Whether vista_store_open() may create the database file when there is
+ * none (the default). Only creating commands (init, the imports) should:
+ * for the others a missing file is a mistyped path, and opening fails
+ * with "no database at PATH (vista init creates one)". */
+void vista_session_set_create(vista_session *s, int create);
+
 /* The database path the session was created with (borrowed). */
 const char *vista_session_path(const vista_session *s);
 

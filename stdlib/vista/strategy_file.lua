@@ -728,6 +728,39 @@ function M.read(text, name)
     end
   end
 
+  -- Text is text: a string with a control character (other than tab and
+  -- line ends) or bytes that are not UTF-8 came from an escape such as
+  -- "\0", never from what the file meant to say.
+  -- A declaration keeps what the file gave (raw) beside what was read
+  -- from it: a value is named, and reported, once.
+  local seen, said = {}, {}
+  local function check_text(t, line, where)
+    if seen[t] then return end
+    seen[t] = true
+    line = math.type(t.line) == "integer" and t.line or line
+    for k, v in pairs(t) do
+      local at = k == "raw" and where or where .. "." .. tostring(k)
+      local why
+      if type(v) == "string" then
+        local c = v:find("[%z\1-\8\11\12\14-\31\127]")
+        if c then
+          why = string.format("%s holds a control character (0x%02X): not text", at, v:byte(c))
+        elseif not utf8.len(v) then
+          why = at .. " is not valid UTF-8"
+        end
+      end
+      if why and not said[line .. why] then
+        said[line .. why] = true
+        problem(line, "%s", why)
+      elseif type(v) == "table" then
+        check_text(v, line, type(v.id) == "string" and v.id or at)
+      end
+    end
+  end
+  for k, v in pairs(d) do
+    if type(v) == "table" then check_text(v, 1, k) end
+  end
+
   if #problems > 0 then
     table.sort(problems, function(a, b) return a.line < b.line end)
     local out = {}
