@@ -441,6 +441,16 @@ static const struct {
    "  PRIMARY KEY (response_id, kind)"
    ") STRICT, WITHOUT ROWID;",
    NULL},
+  /* 6: what the environment scan covers and where milestones happened: a
+   * factor's theme (a Mobility Scoreboard area or labour-market needs, one
+   * of the ids vista.strategy_file lists), and the country (an Erasmus+
+   * code) and partner a milestone names, so that the timeline can merge
+   * them with what the mobility records show. */
+  {"ALTER TABLE env_factor ADD COLUMN theme TEXT;"
+   "ALTER TABLE milestone ADD COLUMN country TEXT"
+   "  CHECK (length(country) = 2 AND country = upper(country));"
+   "ALTER TABLE milestone ADD COLUMN partner TEXT;",
+   NULL},
 };
 
 static int fill_countries(vista_session *s) {
