@@ -570,7 +570,9 @@ function M.read(text, name)
     if type(f.likelihood) ~= "number" or f.likelihood < 0 or f.likelihood > 1 then
       problem(f.line, "%s: likelihood must be a number from 0 to 1", label)
     end
-    if f.theme ~= nil and not M.theme_by_id[f.theme] then
+    if unquoted(f.theme) and M.theme_by_id[unquoted(f.theme)] then
+      problem(f.line, "%s: theme %s is not quoted: write theme = \"%s\"", label, unquoted(f.theme), unquoted(f.theme))
+    elseif f.theme ~= nil and not M.theme_by_id[f.theme] then
       local word = unquoted(f.theme) or f.theme
       local ids = {}
       for _, th in ipairs(M.themes) do ids[#ids + 1] = th.id end
