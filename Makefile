@@ -44,6 +44,8 @@ demo: build
 	@$(BUILD)/vista --db $(DEMO_DB) import survey examples/college/survey.csv
 	@echo; echo "== Its goals and their whys (vista run why)"
 	@$(BUILD)/vista --db $(DEMO_DB) run why
+	@echo; echo "== Its operating environment and the themes the scan covers (vista run scan)"
+	@$(BUILD)/vista --db $(DEMO_DB) run scan
 	@echo; echo "== Check: indicators against targets, actions to act on (vista run pdca)"
 	@$(BUILD)/vista --db $(DEMO_DB) run pdca
 	@echo; echo "== What it has done so far (vista run timeline), and its staff's skills (vista run skills)"

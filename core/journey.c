@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "country.h"
 #include "csv_reader.h"
 #include "internal.h"
 #include "journey.h"
@@ -229,12 +230,13 @@ static int run_import(reader *r, const char *kind, const char *const *sql,
 /* ---- milestones ---- */
 
 enum { T_INSTITUTION, T_KIND, T_TITLE, T_START, T_UNTIL, T_REFERENCE,
-       T_ROLE, T_PARTNERS, T_FUNDING, T_COLS };
+       T_ROLE, T_PARTNERS, T_FUNDING, T_COUNTRY, T_PARTNER, T_COLS };
 
 static const char *const milestone_columns[T_COLS] = {
     "institution|erasmus code", "kind|type", "title|what|name",
     "start|date|from|year", "until|end|to", "reference|project reference",
-    "role", "partners", "funding|budget|grant"};
+    "role", "partners", "funding|budget|grant", "country|country code",
+    "partner"};
 
 const char *const vista_milestone_kinds[] = {
     "project", "accreditation", "charter", "partnership", "network",
@@ -291,6 +293,26 @@ static int milestone_row(reader *r, const vista_csv_row *row) {
       return reject(r, line, r->field[T_FUNDING],
                     "funding must be a number of euros, 0 or more");
   }
+  /* The country as the Erasmus+ data writes it (GR is stored as EL); a
+   * country's English name gets its code suggested. */
+  const vista_country *country = NULL;
+  if (r->len[T_COUNTRY]) {
+    country = vista_country_by_id(
+        vista_country_id(r->val[T_COUNTRY], r->len[T_COUNTRY]));
+    if (!country) {
+      const vista_country *c = NULL;
+      for (size_t i = 0; (c = vista_country_at(i)) != NULL; i++)
+        if (strlen(c->name) == r->len[T_COUNTRY] &&
+            strncasecmp(c->name, r->val[T_COUNTRY], r->len[T_COUNTRY]) == 0)
+          break;
+      char why[96];
+      snprintf(why, sizeof why,
+               "country must be an Erasmus+ country code such as FI or "
+               "DE%s%s%s",
+               c ? " (did you mean " : "", c ? c->code : "", c ? "?)" : "");
+      return reject(r, line, r->field[T_COUNTRY], why);
+    }
+  }
   sqlite3_stmt *st = r->st[0];
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
@@ -310,6 +332,11 @@ static int milestone_row(reader *r, const vista_csv_row *row) {
     sqlite3_bind_double(st, 9, funding);
   sqlite3_bind_text(st, 10, r->path, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 11, line);
+  if (country)
+    sqlite3_bind_text(st, 12, country->code, -1, SQLITE_STATIC);
+  if (r->len[T_PARTNER])
+    sqlite3_bind_text(st, 13, r->val[T_PARTNER], (int)r->len[T_PARTNER],
+                      SQLITE_STATIC);
   if (sqlite3_step(st) != SQLITE_DONE)
     return vista_seterr(r->s, VISTA_ERR_SQL, "%s:%lld: %s", r->path,
                         (long long)line, vista_store_errmsg(r->s));
@@ -324,13 +351,14 @@ int vista_milestone_import(vista_session *s, const char *path,
   r.names = milestone_columns, r.ncols = T_COLS, r.row = milestone_row;
   static const char *const sql[] = {
       "INSERT INTO milestone(institution_id, kind, title, start, until,"
-      " reference, role, partners, funding, source, line)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+      " reference, role, partners, funding, source, line, country, partner)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
       " ON CONFLICT (institution_id, kind, title, start) DO UPDATE SET"
       " until = excluded.until, reference = excluded.reference,"
       " role = excluded.role, partners = excluded.partners,"
       " funding = excluded.funding, source = excluded.source,"
-      " line = excluded.line, strategy_id = NULL"};
+      " line = excluded.line, strategy_id = NULL,"
+      " country = excluded.country, partner = excluded.partner"};
   /* kind (1), title (2), start (3) */
   return run_import(&r, "timeline", sql, 1, "123");
 }

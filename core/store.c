@@ -497,6 +497,16 @@ static const struct {
    " LEFT JOIN label rname ON rname.id = m.receiving_name_id"
    " LEFT JOIN label partner ON partner.id = m.partner_id;",
    NULL},
+  /* 7: what the environment scan covers and where milestones happened: a
+   * factor's theme (a Mobility Scoreboard area or labour-market needs, one
+   * of the ids vista.strategy_file lists), and the country (an Erasmus+
+   * code) and partner a milestone names, so that the timeline can merge
+   * them with what the mobility records show. */
+  {"ALTER TABLE env_factor ADD COLUMN theme TEXT;"
+   "ALTER TABLE milestone ADD COLUMN country TEXT"
+   "  CHECK (length(country) = 2 AND country = upper(country));"
+   "ALTER TABLE milestone ADD COLUMN partner TEXT;",
+   NULL},
 };
 
 static int fill_countries(vista_session *s) {

@@ -316,7 +316,7 @@ static int store(writer *w, int d, const char *text, size_t len,
 
   static const char *const factor_fields[] = {
       "id", "level", "category", "text", "source", "trend", "impact",
-      "likelihood", "line", NULL};
+      "likelihood", "line", "theme", NULL};
   static const char *const goal_fields[] = {"id",      "pos",  "text",
                                             "why_kind", "why_ref", "line",
                                             NULL};
@@ -325,7 +325,7 @@ static int store(writer *w, int d, const char *text, size_t len,
       "budget", "person_days", "status", "indicator", "line",  NULL};
   static const char *const milestone_fields[] = {
       "kind", "title", "start", "until", "reference", "role", "partners",
-      "funding", "line", NULL};
+      "funding", "line", "country", "partner", NULL};
   static const char *const indicator_fields[] = {
       "id", "name", "unit", "definition", "stored_direction", "period_type",
       "builtin", "line", NULL};
@@ -333,8 +333,8 @@ static int store(writer *w, int d, const char *text, size_t len,
       (rc = insert_list(w, d, "factors",
                         "INSERT INTO env_factor(strategy_id, id, level,"
                         " category, text, source, trend, impact, likelihood,"
-                        " line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-                        " ?10)",
+                        " line, theme) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                        " ?9, ?10, ?11)",
                         factor_fields)) != VISTA_OK ||
       (rc = insert_list(w, d, "goals",
                         "INSERT INTO goal(strategy_id, id, pos, text,"
@@ -349,16 +349,19 @@ static int store(writer *w, int d, const char *text, size_t len,
       (rc = insert_list(w, d, "milestones",
                         "INSERT INTO milestone(institution_id, strategy_id,"
                         " kind, title, start, until, reference, role,"
-                        " partners, funding, source, line) VALUES ((SELECT"
-                        " institution_id FROM strategy WHERE id = ?1), ?1,"
-                        " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'strategy file',"
-                        " ?10) ON CONFLICT (institution_id, kind, title,"
+                        " partners, funding, source, line, country, partner)"
+                        " VALUES ((SELECT institution_id FROM strategy WHERE"
+                        " id = ?1), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                        " 'strategy file', ?10, ?11, ?12) ON CONFLICT"
+                        " (institution_id, kind, title,"
                         " start) DO UPDATE SET strategy_id = ?1,"
                         " until = excluded.until,"
                         " reference = excluded.reference,"
                         " role = excluded.role, partners = excluded.partners,"
                         " funding = excluded.funding,"
-                        " source = excluded.source, line = excluded.line",
+                        " source = excluded.source, line = excluded.line,"
+                        " country = excluded.country,"
+                        " partner = excluded.partner",
                         milestone_fields)) != VISTA_OK ||
       (rc = insert_list(w, d, "actions",
                         "INSERT INTO action(strategy_id, pos, goal_id, what,"

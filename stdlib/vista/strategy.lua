@@ -64,7 +64,7 @@ function M.get(institution)
     local g = goal_by[a.goal]
     if g then g.actions[#g.actions + 1] = a end
   end
-  for _, f in ipairs(vista.sql([[SELECT id, level, category, text, source, trend, impact, likelihood, line
+  for _, f in ipairs(vista.sql([[SELECT id, level, category, text, source, trend, impact, likelihood, theme, line
       FROM env_factor WHERE strategy_id = ? ORDER BY line]], id)) do
     out.factors[#out.factors + 1] = f
   end

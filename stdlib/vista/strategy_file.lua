@@ -7,7 +7,8 @@
 ---
 ---   strategy { institution = ..., period = { from = "2024-09", to = "2027-08" },
 ---              mission = ..., vision = ..., values = {...}, core_skills = {...} }
----   factor "id" { level = ..., category = ..., text = ..., impact = ..., likelihood = ... }
+---   factor "id" { level = ..., category = ..., text = ..., impact = ..., likelihood = ...,
+---                 theme = "guidance" | ... (one of M.themes) }
 ---   goal "id" { text = ..., why = goal "other" | mission | vision | factor "id" | "text",
 ---               indicators = { "id", ... } }
 ---   action { goal = "id", what = ..., owner = ..., start = ..., due = ..., ... }
@@ -16,7 +17,8 @@
 ---   target "id" { [2025] = 10 }
 ---   facts "2024-25" { learners_enrolled = 1180, staff_fte = 96.5 }
 ---   milestone { kind = "accreditation", title = ..., from = "2021-03", to = ...,
----               reference = ..., role = ..., partners = ..., funding = ... }
+---               reference = ..., role = ..., partners = ..., funding = ...,
+---               country = "FI", partner = "Stadin ammattiopisto" }
 local catalog = require "vista.indicator_catalog"
 
 local M = {}
@@ -30,6 +32,32 @@ local PERIOD_TYPES = { "calendar", "school" }
 local MILESTONE_KINDS = { "project", "accreditation", "charter", "partnership", "network",
                           "competition", "strategy", "milestone" }
 M.milestone_kinds = MILESTONE_KINDS
+
+--- The themes an operating-environment scan should cover (DOMAIN C7.4):
+--- the ten key action areas of Cedefop's Mobility Scoreboard for initial
+--- VET, by their names there, and labour-market needs (EQAVET indicator 9).
+--- Ids are stable: they are stored with the factors.
+M.themes = {
+  { id = "guidance", name = "Information and guidance on opportunities" },
+  { id = "motivation", name = "Motivating learners for mobility" },
+  { id = "preparation", name = "Preparing learners for mobility" },
+  { id = "obstacles", name = "Removing obstacles to mobility" },
+  { id = "portability", name = "Portability of grants and loans" },
+  { id = "quality", name = "Ensuring mobility quality" },
+  { id = "recognition", name = "Recognition of learning outcomes" },
+  { id = "disadvantaged", name = "Support to disadvantaged learners" },
+  { id = "funding", name = "Partnerships and funding" },
+  { id = "multipliers", name = "Involving multipliers" },
+  { id = "labour_market", name = "Labour-market needs (EQAVET indicator 9)" },
+}
+M.theme_by_id = {}
+for _, th in ipairs(M.themes) do M.theme_by_id[th.id] = th end
+-- Words people write for a theme that the Scoreboard files under another.
+local THEME_WORDS = {
+  languages = "preparation", language = "preparation", information = "guidance",
+  partnerships = "funding", partnership = "funding", inclusion = "disadvantaged",
+  labour = "labour_market", labor_market = "labour_market", employers = "labour_market",
+}
 M.levels, M.categories, M.statuses = LEVELS, CATEGORIES, STATUSES
 
 local function one_of(list, v)
@@ -112,6 +140,29 @@ local function did_you_mean(name, names)
 end
 M.did_you_mean = did_you_mean
 
+--- A country as an Erasmus+ code: 'fi' or 'FI' gives 'FI', 'GR' gives
+--- 'EL' (the code the data writes); a country's English name, or any word
+--- that is not a code, gives nil and a message (with the code when the
+--- name is known). Checked against the database's country table when a
+--- database is open; otherwise only the form is checked.
+function M.country(v)
+  local sql = type(vista) == "table" and vista.sql
+  if type(v) ~= "string" then
+    -- An unquoted FI reads as a marker table whose tostring is the word.
+    return nil, string.format("country %s must be a quoted code such as \"FI\" or \"DE\"", tostring(v))
+  end
+  if v:match("^%a%a$") then
+    local code = v:upper()
+    if not sql then return code end
+    local r = sql("SELECT code FROM country WHERE code = ?1 OR iso = ?1", code)[1]
+    if r then return r.code end
+  elseif sql then
+    local r = sql("SELECT code FROM country WHERE lower(name) = lower(?)", v)[1]
+    if r then return nil, string.format("country '%s' is not a code (did you mean '%s'?)", v, r.code) end
+  end
+  return nil, string.format("country '%s' is not an Erasmus+ country code such as FI or DE", v)
+end
+
 local DAYS = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
 local function leap(y) return y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0) end
 
@@ -148,11 +199,11 @@ local FIELDS = {
                vision = true, values = true, core_skills = true },
   goal = { text = true, why = true, indicators = true, indicator = true, needs = true },
   milestone = { kind = true, title = true, from = true, to = true, reference = true, role = true,
-                partners = true, funding = true },
+                partners = true, funding = true, country = true, partner = true },
   action = { goal = true, what = true, owner = true, start = true, due = true,
              budget = true, person_days = true, status = true, indicator = true },
   factor = { level = true, category = true, text = true, source = true, trend = true,
-             impact = true, likelihood = true },
+             impact = true, likelihood = true, theme = true },
   indicator = { name = true, unit = true, definition = true, direction = true,
                 period = true, baseline = true, targets = true, measured = true,
                 numerator = true, denominator = true, scale = true, compute = true },
@@ -270,7 +321,8 @@ function M.read(text, name)
     if d.factor_ids[id] then problem(line, "factor '%s' is defined twice (first on line %d)", id, d.factor_ids[id].line); return end
     check_fields("factor", t, line, "factor '" .. id .. "'")
     local f = { id = id, line = line, level = t.level, category = t.category, text = t.text,
-                source = t.source, trend = t.trend, impact = t.impact, likelihood = t.likelihood }
+                source = t.source, trend = t.trend, impact = t.impact, likelihood = t.likelihood,
+                theme = t.theme }
     d.factors[#d.factors + 1] = f
     d.factor_ids[id] = f
   end)
@@ -518,6 +570,17 @@ function M.read(text, name)
     if type(f.likelihood) ~= "number" or f.likelihood < 0 or f.likelihood > 1 then
       problem(f.line, "%s: likelihood must be a number from 0 to 1", label)
     end
+    if unquoted(f.theme) and M.theme_by_id[unquoted(f.theme)] then
+      problem(f.line, "%s: theme %s is not quoted: write theme = \"%s\"", label, unquoted(f.theme), unquoted(f.theme))
+    elseif f.theme ~= nil and not M.theme_by_id[f.theme] then
+      local word = unquoted(f.theme) or f.theme
+      local ids = {}
+      for _, th in ipairs(M.themes) do ids[#ids + 1] = th.id end
+      local hint = type(word) == "string" and THEME_WORDS[word:lower()]
+      hint = hint and (" (the Mobility Scoreboard files it under '" .. hint .. "')")
+        or did_you_mean(type(word) == "string" and word:lower() or word, ids)
+      problem(f.line, "%s: theme '%s' is not a theme%s; themes: %s", label, tostring(word), hint, table.concat(ids, ", "))
+    end
   end
 
   -- Goals: their whys and their indicators.
@@ -682,6 +745,12 @@ function M.read(text, name)
     end
     if m.funding ~= nil and (type(m.funding) ~= "number" or m.funding < 0) then
       problem(m.line, "%s: funding must be a number of euros, 0 or more", label)
+    end
+    if m.partner ~= nil then m.partner = text_field(m, "partner", m.line, label, false) end
+    if m.country ~= nil then
+      local code, why = M.country(m.country)
+      if not code then problem(m.line, "%s: %s", label, why) end
+      m.country = code
     end
   end
 

@@ -253,6 +253,51 @@ indicator "mine" { name = "Mine", unit = "%", targets = { [2031] = 4 } }
     t.eq(a.unanswered, { "b", "c" })
     t.eq(a.factors[1].factor, "a")
   end },
+  { "factor themes: the fixed ids read; a misspelt one gets 'did you mean', a Scoreboard word its area", function()
+    local function factor(theme)
+      return goals(1) .. 'factor "f" { level = "regional", category = "economic", text = "F", impact = 1, likelihood = 1, theme = '
+        .. theme .. ' }\n'
+    end
+    local p, d = problems(factor('"guidance"'))
+    t.eq(p, {}); t.eq(d.factors[1].theme, "guidance")
+    t.ok(has(problems(factor('"guidnace"')), "^s%.lua:4: factor 'f': theme 'guidnace' is not a theme %(did you mean 'guidance'%?%); themes: guidance, motivation,"))
+    t.ok(has(problems(factor('"languages"')), "theme 'languages' is not a theme %(the Mobility Scoreboard files it under 'preparation'%)"))
+    t.ok(has(problems(factor('"weather"')), "theme 'weather' is not a theme; themes: .*labour_market$"))
+    t.ok(has(problems(factor('labour_market')), 'theme labour_market is not quoted: write theme = "labour_market"'))
+    t.eq(#sf.themes, 11)
+    t.eq(sf.theme_by_id.portability.name, "Portability of grants and loans")
+  end },
+  { "scan: themes covered and left out, from the theme field alone", function()
+    local s = { goals = {}, factors = {
+      { id = "a", level = "regional", category = "economic", text = "A", impact = 1, likelihood = 1, theme = "recognition" },
+      { id = "b", level = "regional", category = "economic", text = "B", impact = 1, likelihood = 1, theme = "labour_market" },
+      { id = "c", level = "global", category = "social", text = "C", impact = 1, likelihood = 1, theme = "recognition" },
+      -- Words are no theme: this one covers neither guidance nor funding.
+      { id = "d", level = "global", category = "social", text = "information and guidance on funding", impact = 1, likelihood = 1 },
+    } }
+    local a = scan.analyse(s)
+    t.eq(a.themes_covered, { "recognition", "labour_market" })
+    t.eq(a.themes_missing, { "guidance", "motivation", "preparation", "obstacles", "portability", "quality",
+                             "disadvantaged", "funding", "multipliers" })
+    t.eq(a.factors_without_theme, { "d" })
+    t.eq(a.themes[7].covered_by, "a, c"); t.eq(a.themes[7].factors, 2)
+    local json = require "vista.json"
+    local none = scan.analyse { goals = {}, factors = {} }
+    t.eq(json.encode { c = none.themes_covered, w = none.factors_without_theme }, '{"c":[],"w":[]}')
+    t.eq(#none.themes_missing, 11)
+  end },
+  { "milestones: a country as an Erasmus+ code, a name gets its code suggested", function()
+    local function ms(country)
+      return goals(1) .. 'milestone { kind = "project", title = "T", from = 2018, country = ' .. country
+        .. ', partner = "Stadin ammattiopisto" }\n'
+    end
+    local p, d = problems(ms('"fi"'))
+    t.eq(p, {}); t.eq(d.milestones[1].country, "FI"); t.eq(d.milestones[1].partner, "Stadin ammattiopisto")
+    t.eq(select(2, problems(ms('"GR"'))).milestones[1].country, "EL")
+    t.ok(has(problems(ms('"Germany"')), "^s%.lua:4: milestone 1: country 'Germany' is not a code %(did you mean 'DE'%?%)"))
+    t.ok(has(problems(ms('"QQ"')), "milestone 1: country 'QQ' is not an Erasmus%+ country code such as FI or DE"))
+    t.ok(has(problems(ms('FI')), 'milestone 1: country FI must be a quoted code such as "FI"'))
+  end },
   { "pdca: reached, missed, behind and on track against the line from the baseline", function()
     local vals = { ["2024"] = 10, ["2025"] = 14 }
     local base = { period = "2024", value = 10 }
