@@ -679,9 +679,12 @@ static int migrate_step(vista_session *s, int step) {
       (migrations[step].fill && (rc = migrations[step].fill(s)) != VISTA_OK) ||
       (rc = exec(s, pragma)) != VISTA_OK ||
       (rc = exec(s, "COMMIT")) != VISTA_OK) {
+    /* The message is formatted into the buffer it came from: copy it. */
+    char why[VISTA_ERRMSG_SIZE];
+    snprintf(why, sizeof why, "%s", vista_errmsg(s));
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     return vista_seterr(s, rc, "%s (while migrating to schema version %d)",
-                        vista_errmsg(s), step + 1);
+                        why, step + 1);
   }
   return VISTA_OK;
 }
