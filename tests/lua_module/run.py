@@ -49,6 +49,16 @@ with tempfile.TemporaryDirectory() as tmp:
     env["TMPDIR"] = tmp
     if ASAN:
         env["LD_PRELOAD"] = ASAN
+    # README's example, on this database.
+    readme = open(os.path.join(SOURCE, "README.md"), encoding="utf-8").read()
+    section = readme.split('## From Lua (`require "vista"`)', 1)[1]
+    example = section.split("```lua\n", 1)[1].split("```", 1)[0]
+    example = example.replace('"vista.db"', repr(db).replace("'", '"'))
+    r = subprocess.run([LUA, "-"], input=example, env=env, capture_output=True, text=True)
+    lines = r.stdout.split("\n")
+    if r.returncode != 0 or len(lines) < 4 or not lines[0].startswith("2014\t"):
+        sys.exit("README's From Lua example failed (%d):\n%s%s" % (r.returncode, r.stdout, r.stderr))
+    print("README's example: %d lines, first %r" % (len(lines) - 1, lines[0]))
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "test_module.lua")
     r = subprocess.run([LUA, script, VISTA, db, other], env=env,
                        capture_output=True, text=True)
