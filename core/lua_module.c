@@ -49,20 +49,18 @@ static handle *check_open(lua_State *L, int idx) {
 }
 
 /* Calls the function below nargs arguments with h's session in the
- * registry, and puts back the one that was there, also on error
- * [-(nargs+1), +results, e]. h is NULL for the host's own modules. */
+ * registry, and puts back the one that was there (another handle's, when
+ * a callback of one uses another), also on error [-(nargs+1), +results,
+ * e]. A callback cannot yield across it. */
 static int call_in(lua_State *L, handle *h, int nargs) {
   int base = lua_gettop(L) - nargs; /* the function */
   lua_getfield(L, LUA_REGISTRYINDEX, VISTA_SESSION_KEY);
   lua_insert(L, base);
-  if (h) {
-    lua_pushlightuserdata(L, h->s);
-    lua_setfield(L, LUA_REGISTRYINDEX, VISTA_SESSION_KEY);
-    h->busy++;
-  }
+  lua_pushlightuserdata(L, h->s);
+  lua_setfield(L, LUA_REGISTRYINDEX, VISTA_SESSION_KEY);
+  h->busy++;
   int st = lua_pcall(L, nargs, LUA_MULTRET, 0);
-  if (h)
-    h->busy--;
+  h->busy--;
   lua_pushvalue(L, base);
   lua_setfield(L, LUA_REGISTRYINDEX, VISTA_SESSION_KEY);
   lua_remove(L, base);

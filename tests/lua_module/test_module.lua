@@ -203,6 +203,21 @@ check("scoped and unscoped on the same file",
 fails_with("an error in one handle's call", function() return other:sql("SELECT * FROM no_such_table") end,
   "no such table")
 check("the other handle still works after it", h:sql("SELECT count(*) AS n FROM mobility")[1].n == want_h)
+-- One handle used inside a call of the other (a benchmark's group
+-- function): each call sees its own database, before and after.
+local seen
+local b = h.benchmark.run { indicator = "learners", period = "2023-24", group = function()
+  seen = other:sql("SELECT count(*) AS n FROM mobility")[1].n
+  return "all"
+end }
+check("the other handle inside a callback", seen == want_o, tostring(seen))
+local plain = h.benchmark.run { indicator = "learners", period = "2023-24" }
+check("the benchmark around it is the first handle's", #b.rows == #plain.rows and #b.rows > 0,
+  #b.rows .. " and " .. #plain.rows)
+fails_with("closing a handle inside one of its calls", function()
+  return h.benchmark.run { indicator = "learners", period = "2023-24", group = function() h:close() end }
+end, "cannot close a vista.Handle while one of its calls runs")
+check("the handle is still open after that", h:is_open())
 
 -- 5. Close: explicit, twice, <close>, the collector; use after close.
 h:close()
