@@ -33,7 +33,7 @@ typedef struct handle {
 } handle;
 
 /* The models, as fields of a handle and of the global vista table. */
-static const char *const models[] = {"mobility", "strategy", "partner",
+static const char *const models[] = {"mobility",  "strategy",  "partner",
                                      "indicator", "benchmark", "consortium",
                                      NULL};
 
@@ -261,9 +261,13 @@ static int release(lua_State *L, int raise) {
   return 0;
 }
 
-static int l_handle_close(lua_State *L) { return release(L, 1); }
+static int l_handle_close(lua_State *L) {
+  return release(L, 1);
+}
 
-static int l_handle_gc(lua_State *L) { return release(L, 0); }
+static int l_handle_gc(lua_State *L) {
+  return release(L, 0);
+}
 
 static int l_handle_tostring(lua_State *L) {
   handle *h = to_handle(L, 1);
@@ -345,10 +349,12 @@ static int l_handle_index(lua_State *L) {
     return 1;
   lua_pop(L, 1);
   if (!is_module(key))
-    return luaL_error(L, HANDLE_MT " has no field '%s' (the models: sql, "
-                         "mobility, strategy, partner, indicator, "
-                         "benchmark, consortium; the stdlib modules: "
-                         "report, why, pdca, ...)", key);
+    return luaL_error(L,
+                      HANDLE_MT " has no field '%s' (the models: sql, "
+                                "mobility, strategy, partner, indicator, "
+                                "benchmark, consortium; the stdlib modules: "
+                                "report, why, pdca, ...)",
+                      key);
   lua_getfield(L, ctx, "base");
   lua_getfield(L, -1, "require");
   lua_pushfstring(L, "vista.%s", key);
@@ -386,8 +392,9 @@ static void read_options(lua_State *L, int idx, const char **scope,
     const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
     if (strcmp(k, "scope") == 0) {
       if (lua_type(L, -1) != LUA_TSTRING)
-        luaL_error(L, "vista.open: scope must be an institution's Erasmus "
-                      "code or name (a string), not a %s",
+        luaL_error(L,
+                   "vista.open: scope must be an institution's Erasmus "
+                   "code or name (a string), not a %s",
                    luaL_typename(L, -1));
       *scope = lua_tostring(L, -1);
     } else if (strcmp(k, "readonly") == 0) {
@@ -397,8 +404,7 @@ static void read_options(lua_State *L, int idx, const char **scope,
       *readonly = lua_toboolean(L, -1);
     } else {
       luaL_error(L, "vista.open: unknown option '%s' (scope, readonly)",
-                 lua_type(L, -2) == LUA_TSTRING ? k
-                                                : luaL_typename(L, -2));
+                 lua_type(L, -2) == LUA_TSTRING ? k : luaL_typename(L, -2));
     }
     lua_pop(L, 1);
   }
