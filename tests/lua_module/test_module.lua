@@ -183,6 +183,21 @@ compare_rows("readonly handle's figures", h.mobility.figures { by = "year" }, ro
 fails_with("readonly handle cannot delete", function() return ro:sql("DELETE FROM mobility") end, "read-only")
 fails_with("readonly handle cannot create a table",
   function() return ro:sql("CREATE TABLE t(x)") end, "read-only")
+local ros = vista.open(DB, { scope = HOME, readonly = true })
+compare_rows("a readonly scoped handle's figures", scoped.mobility.figures { by = "year" },
+  ros.mobility.figures { by = "year" }, nil, true)
+fails_with("a readonly scoped handle refuses others' rows",
+  function() return ros:sql("SELECT count(*) AS n FROM main.mobility") end, refusal or "?")
+ros:close()
+local fresh = os.tmpname()
+do
+  local w = vista.open(fresh) -- made now: at the current schema
+  w:close()
+end
+check("readonly opens a current database", vista.open(fresh, { readonly = true }):is_open())
+os.remove(fresh)
+os.remove(fresh .. "-wal")
+os.remove(fresh .. "-shm")
 local made = vista.open(missing)
 check("a writable handle creates the database", io.open(missing) ~= nil)
 made:close()
