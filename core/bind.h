@@ -9,6 +9,10 @@
 
 #include "vista.h"
 
+/* Registry key of the session (a light userdata): set once by sandbox.c,
+ * and around each call by the Lua module (lua_module.c). */
+#define VISTA_SESSION_KEY "vista.session"
+
 /* The session the state is bound to (set by sandbox.c). Opens the
  * database on first use and raises with the store's message if that fails
  * [-0, +0, e]. */
@@ -52,6 +56,8 @@ void vista_push_query(lua_State *L, const char *sql);
 /* The paths given as --out to the script, and the --allow-write dir. */
 #define VISTA_OUT_FILES_KEY "vista.out_files"
 #define VISTA_ALLOW_WRITE_KEY "vista.allow_write"
+/* Set (true) in a host's state by the Lua module: not a sandbox. */
+#define VISTA_TRUSTED_HOST_KEY "vista.trusted_host"
 
 /* Raises unless path was named by the user on the command line: scripts
  * read no other file [-0, +0, e]. */

@@ -516,6 +516,21 @@ static const luaL_Reg c_modules[] = {
     {NULL, NULL},
 };
 
+lua_CFunction vista_c_module(const char *name) {
+  for (const luaL_Reg *m = c_modules; m->name; m++)
+    if (strcmp(m->name, name) == 0)
+      return m->func;
+  return NULL;
+}
+
+int vista_find_stdlib(lua_State *L, const char *name) {
+  if (strncmp(name, "vista.", 6) != 0 || !valid_module_name(name)) {
+    lua_pushfstring(L, " (module name '%s' is not valid)", name);
+    return 0;
+  }
+  return find_module(L, name);
+}
+
 static void register_preload(lua_State *L) {
   lua_newtable(L);
   lua_setfield(L, LUA_REGISTRYINDEX, LOADED_KEY);

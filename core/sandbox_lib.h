@@ -41,4 +41,13 @@ int vista_load_text(lua_State *L, char *text, size_t len,
 /* The embedded file of that name ("scripts/x.lua"), or NULL. */
 const vista_embedded *vista_find_embedded(const char *name);
 
+/* For the Lua module (lua_module.c), which loads the same modules into a
+ * host's state: the opener of the C module of that name, or NULL. */
+lua_CFunction vista_c_module(const char *name);
+
+/* Pushes the loader of the stdlib module name ("vista.report": the
+ * embedded file, or VISTA_STDLIB_PATH's), or returns 0 with a message
+ * pushed saying where it looked [-0, +1, e]. */
+int vista_find_stdlib(lua_State *L, const char *name);
+
 #endif

@@ -801,6 +801,36 @@ int vista_store_open_readonly(vista_session *s) {
   return VISTA_OK;
 }
 
+int vista_store_open_reader(vista_session *s) {
+  if (s->db)
+    return VISTA_OK;
+  int rc = vista_store_open_readonly(s);
+  int version = 0;
+  if (rc == VISTA_OK)
+    rc = read_user_version(s, &version);
+  if (rc == VISTA_OK && version != MIGRATION_COUNT)
+    rc = vista_seterr(s, version > MIGRATION_COUNT ? VISTA_ERR_VERSION
+                                                   : VISTA_ERR,
+                      version > MIGRATION_COUNT
+                          ? "%s: the database was written by a newer vista "
+                            "(schema version %d; this vista knows up to %d)"
+                          : "%s: schema version %d, not %d: open it once "
+                            "without readonly (or run vista init) to "
+                            "upgrade it",
+                      s->path, version, MIGRATION_COUNT);
+  if (rc == VISTA_OK) {
+    s->version_found = s->version_now = version;
+    /* The scope's copies are TEMP tables: temp is writable even when the
+     * database file is not. */
+    rc = vista_scope_apply(s);
+  }
+  if (rc != VISTA_OK) {
+    sqlite3_close_v2(s->db);
+    s->db = NULL;
+  }
+  return rc;
+}
+
 int vista_store_begin(vista_session *s) {
   if (!s->db)
     return vista_seterr(s, VISTA_ERR, "database is not open");

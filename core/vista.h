@@ -68,6 +68,12 @@ int vista_store_open(vista_session *s);
  * none. Models that write must not be used on such a session. */
 int vista_store_open_readonly(vista_session *s);
 
+/* Opens an existing database read-only for reading its models (the Lua
+ * module's readonly handles): as vista_store_open_readonly, but it refuses
+ * a database that lacks migrations (they would write) and applies the scope
+ * as vista_store_open does. */
+int vista_store_open_reader(vista_session *s);
+
 /* The schema version found when the database was opened (0 = it was new),
  * and the version it has now. Valid after vista_store_open(). */
 void vista_store_versions(const vista_session *s, int *found, int *now);

@@ -15,6 +15,8 @@ if [ "${1:-}" = test ]; then
   # The install test reads the manual page with man, and checks the zsh
   # completion with zsh.
   packages="$packages man-db zsh"
+  # The Lua module's test requires it from Debian's own interpreter.
+  packages="$packages lua5.4"
 fi
 # The benchmark's peers (make bench): pandas, and Node for DuckDB.
 if [ "${1:-}" = bench ]; then

@@ -162,6 +162,36 @@ def main():
               "installed vista run mobility on the installed examples "
               "gives the built binary's figures")
 
+        # The Lua module, where lua5.4 looks by default (lib/lua/5.4 under
+        # /usr/local): require "vista" gives the same learners by year.
+        module = where("/lua/5.4/vista.so", "lib/lua/5.4/vista.so")
+        check(module in installed and os.path.isfile(module),
+              "installed and in the manifest: " + module[len(root):])
+        lua_env = dict(env, LUA_CPATH=os.path.join(os.path.dirname(module),
+                                                   "?.so"))
+        # A sanitized module needs its runtime first in lua5.4's process.
+        ldd = run(["ldd", module], env=env).stdout
+        asan = re.search(r"=> (\S*libasan\.so\S*)", ldd)
+        if asan:
+            lua_env["LD_PRELOAD"] = asan.group(1)
+        r = run(["lua5.4", "-", os.path.join(tmp, "installed.db")],
+                env=lua_env, input="local v = require 'vista' "
+                 "local h <close> = v.open(arg[1], {readonly = true}) "
+                 "for _, r in ipairs(h.mobility.figures{by = 'year', "
+                 "vet = true, profile = 'learner'}) do "
+                 "print(r.year, r.learners) end")
+        cli = run([vista, "--db", os.path.join(tmp, "installed.db"), "run",
+                   "mobility", "--by", "year", "vet=true", "profile=learner",
+                   "--format", "csv"], env=env).stdout.splitlines()
+        header = cli[0].split(",") if cli else []
+        want = ["%s\t%s" % (row[header.index("year")],
+                            row[header.index("learners")])
+                for row in (line.split(",") for line in cli[1:])] \
+            if "year" in header and "learners" in header else []
+        check(r.returncode == 0 and want and r.stdout.splitlines() == want,
+              "lua5.4 require 'vista' (installed) gives vista run "
+              "mobility's learners by year: " + r.stdout + r.stderr)
+
         # The manual page, as man shows it: every command and option of
         # --help is there, and groff has nothing to warn about.
         r = run(["man", "--warnings", "-l", man],
