@@ -195,9 +195,13 @@ static void deliver(reader *r, size_t bad_utf8) {
   r->raw_len = 0;
 }
 
+/* The first field that is not text: invalid UTF-8, or a NUL byte (SQLite
+ * would cut the value there, and an empty name then fails a CHECK
+ * constraint: the fuzzer found it). */
 static size_t first_bad_field(reader *r) {
   for (size_t i = 0; i < r->nfields; i++)
-    if (vista_utf8_invalid(r->ptrs[i], r->lens[i]))
+    if (memchr(r->ptrs[i], '\0', r->lens[i]) ||
+        vista_utf8_invalid(r->ptrs[i], r->lens[i]))
       return i + 1;
   return 0;
 }
@@ -219,6 +223,10 @@ static int malformed(reader *r, const char *reason) {
   return r->on_bad(r->ud, line, field, reason,
                    r->keep_raw ? r->raw : NULL, r->raw_len);
 }
+
+/* libcsv's parser state between records (ROW_NOT_BEGUN in libcsv.c; the
+ * state is the public struct's pstate). */
+#define LIBCSV_ROW_NOT_BEGUN 0
 
 static int parser_init(struct csv_parser *p, char delim) {
   /* Strict: a stray quote is malformed CSV, reported with its line, never
@@ -404,7 +412,8 @@ static int split_line(reader *r, char *p, size_t n, char delim) {
   if (grow_fields(r, n + 1) != 0) /* at most a field a byte */
     return -1;
   /* Only a line with bytes past ASCII can be invalid UTF-8. */
-  int valid = !scan.high || scanned_utf8_valid(p, n, &scan);
+  int valid = (!scan.high || scanned_utf8_valid(p, n, &scan)) &&
+              !memchr(p, '\0', n); /* a NUL is not text (first_bad_field) */
   /* First the shape: every field's bounds; a quoted field's text starts
    * after its quote and has `escaped` (doubled quotes) in the low bit of
    * its offset. A line with quotes is written to only once all its fields
@@ -557,7 +566,11 @@ int vista_csv_read(vista_session *s, const char *path,
         rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", path);
         goto done;
       }
-      int plain = starts && (nl || eof) && !libcsv_only
+      /* Only between records as libcsv sees them too: a bare CR ends a
+       * record in libcsv mid-line, and a quote after it opens a field that
+       * goes on past the line end (the fuzzer found `y\r"\na`). */
+      int plain = starts && (nl || eof) && !libcsv_only &&
+                          p.pstate == LIBCSV_ROW_NOT_BEGUN
                       ? split_line(&r, in + start, n, delim)
                       : 0;
       if (plain < 0) {
