@@ -203,13 +203,16 @@ static int64_t find_institution(mob_importer *im, const char *name, size_t nlen,
   /* An organisation known only by its code is named by its code. */
   const char *shown = nlen ? name : code;
   size_t shown_len = nlen ? nlen : clen;
+  /* The message is exactly as long as reserved: a country left unknown
+   * is an empty text, and the next message starts right after it. */
+  size_t colen = c ? 2 : 0;
   char *m = reserve(im, 1 + 8 + TEXT_SIZE(clen) + TEXT_SIZE(shown_len) +
-                            TEXT_SIZE(2) + TEXT_SIZE(citylen));
+                            TEXT_SIZE(colen) + TEXT_SIZE(citylen));
   if (!m)
     return -1;
   *m++ = MSG_INSTITUTION;
   m = put_text(put_text(put_i64(m, id), code, clen), shown, shown_len);
-  put_text(put_text(m, c ? c->code : "", c ? 2 : 0), city, citylen);
+  put_text(put_text(m, c ? c->code : "", colen), city, citylen);
   if (vista_dict_put(im->institutions, im->key, klen, id) != 0) {
     vista_seterr(im->s, VISTA_ERR_NOMEM, "%s: out of memory", im->path);
     return -1;
