@@ -65,6 +65,11 @@ int vista_store_import_end(vista_session *s, const vista_import_report *r);
 int vista_store_reject(vista_session *s, int64_t import_id, int64_t line,
                        int column, const char *reason);
 
+/* Turns every control character of text into a space, in place: a reason
+ * that quotes a value may hold the line end of a quoted field, and a
+ * message is one line (the fuzzer found it). */
+void vista_one_line(char *text);
+
 /* A rejected row of a CSV import: counted in r, told to on_reject (may be
  * NULL) as "path:line[:field]: reason" (field 0: the whole row), and
  * stored with vista_store_reject(). */

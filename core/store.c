@@ -709,17 +709,26 @@ int vista_store_reject(vista_session *s, int64_t import_id, int64_t line,
   return rc;
 }
 
+void vista_one_line(char *text) {
+  for (unsigned char *p = (unsigned char *)text; *p; p++)
+    if (*p < 0x20 || *p == 0x7F)
+      *p = ' ';
+}
+
 int vista_reject_row(vista_session *s, vista_import_report *r,
                      const char *path, int64_t line, size_t field,
                      const char *reason, vista_reject_fn on_reject, void *ud) {
   char msg[VISTA_ERRMSG_SIZE];
+  char why[VISTA_ERRMSG_SIZE];
+  snprintf(why, sizeof why, "%s", reason);
+  vista_one_line(why); /* it may quote a quoted field's line end */
   if (field)
     snprintf(msg, sizeof msg, "%s:%lld:%zu: %s", path, (long long)line, field,
-             reason);
+             why);
   else
-    snprintf(msg, sizeof msg, "%s:%lld: %s", path, (long long)line, reason);
+    snprintf(msg, sizeof msg, "%s:%lld: %s", path, (long long)line, why);
   r->rows_rejected++;
   if (on_reject)
     on_reject(ud, msg);
-  return vista_store_reject(s, r->import_id, line, (int)field, reason);
+  return vista_store_reject(s, r->import_id, line, (int)field, why);
 }
