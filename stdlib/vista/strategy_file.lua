@@ -307,7 +307,9 @@ function M.read(text, name)
       elseif type(v) ~= "number" then
         problem(line, "%s: the value for %s must be a number", label, lbl)
       else
-        if label:find("target") and s.from and (last < s.from or first > s.to) then
+        -- Both ends: a period with a bad end has only one (the fuzzer found
+        -- the comparison with nil).
+        if label:find("target") and s.from and s.to and (last < s.from or first > s.to) then
           problem(line, "%s: %s is outside the strategy period %s to %s", label, lbl, s.from, s.to)
         end
         out[#out + 1] = { period = lbl, value = v }
@@ -468,7 +470,7 @@ function M.read(text, name)
           problem(a.line, "%s: %s '%s' is not a date (YYYY-MM or YYYY-MM-DD)", label, f, tostring(a[f]))
           a[f] = nil
         elseif not in_period(date) then
-          if s.from then problem(a.line, "%s: %s %s is outside the strategy period %s to %s", label, f, date, s.from, s.to) end
+          if s.from and s.to then problem(a.line, "%s: %s %s is outside the strategy period %s to %s", label, f, date, s.from, s.to) end
           a[f] = date
         else
           a[f] = date
