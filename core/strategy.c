@@ -380,25 +380,15 @@ static int store(writer *w, int d, const char *text, size_t len,
   return VISTA_OK;
 }
 
-int vista_strategy_import(vista_session *s, const char *path, int check_only,
-                          const vista_limits *limits,
-                          void (*on_problem)(void *ud, const char *msg),
-                          void *ud, vista_strategy_report *r) {
+int vista_strategy_import_text(vista_session *s, vista_sandbox *sb,
+                               const char *path, const char *text,
+                               size_t len, int check_only,
+                               void (*on_problem)(void *ud, const char *msg),
+                               void *ud, vista_strategy_report *r) {
   memset(r, 0, sizeof *r);
-  size_t len;
-  char *text = vista_read_file(path, &len);
-  if (!text)
-    return vista_seterr(s, VISTA_ERR_IO, "%s: cannot read the file", path);
-  int rc = vista_store_open(s);
-  vista_sandbox *sb = NULL;
-  if (rc != VISTA_OK || (rc = vista_sandbox_new(&sb, s, limits, 0)) !=
-                            VISTA_OK) {
-    if (rc == VISTA_ERR_NOMEM)
-      vista_seterr(s, rc, "out of memory");
-    free(text);
-    return rc;
-  }
   lua_State *L = vista_sandbox_lua(sb);
+  int top = lua_gettop(L); /* the sandbox may read another file next */
+  int rc;
   static const char reader[] =
       "return require('vista.strategy_file').read(...)";
   int incomplete;
@@ -438,6 +428,30 @@ int vista_strategy_import(vista_session *s, const char *path, int check_only,
     vista_store_rollback(s);
 
 done:
+  lua_settop(L, top);
+  return rc;
+}
+
+int vista_strategy_import(vista_session *s, const char *path, int check_only,
+                          const vista_limits *limits,
+                          void (*on_problem)(void *ud, const char *msg),
+                          void *ud, vista_strategy_report *r) {
+  memset(r, 0, sizeof *r);
+  size_t len;
+  char *text = vista_read_file(path, &len);
+  if (!text)
+    return vista_seterr(s, VISTA_ERR_IO, "%s: cannot read the file", path);
+  int rc = vista_store_open(s);
+  vista_sandbox *sb = NULL;
+  if (rc != VISTA_OK || (rc = vista_sandbox_new(&sb, s, limits, 0)) !=
+                            VISTA_OK) {
+    if (rc == VISTA_ERR_NOMEM)
+      vista_seterr(s, rc, "out of memory");
+    free(text);
+    return rc;
+  }
+  rc = vista_strategy_import_text(s, sb, path, text, len, check_only,
+                                  on_problem, ud, r);
   vista_sandbox_free(sb);
   free(text);
   return rc;
