@@ -40,7 +40,8 @@ int vista_scope_check(vista_session *s, int action, const char *a,
 /* Installs the session's standing authorizer (the scope's, or none). */
 void vista_store_authorizer(vista_session *s);
 
-/* Formats the session's error message and returns status. */
+/* Formats the session's error message and returns status. A message of
+ * VISTA_ERR_INPUT is made one line (vista_one_line). */
 int vista_seterr(vista_session *s, int status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))

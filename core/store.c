@@ -478,6 +478,10 @@ int vista_seterr(vista_session *s, int status, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
   va_end(ap);
+  /* A data error quotes the input, which may hold line ends (a quoted
+   * header name, found by the fuzzer); its message is still one line. */
+  if (status == VISTA_ERR_INPUT)
+    vista_one_line(s->errmsg);
   return status;
 }
 
