@@ -723,7 +723,7 @@ int vista_reject_row(vista_session *s, vista_import_report *r,
                      const char *path, int64_t line, size_t field,
                      const char *reason, vista_reject_fn on_reject, void *ud) {
   char msg[VISTA_ERRMSG_SIZE];
-  char why[VISTA_ERRMSG_SIZE];
+  char why[256]; /* reasons are short; room for the path in msg */
   snprintf(why, sizeof why, "%s", reason);
   vista_one_line(why); /* it may quote a quoted field's line end */
   if (field)
