@@ -110,6 +110,10 @@ static int facts_row(facts_importer *im, const vista_csv_row *row) {
              im->nheader, row->nfields);
     return facts_reject(im, row->line, 0, why);
   }
+  /* Invalid UTF-8 or a NUL (the CSV reader's verdict): not text. */
+  if (row->bad_utf8)
+    return facts_reject(im, row->line, row->bad_utf8,
+                        "text is not valid UTF-8");
   const char *val[F_COLS] = {0};
   size_t len[F_COLS] = {0}, field[F_COLS] = {0};
   for (size_t i = 0; i < row->nfields; i++) {

@@ -137,6 +137,11 @@ static int on_row(void *ud, const vista_csv_row *row) {
              row->nfields);
     return reject(r, row->line, 0, why);
   }
+  /* Invalid UTF-8 or a NUL (the CSV reader's verdict): not text. A NUL in
+   * a title reached SQLite and failed its CHECK, ending the import (found
+   * by the fuzzer). */
+  if (row->bad_utf8)
+    return reject(r, row->line, row->bad_utf8, "text is not valid UTF-8");
   for (int c = 0; c < r->ncols; c++)
     r->val[c] = "", r->len[c] = 0, r->field[c] = 0;
   for (size_t i = 0; i < row->nfields; i++) {
