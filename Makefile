@@ -12,6 +12,7 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DB   ?= $(BUILD)/demo.db
 
 .PHONY: all deps build build-san build-fuzz demo test test-fast fuzz bench bench-benchmark clean
+.PHONY: install uninstall
 
 all: build
 
@@ -54,6 +55,8 @@ demo: build
 	@$(BUILD)/vista --db $(DEMO_DB) import survey examples/college/survey.csv
 	@echo; echo "== Its goals and their whys (vista run why)"
 	@$(BUILD)/vista --db $(DEMO_DB) run why
+	@echo; echo "== Its operating environment and the themes the scan covers (vista run scan)"
+	@$(BUILD)/vista --db $(DEMO_DB) run scan
 	@echo; echo "== Check: indicators against targets, actions to act on (vista run pdca)"
 	@$(BUILD)/vista --db $(DEMO_DB) run pdca
 	@echo; echo "== What it has done so far (vista run timeline), and its staff's skills (vista run skills)"
@@ -100,3 +103,25 @@ test-fast: build
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)
+
+# make install [PREFIX=/usr/local] [DESTDIR=...] [bindir= datadir= mandir=
+# docdir=]: the binary, vista(1), bash and zsh completion, the examples and
+# docs. The directories are GNUInstallDirs' (CMakeLists.txt): relative ones
+# are under PREFIX, absolute ones as given. They are always passed, so that
+# none stays behind in CMake's cache from an earlier install.
+PREFIX  ?= /usr/local
+bindir  ?= bin
+datadir ?= share
+mandir  ?= $(datadir)/man
+docdir  ?= $(datadir)/doc/vista
+install: build
+	@cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) \
+	  -DCMAKE_INSTALL_BINDIR=$(bindir) -DCMAKE_INSTALL_DATADIR=$(datadir) \
+	  -DCMAKE_INSTALL_MANDIR=$(mandir) -DCMAKE_INSTALL_DOCDIR=$(docdir) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD)
+	@sed 's|^|$(DESTDIR)|' $(BUILD)/install_manifest.txt > $(BUILD)/installed.txt
+
+# Removes exactly what the last make install wrote (tools/uninstall.sh).
+uninstall:
+	@sh tools/uninstall.sh $(BUILD)/installed.txt

@@ -2,7 +2,7 @@
 """The benchmark: vista against the tools a user would pick instead, on the
 same data, in one run.
 
-The job, on official-format mobility CSV made by shared/tools/gen_mobility.py
+The job, on official-format mobility CSV made by tools/gen_mobility.py
 (--seed 1 --institutions 2000):
   1. import the file (into a database on disk, where the tool has one);
   2. the per-institution figures (participants, learners, staff, gender
@@ -37,8 +37,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 JOBS = os.path.join(HERE, "jobs")
-SHARED = os.environ.get("VISTA_SHARED", os.path.join(HERE, "..", "..", "shared"))
-GEN = os.path.join(SHARED, "tools", "gen_mobility.py")
+GEN = os.path.join(HERE, "..", "tools", "gen_mobility.py")
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 

@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
+#include "memory.h"
 #include "csv_reader.h"
 #include "internal.h"
 
@@ -46,6 +49,7 @@ typedef struct reader {
   char delim;
   char *raw;
   size_t raw_len, raw_cap;
+  char bad_why[48]; /* why the record's bad_text field is not text */
 } reader;
 
 static int keep_raw(reader *r, const char *p, size_t n) {
@@ -55,7 +59,7 @@ static int keep_raw(reader *r, const char *p, size_t n) {
       cap *= 2;
     if (cap > FIELD_MAX * 2)
       return 0; /* a runaway record: keep what fits */
-    char *nr = realloc(r->raw, cap);
+    char *nr = vista_realloc(r->raw, cap);
     if (!nr)
       return -1;
     r->raw = nr;
@@ -67,7 +71,7 @@ static int keep_raw(reader *r, const char *p, size_t n) {
 }
 
 static void *field_realloc(void *p, size_t n) {
-  return n > FIELD_MAX ? NULL : realloc(p, n);
+  return n > FIELD_MAX ? NULL : vista_realloc(p, n);
 }
 
 /* The length of the UTF-8 sequence that starts with the byte past ASCII
@@ -123,6 +127,26 @@ size_t vista_utf8_invalid(const char *p, size_t len) {
   return 0;
 }
 
+/* A control character: not text. Tab, line feed and carriage return are
+ * (a quoted field may hold a line end); every other C0 byte and DEL are
+ * not: a NUL inside a value is never what the file meant. */
+static int is_control(unsigned char c) {
+  return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+}
+
+size_t vista_text_invalid(const char *p, size_t len, char *why) {
+  for (size_t i = 0; i < len; i++)
+    if (is_control((unsigned char)p[i])) {
+      snprintf(why, 48, "holds a control character (0x%02X): not text",
+               (unsigned char)p[i]);
+      return i + 1;
+    }
+  size_t bad = vista_utf8_invalid(p, len);
+  if (bad)
+    snprintf(why, 48, "is not valid UTF-8");
+  return bad;
+}
+
 /* Room for need fields. */
 static int grow_fields(reader *r, size_t need) {
   if (need <= r->fields_cap)
@@ -130,15 +154,15 @@ static int grow_fields(reader *r, size_t need) {
   size_t cap = r->fields_cap ? r->fields_cap : 64;
   while (cap < need)
     cap *= 2;
-  size_t *no = realloc(r->offs, cap * sizeof *no);
+  size_t *no = vista_realloc(r->offs, cap * sizeof *no);
   if (!no)
     return -1;
   r->offs = no;
-  size_t *nl = realloc(r->lens, cap * sizeof *nl);
+  size_t *nl = vista_realloc(r->lens, cap * sizeof *nl);
   if (!nl)
     return -1;
   r->lens = nl;
-  const char **np = realloc(r->ptrs, cap * sizeof *np);
+  const char **np = vista_realloc(r->ptrs, cap * sizeof *np);
   if (!np)
     return -1;
   r->ptrs = np;
@@ -152,7 +176,7 @@ static int grow(reader *r, size_t need) {
     size_t cap = r->buf_cap ? r->buf_cap : 4096;
     while (cap < r->buf_len + need)
       cap *= 2;
-    char *nb = realloc(r->buf, cap);
+    char *nb = vista_realloc(r->buf, cap);
     if (!nb)
       return -1;
     r->buf = nb;
@@ -181,10 +205,11 @@ static void on_field(void *data, size_t len, void *ud) {
 
 /* Hands the record in r->ptrs/r->lens to the callback and starts the next
  * one. */
-static void deliver(reader *r, size_t bad_utf8) {
+static void deliver(reader *r, size_t bad_text) {
   if (r->status == VISTA_OK) {
     vista_csv_row row = {r->file, r->rec_line ? r->rec_line : r->line,
-                         r->index, r->nfields, r->ptrs, r->lens, bad_utf8,
+                         r->index, r->nfields, r->ptrs, r->lens, bad_text,
+                         bad_text ? r->bad_why : NULL,
                          r->keep_raw ? r->raw : NULL, r->raw_len, r->delim};
     r->status = r->on_row(r->ud, &row);
     r->index++;
@@ -195,13 +220,9 @@ static void deliver(reader *r, size_t bad_utf8) {
   r->raw_len = 0;
 }
 
-/* The first field that is not text: invalid UTF-8, or a NUL byte (SQLite
- * would cut the value there, and an empty name then fails a CHECK
- * constraint: the fuzzer found it). */
 static size_t first_bad_field(reader *r) {
   for (size_t i = 0; i < r->nfields; i++)
-    if (memchr(r->ptrs[i], '\0', r->lens[i]) ||
-        vista_utf8_invalid(r->ptrs[i], r->lens[i]))
+    if (vista_text_invalid(r->ptrs[i], r->lens[i], r->bad_why))
       return i + 1;
   return 0;
 }
@@ -275,54 +296,66 @@ static int is_blank(const char *p, size_t n, char delim) {
 /* What a line holds, found 64 bytes at a time: bit i of delims[i / 64]
  * is set when byte i is a delimiter, of quotes when it is a quote, of
  * highs when it is past ASCII; and whether there is any quote, carriage
- * return or byte past ASCII (else the line is valid UTF-8 as it is). */
+ * return, byte past ASCII (else the line is valid UTF-8 as it is) or
+ * control character (see is_control: then the line is not all text). */
 typedef struct line_scan {
   uint64_t delims[SCAN_MAX / 64], quotes[SCAN_MAX / 64],
       highs[SCAN_MAX / 64];
-  int quote, cr, high;
+  int quote, cr, high, control;
 } line_scan;
 
-/* Bits of the 64 bytes at p: equal to c, a quote, a carriage return, and
- * with the high bit set. */
+/* Bits of the 64 bytes at p: equal to c, a quote, a carriage return, with
+ * the high bit set, and a control character other than tab (a carriage
+ * return is one: the line goes to libcsv, which checks it again). */
 static void match64(const char *p, char c, uint64_t *eq, uint64_t *quote,
-                    uint64_t *cr, uint64_t *high) {
+                    uint64_t *cr, uint64_t *high, uint64_t *ctl) {
 #ifdef __SSE2__
   const __m128i vc = _mm_set1_epi8(c), vq = _mm_set1_epi8('"'),
-                vr = _mm_set1_epi8('\r');
-  uint64_t e = 0, q = 0, r = 0, h = 0;
+                vr = _mm_set1_epi8('\r'), vt = _mm_set1_epi8('\t'),
+                vsp = _mm_set1_epi8(' '), vdel = _mm_set1_epi8(0x7F);
+  uint64_t e = 0, q = 0, r = 0, h = 0, t = 0;
   for (int k = 0; k < 4; k++) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+    /* Signed: below a space are the C0 bytes and those past ASCII. */
+    __m128i low = _mm_andnot_si128(_mm_cmpeq_epi8(x, vt),
+                                   _mm_cmplt_epi8(x, vsp));
+    low = _mm_or_si128(low, _mm_cmpeq_epi8(x, vdel));
     e |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vc)) << 16 * k;
     q |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) << 16 * k;
     r |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vr)) << 16 * k;
     h |= (uint64_t)(uint16_t)_mm_movemask_epi8(x) << 16 * k;
+    t |= (uint64_t)(uint16_t)_mm_movemask_epi8(low) << 16 * k;
   }
-  *eq = e, *quote = q, *cr = r, *high = h;
+  *eq = e, *quote = q, *cr = r, *high = h, *ctl = t & ~h;
 #else
-  uint64_t e = 0, q = 0, r = 0, h = 0;
+  uint64_t e = 0, q = 0, r = 0, h = 0, t = 0;
   for (int i = 0; i < 64; i++) {
+    unsigned char b = (unsigned char)p[i];
     e |= (uint64_t)(p[i] == c) << i;
     q |= (uint64_t)(p[i] == '"') << i;
     r |= (uint64_t)(p[i] == '\r') << i;
-    h |= (uint64_t)((unsigned char)p[i] >= 0x80) << i;
+    h |= (uint64_t)(b >= 0x80) << i;
+    t |= (uint64_t)((b < 0x20 && b != '\t') || b == 0x7F) << i;
   }
-  *eq = e, *quote = q, *cr = r, *high = h;
+  *eq = e, *quote = q, *cr = r, *high = h, *ctl = t;
 #endif
 }
 
 /* Scans p[0..n), n <= SCAN_MAX; reads up to p[n + 62]. */
 static void scan_line(const char *p, size_t n, char delim, line_scan *s) {
-  uint64_t any_q = 0, any_r = 0, any_h = 0;
+  uint64_t any_q = 0, any_r = 0, any_h = 0, any_c = 0;
   for (size_t b = 0; b < n; b += 64) {
     uint64_t keep = n - b >= 64 ? ~0ull : (1ull << (n - b)) - 1;
-    uint64_t d, q, r, h;
-    match64(p + b, delim, &d, &q, &r, &h);
+    uint64_t d, q, r, h, c;
+    match64(p + b, delim, &d, &q, &r, &h, &c);
     s->delims[b / 64] = d & keep;
     s->quotes[b / 64] = q & keep;
     s->highs[b / 64] = h & keep;
     any_q |= q & keep, any_r |= r & keep, any_h |= h & keep;
+    any_c |= c & keep;
   }
   s->quote = any_q != 0, s->cr = any_r != 0, s->high = any_h != 0;
+  s->control = any_c != 0;
 }
 
 /* The first set bit of m at or after from and before to, or to. */
@@ -411,9 +444,9 @@ static int split_line(reader *r, char *p, size_t n, char delim) {
   }
   if (grow_fields(r, n + 1) != 0) /* at most a field a byte */
     return -1;
-  /* Only a line with bytes past ASCII can be invalid UTF-8. */
-  int valid = (!scan.high || scanned_utf8_valid(p, n, &scan)) &&
-              !memchr(p, '\0', n); /* a NUL is not text (first_bad_field) */
+  /* Only a line with bytes past ASCII can be invalid UTF-8; one with a
+   * control character is looked at field by field (first_bad_field). */
+  int valid = !scan.control && (!scan.high || scanned_utf8_valid(p, n, &scan));
   /* First the shape: every field's bounds; a quoted field's text starts
    * after its quote and has `escaped` (doubled quotes) in the low bit of
    * its offset. A line with quotes is written to only once all its fields
@@ -491,11 +524,53 @@ static void read_ahead(FILE *f, off_t *ahead) {
   }
 }
 
+const char *vista_input_name(const char *path) {
+  return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+int vista_input_open(vista_session *s, const char *path, FILE **f,
+                     int64_t *size) {
+  *f = NULL;
+  *size = -1;
+  if (strcmp(path, "-") == 0) {
+    *f = stdin;
+    return VISTA_OK;
+  }
+  /* Non-blocking: opening a FIFO for reading would wait for a writer.
+   * Only a regular file has an end to read to and a size to show. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0)
+    return vista_seterr(s, VISTA_ERR_IO, "%s: %s", path, strerror(errno));
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    int rc = vista_seterr(s, VISTA_ERR_IO, "%s: %s", path,
+                          S_ISDIR(st.st_mode) ? "is a directory"
+                                              : "not a regular file");
+    close(fd);
+    return rc;
+  }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0 ||
+      !(*f = fdopen(fd, "rb"))) {
+    int rc = vista_seterr(s, VISTA_ERR_IO, "%s: %s", path, strerror(errno));
+    close(fd);
+    return rc;
+  }
+  *size = (int64_t)st.st_size;
+  return VISTA_OK;
+}
+
+void vista_input_close(FILE *f) {
+  if (f && f != stdin)
+    fclose(f);
+}
+
 int vista_csv_read(vista_session *s, const char *path,
                    const vista_csv_options *opts, vista_csv_row_fn on_row,
                    vista_csv_bad_fn on_malformed, void *ud) {
-  reader r = {s, path, on_row, on_malformed, ud, 1, 0, 0, VISTA_OK,
-              NULL, 0, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0};
+  reader r = {s, vista_input_name(path), on_row, on_malformed, ud, 1, 0, 0,
+              VISTA_OK,
+              NULL, 0, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, ""};
   char delim = opts ? opts->delim : 0;
   void (*on_bytes)(void *, const char *, size_t) = opts ? opts->on_bytes : NULL;
   r.keep_raw = opts && opts->keep_raw;
@@ -504,15 +579,15 @@ int vista_csv_read(vista_session *s, const char *path,
   int parser_ready = 0;
   int rc = VISTA_OK;
   /* + 1: the fast path ends a field there; the slack: scan_line. */
-  char *in = calloc(1, READ_SIZE + 1 + SCAN_SLACK);
+  char *in = vista_calloc(1, READ_SIZE + 1 + SCAN_SLACK);
   size_t have = 0; /* bytes in `in` not yet fed */
   int first = 1, eof = 0;
-  FILE *f = fopen(path, "rb");
+  FILE *f = NULL;
+  int64_t size;
   off_t ahead = 0;
-  if (!f) {
-    rc = vista_seterr(s, VISTA_ERR_IO, "%s: %s", path, strerror(errno));
+  if ((rc = vista_input_open(s, path, &f, &size)) != VISTA_OK)
     goto done;
-  }
+  path = r.file; /* the name messages give it */
   if (!in) {
     rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", path);
     goto done;
@@ -619,8 +694,7 @@ int vista_csv_read(vista_session *s, const char *path,
 done:
   if (parser_ready)
     csv_free(&p);
-  if (f)
-    fclose(f);
+  vista_input_close(f);
   free(in);
   free(r.buf);
   free(r.offs);

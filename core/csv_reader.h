@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "vista.h"
 
@@ -16,7 +17,9 @@ typedef struct vista_csv_row {
   size_t nfields;
   const char **fields; /* NUL-terminated, borrowed for the callback only */
   const size_t *lens;
-  size_t bad_utf8;     /* 0, or the 1-based field that is not valid UTF-8 */
+  size_t bad_text;     /* 0, or the 1-based field that is not text: not
+                          valid UTF-8, or a control character in it */
+  const char *bad_text_why; /* then why, e.g. "is not valid UTF-8" */
   const char *raw;     /* the record's bytes as in the file, line ends */
   size_t raw_len;      /* included (NULL/0 unless keep_raw was asked) */
   char delim;          /* the delimiter in use */
@@ -43,7 +46,21 @@ typedef int (*vista_csv_bad_fn)(void *ud, int64_t line, size_t field,
                                 const char *reason, const char *raw,
                                 size_t raw_len);
 
-/* Reads path (a UTF-8 BOM is skipped; LF or CRLF line ends; quoted fields may
+/* An import's source: a regular file, or "-" for standard input (a
+ * pipeline). Anything else (a directory, a FIFO, /dev/zero) is refused at
+ * once with "PATH: not a regular file", never read forever or half.
+ * *f is the open stream (stdin for "-": not to be closed) and *size the
+ * file's size, -1 for standard input. VISTA_ERR_IO with the message set
+ * in s otherwise. */
+int vista_input_open(vista_session *s, const char *path, FILE **f,
+                     int64_t *size);
+/* Closes what vista_input_open() opened (not stdin). Accepts NULL. */
+void vista_input_close(FILE *f);
+/* The name messages give a source: "<stdin>" for "-", else path. */
+const char *vista_input_name(const char *path);
+
+/* Reads path, a source as vista_input_open() takes it (a UTF-8 BOM is
+ * skipped; LF or CRLF line ends; quoted fields may
  * hold delimiters, doubled quotes and newlines). A record that is not
  * well-formed CSV is passed to on_malformed (or stops the read when it is
  * NULL) and the read goes on at the next line. opts may be NULL. */
@@ -55,6 +72,12 @@ int vista_csv_read(vista_session *s, const char *path,
 /* 0 when [p, p+len) is valid UTF-8, else the 1-based offset of the first bad
  * byte. */
 size_t vista_utf8_invalid(const char *p, size_t len);
+
+/* 0 when [p, p+len) is text: valid UTF-8 without control characters but
+ * tab, line feed and carriage return (a quoted field may hold line ends).
+ * Else the 1-based offset of the first bad byte, and *why says what is
+ * wrong ("holds a control character (0x00)"), in a buffer of 48 bytes. */
+size_t vista_text_invalid(const char *p, size_t len, char *why);
 
 /* The name in names[0..n) nearest to word by edit distance (ASCII case
  * folded), or NULL when none is close enough to suggest. */

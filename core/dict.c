@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memory.h"
 #include "dict.h"
 
 typedef struct slot {
@@ -42,11 +43,11 @@ static uint64_t hash_of(const char *p, size_t n) {
 }
 
 vista_dict *vista_dict_new(void) {
-  vista_dict *d = calloc(1, sizeof *d);
+  vista_dict *d = vista_calloc(1, sizeof *d);
   if (!d)
     return NULL;
   d->cap = 1024;
-  d->slots = calloc(d->cap, sizeof *d->slots);
+  d->slots = vista_calloc(d->cap, sizeof *d->slots);
   if (!d->slots) {
     free(d);
     return NULL;
@@ -83,7 +84,7 @@ int64_t vista_dict_get(const vista_dict *d, const char *key, size_t len) {
 
 static int grow(vista_dict *d) {
   size_t cap = d->cap * 2;
-  slot *slots = calloc(cap, sizeof *slots);
+  slot *slots = vista_calloc(cap, sizeof *slots);
   if (!slots)
     return -1;
   for (size_t i = 0; i < d->cap; i++) {
@@ -116,7 +117,7 @@ int vista_dict_put(vista_dict *d, const char *key, size_t len, int64_t id) {
     size_t cap = d->arena_cap ? d->arena_cap : 65536;
     while (cap < d->arena_len + len)
       cap *= 2;
-    char *a = realloc(d->arena, cap);
+    char *a = vista_realloc(d->arena, cap);
     if (!a)
       return -1;
     d->arena = a;

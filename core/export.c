@@ -1,14 +1,19 @@
-/* export.c: vista export TABLE. Writes a table as CSV or JSON, streaming
- * row by row. Mobility is written in vista's own CSV format, which imports
- * back to the same figures. A text cell that a spreadsheet would run as a
- * formula (beginning with =, +, -, @, a tab or a carriage return) is
- * written with a leading apostrophe, which vista's importer removes again.
+/* export.c: vista export TABLE. Writes a table as CSV or JSON (through
+ * json.c, the one JSON writer), streaming row by row. Mobility is written
+ * in vista's own CSV format, which imports back to the same figures. A
+ * text cell that a spreadsheet would run as a formula (beginning with =,
+ * +, -, @, a tab or a carriage return) is written with a leading
+ * apostrophe, which vista's importer removes again.
  * Entry point: vista_export(). */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "export.h"
 #include "internal.h"
+#include "json.h"
 
 /* vista's own CSV: the records as mobility_view shows them, with the
  * values spelled as the import reads them. */
@@ -85,31 +90,9 @@ static void csv_text(FILE *out, const unsigned char *p, size_t n) {
     fputc('"', out);
 }
 
-static void json_text(FILE *out, const unsigned char *p, size_t n) {
-  fputc('"', out);
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = p[i];
-    if (c == '"' || c == '\\')
-      fprintf(out, "\\%c", c);
-    else if (c == '\n')
-      fputs("\\n", out);
-    else if (c == '\r')
-      fputs("\\r", out);
-    else if (c == '\t')
-      fputs("\\t", out);
-    else if (c < 0x20)
-      fprintf(out, "\\u%04x", c);
-    else
-      fputc(c, out);
-  }
-  fputc('"', out);
-}
-
-static void write_value(FILE *out, sqlite3_stmt *st, int c, int json) {
+static void write_value(FILE *out, sqlite3_stmt *st, int c) {
   switch (sqlite3_column_type(st, c)) {
   case SQLITE_NULL:
-    if (json)
-      fputs("null", out);
     break;
   case SQLITE_INTEGER:
     fprintf(out, "%lld", (long long)sqlite3_column_int64(st, c));
@@ -117,15 +100,65 @@ static void write_value(FILE *out, sqlite3_stmt *st, int c, int json) {
   case SQLITE_FLOAT:
     fprintf(out, "%.17g", sqlite3_column_double(st, c));
     break;
+  default:
+    csv_text(out, sqlite3_column_text(st, c),
+             (size_t)sqlite3_column_bytes(st, c));
+  }
+}
+
+static void json_value(vista_json *j, sqlite3_stmt *st, int c) {
+  switch (sqlite3_column_type(st, c)) {
+  case SQLITE_NULL:
+    vista_json_null(j);
+    break;
+  case SQLITE_INTEGER:
+    vista_json_int(j, sqlite3_column_int64(st, c));
+    break;
+  case SQLITE_FLOAT:
+    vista_json_number(j, sqlite3_column_double(st, c));
+    break;
   default: {
-    const unsigned char *p = sqlite3_column_text(st, c);
-    size_t n = (size_t)sqlite3_column_bytes(st, c);
-    if (json)
-      json_text(out, p, n);
-    else
-      csv_text(out, p, n);
+    const char *p = (const char *)sqlite3_column_text(st, c);
+    vista_json_string(j, p ? p : "", (size_t)sqlite3_column_bytes(st, c));
   }
   }
+}
+
+/* Each row an object of its columns, one row per line, written out row by
+ * row. */
+static int export_json(vista_session *s, sqlite3_stmt *st, const char *table,
+                       FILE *out, int64_t *rows) {
+  vista_json j;
+  vista_json_init(&j, 1);
+  int ncol = sqlite3_column_count(st);
+  int step;
+  vista_json_begin_array(&j);
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    vista_json_begin_object(&j);
+    for (int c = 0; c < ncol; c++) {
+      const char *name = sqlite3_column_name(st, c);
+      vista_json_key(&j, name, strlen(name));
+      json_value(&j, st, c);
+    }
+    vista_json_end_object(&j);
+    if (vista_json_write(&j, out) != VISTA_OK)
+      break;
+    (*rows)++;
+  }
+  vista_json_end_array(&j);
+  vista_json_write(&j, out);
+  if (j.status == VISTA_OK && (fputc('\n', out) == EOF || fflush(out) != 0 ||
+                               ferror(out)))
+    j.status = VISTA_ERR_IO;
+  int rc = VISTA_OK;
+  if (j.status == VISTA_ERR_NOMEM)
+    rc = vista_seterr(s, VISTA_ERR_NOMEM, "export: out of memory");
+  else if (j.status != VISTA_OK)
+    rc = vista_seterr(s, VISTA_ERR_IO, "write error: %s", strerror(errno));
+  else if (step != SQLITE_DONE)
+    rc = vista_seterr_sql(s, table);
+  vista_json_free(&j);
+  return rc;
 }
 
 int vista_export(vista_session *s, const char *table, const char *format,
@@ -152,47 +185,33 @@ int vista_export(vista_session *s, const char *table, const char *format,
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
     return vista_seterr_sql(s, table);
-  int ncol = sqlite3_column_count(st);
   if (json) {
-    fputc('[', out);
-  } else {
-    for (int c = 0; c < ncol; c++) {
-      const char *name = sqlite3_column_name(st, c);
-      if (c)
-        fputc(',', out);
-      csv_text(out, (const unsigned char *)name, strlen(name));
-    }
-    fputc('\n', out);
+    rc = export_json(s, st, table, out, rows);
+    sqlite3_finalize(st);
+    return rc;
   }
+  int ncol = sqlite3_column_count(st);
+  for (int c = 0; c < ncol; c++) {
+    const char *name = sqlite3_column_name(st, c);
+    if (c)
+      fputc(',', out);
+    csv_text(out, (const unsigned char *)name, strlen(name));
+  }
+  fputc('\n', out);
   int step;
   while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    if (json) {
-      fputs(*rows ? ",\n{" : "\n{", out);
-      for (int c = 0; c < ncol; c++) {
-        const char *name = sqlite3_column_name(st, c);
-        if (c)
-          fputc(',', out);
-        json_text(out, (const unsigned char *)name, strlen(name));
-        fputc(':', out);
-        write_value(out, st, c, 1);
-      }
-      fputc('}', out);
-    } else {
-      for (int c = 0; c < ncol; c++) {
-        if (c)
-          fputc(',', out);
-        write_value(out, st, c, 0);
-      }
-      fputc('\n', out);
+    for (int c = 0; c < ncol; c++) {
+      if (c)
+        fputc(',', out);
+      write_value(out, st, c);
     }
+    fputc('\n', out);
     (*rows)++;
   }
-  if (json)
-    fputs("\n]\n", out);
   if (step != SQLITE_DONE)
     rc = vista_seterr_sql(s, table);
   else if (fflush(out) != 0 || ferror(out))
-    rc = vista_seterr(s, VISTA_ERR_IO, "export: write error");
+    rc = vista_seterr(s, VISTA_ERR_IO, "write error: %s", strerror(errno));
   sqlite3_finalize(st);
   return rc;
 }

@@ -3,6 +3,7 @@
  * graduates, staff FTE, budget, ...) and the one-pass SQL behind the
  * built-in indicators (vista.indicator.base and friends). The definitions
  * themselves, built-in and custom, are Lua: stdlib/vista/indicator.lua. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,10 +111,15 @@ static int facts_row(facts_importer *im, const vista_csv_row *row) {
              im->nheader, row->nfields);
     return facts_reject(im, row->line, 0, why);
   }
-  /* Invalid UTF-8 or a NUL (the CSV reader's verdict): not text. */
-  if (row->bad_utf8)
-    return facts_reject(im, row->line, row->bad_utf8,
-                        "text is not valid UTF-8");
+  if (row->bad_text) {
+    int c = im->col_of_field[row->bad_text - 1];
+    snprintf(why, sizeof why, "%s %s",
+             c == F_INSTITUTION ? "institution"
+             : c == F_PERIOD    ? "period"
+                                : fact_names[c],
+             row->bad_text_why);
+    return facts_reject(im, row->line, row->bad_text, why);
+  }
   const char *val[F_COLS] = {0};
   size_t len[F_COLS] = {0}, field[F_COLS] = {0};
   for (size_t i = 0; i < row->nfields; i++) {
@@ -135,7 +141,7 @@ static int facts_row(facts_importer *im, const vista_csv_row *row) {
              val[c]);
     values[c] = strtod(buf, &end);
     if (*end || end == buf || len[c] > 60 || values[c] < 0 ||
-        values[c] != values[c]) {
+        !isfinite(values[c])) {
       snprintf(why, sizeof why, "%s '%s' is not a number, 0 or more",
                fact_names[c], buf);
       return facts_reject(im, row->line, field[c], why);
@@ -166,7 +172,7 @@ static int facts_row(facts_importer *im, const vista_csv_row *row) {
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
       return vista_seterr(im->s, VISTA_ERR_SQL, "%s:%lld: %s", im->path,
-                          (long long)row->line, sqlite3_errmsg(im->s->db));
+                          (long long)row->line, vista_store_errmsg(im->s));
   }
   im->report->rows_stored++;
   return VISTA_OK;
@@ -186,9 +192,10 @@ static int facts_malformed(void *ud, int64_t line, size_t field,
   return facts_reject(im, line, field, reason);
 }
 
-int vista_facts_import(vista_session *s, const char *path,
+int vista_facts_import(vista_session *s, const char *source,
                        vista_reject_fn on_reject, void *ud,
                        vista_import_report *report) {
+  const char *path = vista_input_name(source); /* for messages */
   facts_importer im;
   memset(&im, 0, sizeof im);
   im.s = s, im.path = path, im.on_reject = on_reject, im.ud = ud;
@@ -211,7 +218,7 @@ int vista_facts_import(vista_session *s, const char *path,
   if (rc == VISTA_OK)
     rc = vista_store_import_begin(s, "facts", path, &report->import_id);
   if (rc == VISTA_OK)
-    rc = vista_csv_read(s, path, NULL, facts_on_row, facts_malformed, &im);
+    rc = vista_csv_read(s, source, NULL, facts_on_row, facts_malformed, &im);
   if (rc == VISTA_OK && im.nheader == 0)
     rc = vista_seterr(s, VISTA_ERR_INPUT, "%s: the file is empty (no header)",
                       path);

@@ -140,8 +140,12 @@ static int store_row(importer *im, const vista_csv_row *row) {
              im->nheader, row->nfields);
     return reject(im, row->line, 0, why);
   }
-  if (row->bad_utf8)
-    return reject(im, row->line, row->bad_utf8, "text is not valid UTF-8");
+  if (row->bad_text) {
+    snprintf(why, sizeof why, "%s %s",
+             canonical[im->col_of_field[row->bad_text - 1]],
+             row->bad_text_why);
+    return reject(im, row->line, row->bad_text, why);
+  }
   for (size_t i = 0; i < row->nfields; i++) {
     int c = im->col_of_field[i];
     len[c] = row->lens[i];
@@ -179,7 +183,7 @@ static int store_row(importer *im, const vista_csv_row *row) {
     return vista_seterr_sql(im->s, im->path);
   if (sqlite3_step(st) != SQLITE_DONE)
     return vista_seterr(im->s, VISTA_ERR_SQL, "%s:%lld: %s", im->path,
-                        (long long)row->line, sqlite3_errmsg(im->s->db));
+                        (long long)row->line, vista_store_errmsg(im->s));
   im->report->rows_stored++;
   return VISTA_OK;
 }
@@ -199,9 +203,10 @@ static int on_malformed(void *ud, int64_t line, size_t field,
   return reject(im, line, field, reason);
 }
 
-int vista_institution_import(vista_session *s, const char *path,
+int vista_institution_import(vista_session *s, const char *source,
                              vista_reject_fn on_reject, void *ud,
                              vista_import_report *report) {
+  const char *path = vista_input_name(source); /* for messages */
   importer im = {s, path, on_reject, ud, report, NULL, {0}, 0};
   memset(report, 0, sizeof *report);
   int rc = vista_store_open(s);
@@ -217,7 +222,7 @@ int vista_institution_import(vista_session *s, const char *path,
     rc = vista_seterr_sql(s, "institution import");
     goto fail;
   }
-  rc = vista_csv_read(s, path, NULL, on_row, on_malformed, &im);
+  rc = vista_csv_read(s, source, NULL, on_row, on_malformed, &im);
   if (rc == VISTA_OK && im.nheader == 0)
     rc = vista_seterr(s, VISTA_ERR_INPUT, "%s: the file is empty (no header)",
                       path);
@@ -257,4 +262,26 @@ int vista_default_institution(vista_session *s, const char *code,
                         "'%s'",
                         code);
   return VISTA_OK;
+}
+
+int vista_institution_codes(vista_session *s,
+                            void (*fn)(void *ud, const char *code), void *ud) {
+  static const char sql[] = "SELECT erasmus_code FROM institution"
+                            " WHERE erasmus_code IS NOT NULL ORDER BY 1";
+  sqlite3_stmt *st = NULL;
+  int rc;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    rc = vista_seterr_sql(s, "institution codes");
+    goto done;
+  }
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const unsigned char *code = sqlite3_column_text(st, 0);
+    if (code)
+      fn(ud, (const char *)code);
+  }
+  rc = rc == SQLITE_DONE ? VISTA_OK
+                         : vista_seterr_sql(s, "institution codes");
+done:
+  sqlite3_finalize(st);
+  return rc;
 }

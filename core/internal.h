@@ -15,8 +15,12 @@ struct vista_session {
   int version_found;
   int version_now;
   char errmsg[VISTA_ERRMSG_SIZE];
-  /* Set by the sandbox: a long query stops when this reads non-zero. */
-  volatile int *stop_flag;
+  /* Set by the sandbox: called every VISTA_PROGRESS_OPS virtual machine
+   * steps of a query, which stops when it returns non-zero. */
+  int (*on_progress)(void *ud);
+  void *progress_ud;
+  /* Set for scripts: temporary tables and sorts stay in memory. */
+  int temp_in_memory;
   /* --scope: the institution as given, its id once open (scope.c), and
    * how deep our own aggregate statements are being prepared. */
   char *scope_name;
@@ -26,6 +30,7 @@ struct vista_session {
    * after SQLite's connection: closing any descriptor of a file drops the
    * process's POSIX locks on it, SQLite's too. */
   int file_fd;
+  int no_create; /* vista_session_set_create(s, 0) */
 };
 
 /* A read-only descriptor of the session's database file, -1 if none. */
@@ -48,15 +53,30 @@ int vista_seterr(vista_session *s, int status, const char *fmt, ...)
 #endif
     ;
 
+/* SQLite's message for the session's connection, saying what failed when
+ * the disk did (borrowed: valid until the next call in this thread). */
+const char *vista_store_errmsg(vista_session *s);
+
 /* Sets the error from SQLite's message for the session's connection. */
 int vista_seterr_sql(vista_session *s, const char *what);
 
 /* The open connection (NULL before vista_store_open()). */
 sqlite3 *vista_store_db(vista_session *s);
 
-/* Makes long queries on the connection stop when *flag becomes non-zero
- * (a progress handler). flag may be NULL to remove it. */
-void vista_store_set_stop_flag(vista_session *s, volatile int *flag);
+/* How many SQLite virtual machine steps pass between two calls of the
+ * session's progress function. */
+#define VISTA_PROGRESS_OPS 10000
+
+/* Calls fn(ud) every VISTA_PROGRESS_OPS steps of the connection's queries;
+ * a query stops (SQLITE_INTERRUPT) when it returns non-zero. fn may be
+ * NULL to remove it. */
+void vista_store_set_progress(vista_session *s, int (*fn)(void *ud),
+                              void *ud);
+
+/* Keeps the connection's temporary tables and sorts in memory (PRAGMA
+ * temp_store = MEMORY), now and when it opens: for script sessions, whose
+ * memory is capped but whose temporary files would not be. */
+void vista_store_temp_in_memory(vista_session *s);
 
 /* Records one import in import_log and returns its id; rejects go with
  * vista_store_reject(). Both run inside the caller's transaction. */

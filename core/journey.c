@@ -4,11 +4,13 @@
  * through libcsv, one transaction, bad rows rejected with line and column
  * as for the other imports. What is derived from them is Lua's
  * (stdlib/vista/timeline.lua, skills.lua). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "country.h"
 #include "csv_reader.h"
 #include "internal.h"
 #include "journey.h"
@@ -19,7 +21,8 @@
  * trimmed values by column, and where rejects go. */
 typedef struct reader {
   vista_session *s;
-  const char *path;
+  const char *path;   /* for messages: "<stdin>" for "-" */
+  const char *source; /* as given: a file, or "-" */
   vista_reject_fn on_reject;
   void *ud;
   vista_import_report *report;
@@ -137,11 +140,13 @@ static int on_row(void *ud, const vista_csv_row *row) {
              row->nfields);
     return reject(r, row->line, 0, why);
   }
-  /* Invalid UTF-8 or a NUL (the CSV reader's verdict): not text. A NUL in
-   * a title reached SQLite and failed its CHECK, ending the import (found
-   * by the fuzzer). */
-  if (row->bad_utf8)
-    return reject(r, row->line, row->bad_utf8, "text is not valid UTF-8");
+  if (row->bad_text) {
+    const char *name = r->names[r->col_of[row->bad_text - 1]];
+    char why[160];
+    snprintf(why, sizeof why, "%.*s %s", (int)strcspn(name, "|"), name,
+             row->bad_text_why);
+    return reject(r, row->line, row->bad_text, why);
+  }
   for (int c = 0; c < r->ncols; c++)
     r->val[c] = "", r->len[c] = 0, r->field[c] = 0;
   for (size_t i = 0; i < row->nfields; i++) {
@@ -175,7 +180,8 @@ static void reader_init(reader *r, vista_session *s, const char *path,
                         const char *institution, vista_reject_fn on_reject,
                         void *ud, vista_import_report *report) {
   memset(r, 0, sizeof *r);
-  r->s = s, r->path = path, r->institution_code = institution;
+  r->s = s, r->path = vista_input_name(path), r->source = path;
+  r->institution_code = institution;
   r->on_reject = on_reject, r->ud = ud, r->report = report;
 }
 
@@ -199,7 +205,7 @@ static int run_import(reader *r, const char *kind, const char *const *sql,
   if (rc == VISTA_OK)
     rc = vista_store_import_begin(r->s, kind, r->path, &r->report->import_id);
   if (rc == VISTA_OK)
-    rc = vista_csv_read(r->s, r->path, NULL, on_row, on_malformed, r);
+    rc = vista_csv_read(r->s, r->source, NULL, on_row, on_malformed, r);
   if (rc == VISTA_OK && r->nheader == 0)
     rc = vista_seterr(r->s, VISTA_ERR_INPUT, "%s: the file is empty (no header)",
                       r->path);
@@ -224,12 +230,13 @@ static int run_import(reader *r, const char *kind, const char *const *sql,
 /* ---- milestones ---- */
 
 enum { T_INSTITUTION, T_KIND, T_TITLE, T_START, T_UNTIL, T_REFERENCE,
-       T_ROLE, T_PARTNERS, T_FUNDING, T_COLS };
+       T_ROLE, T_PARTNERS, T_FUNDING, T_COUNTRY, T_PARTNER, T_COLS };
 
 static const char *const milestone_columns[T_COLS] = {
     "institution|erasmus code", "kind|type", "title|what|name",
     "start|date|from|year", "until|end|to", "reference|project reference",
-    "role", "partners", "funding|budget|grant"};
+    "role", "partners", "funding|budget|grant", "country|country code",
+    "partner"};
 
 const char *const vista_milestone_kinds[] = {
     "project", "accreditation", "charter", "partnership", "network",
@@ -281,9 +288,30 @@ static int milestone_row(reader *r, const vista_csv_row *row) {
              (int)(r->len[T_FUNDING] > 60 ? 60 : r->len[T_FUNDING]),
              r->val[T_FUNDING]);
     funding = strtod(buf, &end);
-    if (*end || end == buf || funding < 0 || funding != funding)
+    if (*end || end == buf || r->len[T_FUNDING] > 60 || funding < 0 ||
+        !isfinite(funding))
       return reject(r, line, r->field[T_FUNDING],
                     "funding must be a number of euros, 0 or more");
+  }
+  /* The country as the Erasmus+ data writes it (GR is stored as EL); a
+   * country's English name gets its code suggested. */
+  const vista_country *country = NULL;
+  if (r->len[T_COUNTRY]) {
+    country = vista_country_by_id(
+        vista_country_id(r->val[T_COUNTRY], r->len[T_COUNTRY]));
+    if (!country) {
+      const vista_country *c = NULL;
+      for (size_t i = 0; (c = vista_country_at(i)) != NULL; i++)
+        if (strlen(c->name) == r->len[T_COUNTRY] &&
+            strncasecmp(c->name, r->val[T_COUNTRY], r->len[T_COUNTRY]) == 0)
+          break;
+      char why[96];
+      snprintf(why, sizeof why,
+               "country must be an Erasmus+ country code such as FI or "
+               "DE%s%s%s",
+               c ? " (did you mean " : "", c ? c->code : "", c ? "?)" : "");
+      return reject(r, line, r->field[T_COUNTRY], why);
+    }
   }
   sqlite3_stmt *st = r->st[0];
   sqlite3_reset(st);
@@ -304,9 +332,14 @@ static int milestone_row(reader *r, const vista_csv_row *row) {
     sqlite3_bind_double(st, 9, funding);
   sqlite3_bind_text(st, 10, r->path, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 11, line);
+  if (country)
+    sqlite3_bind_text(st, 12, country->code, -1, SQLITE_STATIC);
+  if (r->len[T_PARTNER])
+    sqlite3_bind_text(st, 13, r->val[T_PARTNER], (int)r->len[T_PARTNER],
+                      SQLITE_STATIC);
   if (sqlite3_step(st) != SQLITE_DONE)
     return vista_seterr(r->s, VISTA_ERR_SQL, "%s:%lld: %s", r->path,
-                        (long long)line, sqlite3_errmsg(r->s->db));
+                        (long long)line, vista_store_errmsg(r->s));
   return VISTA_OK;
 }
 
@@ -318,13 +351,14 @@ int vista_milestone_import(vista_session *s, const char *path,
   r.names = milestone_columns, r.ncols = T_COLS, r.row = milestone_row;
   static const char *const sql[] = {
       "INSERT INTO milestone(institution_id, kind, title, start, until,"
-      " reference, role, partners, funding, source, line)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+      " reference, role, partners, funding, source, line, country, partner)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
       " ON CONFLICT (institution_id, kind, title, start) DO UPDATE SET"
       " until = excluded.until, reference = excluded.reference,"
       " role = excluded.role, partners = excluded.partners,"
       " funding = excluded.funding, source = excluded.source,"
-      " line = excluded.line, strategy_id = NULL"};
+      " line = excluded.line, strategy_id = NULL,"
+      " country = excluded.country, partner = excluded.partner"};
   /* kind (1), title (2), start (3) */
   return run_import(&r, "timeline", sql, 1, "123");
 }
@@ -544,7 +578,7 @@ static int survey_row(reader *r, const vista_csv_row *row) {
     bad = each_item(r, lists[i].col, response, lists[i].f, why, sizeof why);
   if (bad)
     return vista_seterr(r->s, VISTA_ERR_SQL, "%s:%lld: %s", r->path,
-                        (long long)line, sqlite3_errmsg(r->s->db));
+                        (long long)line, vista_store_errmsg(r->s));
   return VISTA_OK;
 }
 

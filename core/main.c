@@ -2,6 +2,7 @@
  * the one place that chooses an exit status:
  *   0 success, 1 an error (bad data, a failing script), 2 a usage error,
  *   3 a script stopped by a limit or interrupted. */
+#include <csv.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,11 +13,14 @@
 #include "export.h"
 #include "indicator.h"
 #include "journey.h"
+#include "memory.h"
 #include "mobility.h"
+#include "output.h"
 #include "partner.h"
 #include "repl.h"
 #include "sandbox.h"
 #include "strategy.h"
+#include "usage.h"
 #include "vista.h"
 
 enum {
@@ -33,61 +37,6 @@ typedef struct options {
   vista_limits limits;
   int trace;
 } options;
-
-static const char usage_text[] =
-    "usage: vista [OPTIONS] [COMMAND [ARGS...]]\n"
-    "\n"
-    "Commands:\n"
-    "  init                        create the database, or upgrade its schema\n"
-    "  import mobility FILE [--format auto|erasmus|vista] [--map 'Theirs=Ours,...']\n"
-    "         [--rejects FILE] [--strict] [--replace]\n"
-    "                              import mobility records: the Erasmus+ open data\n"
-    "                              or vista's own CSV\n"
-    "  import institutions FILE    import a list of institutions (CSV)\n"
-    "  import strategy FILE.lua [--check]\n"
-    "                              check and store an institution's strategy\n"
-    "                              (--check: only check it)\n"
-    "  import partners FILE [--institution CODE]\n"
-    "                              import partners, agreements, contacts (CSV)\n"
-    "  import facts FILE           import institutions' yearly facts (CSV)\n"
-    "  import timeline FILE [--institution CODE]\n"
-    "                              import milestones: projects, "
-    "accreditations, ... (CSV)\n"
-    "  import survey FILE [--institution CODE]\n"
-    "                              import an anonymous staff survey (CSV)\n"
-    "  export TABLE [--format csv|json] [--out FILE]\n"
-    "                              write a table (mobility: vista's own CSV)\n"
-    "  run SCRIPT [ARGS...]        run a Lua script: a path, or the name of a "
-    "ready one\n"
-    "                              (vista run alone lists them)\n"
-    "  -e CHUNK [ARGS...]          run a chunk of Lua\n"
-    "  repl                        the interactive shell (also: vista alone "
-    "on a terminal;\n"
-    "                              with piped input, runs it as a batch)\n"
-    "\n"
-    "Options (before the command; for init, import and repl also after):\n"
-    "  --db PATH        the database (default: $VISTA_DB, else ./vista.db; "
-    ":memory: works)\n"
-    "  --scope CODE     a session for one institution (Erasmus code or "
-    "name): its own\n"
-    "                   records in full, others only as suppressed "
-    "aggregates\n"
-    "  --allow-write DIR  scripts may write files in DIR (vista.output); "
-    "else only\n"
-    "                   the file given to a script as --out FILE\n"
-    "  --max-steps N    Lua instructions a script may run (default "
-    "500000000; 0: no limit)\n"
-    "  --max-mem SIZE   memory a script may hold, e.g. 64M, 2G (default "
-    "512M; 0: no limit)\n"
-    "  --max-time SECS  wall-clock seconds a script may run (default 300; 0: "
-    "no limit)\n"
-    "  --trace          add a Lua traceback to script errors\n"
-    "  -h, --help       this help\n"
-    "  --version        the version\n"
-    "\n"
-    "Exit status: 0 success, 1 error, 2 usage error, 3 script stopped by a "
-    "limit or Ctrl-C,\n"
-    "4 imported but some rows were rejected.\n";
 
 static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "vista: ");
@@ -150,8 +99,10 @@ static int parse_option(int argc, char **argv, int *i, options *o) {
   } else if (strcmp(a, "--max-mem") == 0) {
     if (parse_size(v, &o->limits.max_mem) != 0)
       return usage_error("--max-mem needs a size such as 64M, not '%s'", v);
-    if (o->limits.max_mem && o->limits.max_mem < ((size_t)1 << 20))
-      return usage_error("--max-mem must be at least 1M, not '%s'", v);
+    /* The cap covers SQLite too: its connection and the schema alone hold
+     * about 1.5 MiB, so less could not run a query. */
+    if (o->limits.max_mem && o->limits.max_mem < ((size_t)4 << 20))
+      return usage_error("--max-mem must be at least 4M, not '%s'", v);
   } else {
     errno = 0;
     double t = strtod(v, &end);
@@ -186,15 +137,22 @@ static int fail(vista_session *s) {
   return EXIT_ERROR;
 }
 
-static int open_session(const options *o, vista_session **s) {
+/* A session on the database; create: whether the command may create it
+ * (init and the imports). For the others a database named with --db or
+ * VISTA_DB is opened at once, so that a mistyped path is said before
+ * anything runs; the default ./vista.db only when a script reaches for it
+ * (`vista -e 'print(1 + 1)'` needs none). */
+static int open_session(const options *o, vista_session **s, int create) {
   if (vista_session_new(s, o->db) != VISTA_OK) {
     fprintf(stderr, "vista: out of memory\n");
     return EXIT_ERROR;
   }
-  /* A scope is checked at once: an unknown institution is an error
+  vista_session_set_create(*s, create);
+  /* A scope is checked at once too: an unknown institution is an error
    * before anything runs. */
-  if (o->scope && (vista_session_set_scope(*s, o->scope) != VISTA_OK ||
-                   vista_store_open(*s) != VISTA_OK))
+  if (o->scope && vista_session_set_scope(*s, o->scope) != VISTA_OK)
+    return fail(*s);
+  if ((o->scope || (!create && o->db)) && vista_store_open(*s) != VISTA_OK)
     return fail(*s);
   return EXIT_OK;
 }
@@ -202,7 +160,7 @@ static int open_session(const options *o, vista_session **s) {
 
 static int cmd_init(const options *o) {
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 1) != EXIT_OK)
     return EXIT_ERROR;
   if (vista_store_open(s) != VISTA_OK)
     return fail(s);
@@ -219,6 +177,11 @@ static int cmd_init(const options *o) {
   return EXIT_OK;
 }
 
+/* How a summary line names an import's source: "-" is standard input. */
+static const char *source_name(const char *file) {
+  return strcmp(file, "-") == 0 ? "<stdin>" : file;
+}
+
 static void print_reject(void *ud, const char *message) {
   int *shown = ud;
   if (++*shown <= 20)
@@ -229,7 +192,7 @@ static int import_institutions(const options *o, char **args, int nargs) {
   if (nargs != 2)
     return usage_error("%s", "usage: vista import institutions FILE");
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 1) != EXIT_OK)
     return EXIT_ERROR;
   vista_import_report r;
   int shown = 0;
@@ -240,7 +203,7 @@ static int import_institutions(const options *o, char **args, int nargs) {
     fprintf(stderr, "vista: ... and %d more rejected rows\n", shown - 20);
   printf("%s: %" PRId64 " rows read, %" PRId64 " stored, %" PRId64
          " rejected%s\n",
-         args[1], r.rows_read, r.rows_stored, r.rows_rejected,
+         source_name(args[1]), r.rows_read, r.rows_stored, r.rows_rejected,
          r.rows_rejected ? " (listed in table import_reject)" : "");
   vista_session_free(s);
   return r.rows_rejected ? EXIT_REJECTED : EXIT_OK;
@@ -275,7 +238,7 @@ static int import_mobility(const options *o, char **args, int nargs) {
     return usage_error("%s", "usage: vista import mobility FILE [OPTIONS]");
   mo.progress = isatty(STDERR_FILENO);
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 1) != EXIT_OK)
     return EXIT_ERROR;
   vista_mobility_report r;
   int shown = 0;
@@ -286,7 +249,8 @@ static int import_mobility(const options *o, char **args, int nargs) {
     fprintf(stderr, "vista: ... and %d more rejected rows\n", shown - 20);
   printf("%s: %" PRId64 " rows read, %" PRId64 " stored, %" PRId64
          " rejected; %" PRId64 " participants stored (%s format)",
-         file, r.rows.rows_read, r.rows.rows_stored, r.rows.rows_rejected,
+         source_name(file), r.rows.rows_read, r.rows.rows_stored,
+         r.rows.rows_rejected,
          r.participants, r.format);
   if (r.replaced_import)
     printf("; replaced import %" PRId64, r.replaced_import);
@@ -317,7 +281,7 @@ static int import_strategy(const options *o, char **args, int nargs) {
   if (!file)
     return usage_error("%s", "usage: vista import strategy FILE.lua [--check]");
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 1) != EXIT_OK)
     return EXIT_ERROR;
   vista_strategy_report r;
   if (vista_strategy_import(s, file, check, &o->limits, print_problem, NULL,
@@ -325,7 +289,8 @@ static int import_strategy(const options *o, char **args, int nargs) {
     return fail(s);
   printf("%s: %s; %d goals, %d actions, %d environment factors, %d "
          "indicators%s\n",
-         file, check ? "checked, no problems (nothing stored)" : "stored",
+         source_name(file),
+         check ? "checked, no problems (nothing stored)" : "stored",
          r.goals, r.actions, r.factors, r.indicators,
          !check && r.replaced ? "; replaced the strategy stored before" : "");
   vista_session_free(s);
@@ -363,7 +328,7 @@ static int import_rows(const options *o, char **args, int nargs) {
     return usage_error("%s", what);
   }
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 1) != EXIT_OK)
     return EXIT_ERROR;
   vista_import_report r;
   int shown = 0;
@@ -382,7 +347,7 @@ static int import_rows(const options *o, char **args, int nargs) {
     fprintf(stderr, "vista: ... and %d more rejected rows\n", shown - 20);
   printf("%s: %" PRId64 " rows read, %" PRId64 " stored, %" PRId64
          " rejected%s\n",
-         file, r.rows_read, r.rows_stored, r.rows_rejected,
+         source_name(file), r.rows_read, r.rows_stored, r.rows_rejected,
          r.rows_rejected ? " (listed in table import_reject)" : "");
   vista_session_free(s);
   return r.rows_rejected ? EXIT_REJECTED : EXIT_OK;
@@ -432,32 +397,74 @@ static int cmd_export(const options *o, char **args, int nargs) {
     return usage_error("%s", "usage: vista export TABLE [--format csv|json] "
                              "[--out FILE]");
   vista_session *s;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 0) != EXIT_OK)
     return EXIT_ERROR;
-  FILE *out = path ? fopen(path, "w") : stdout;
-  if (!out) {
-    fprintf(stderr, "vista: %s: %s\n", path, strerror(errno));
+  /* A file is written beside its name and renamed into place (output.h):
+   * a failed export leaves the old file, and no symbolic link is followed. */
+  vista_outfile file = {0};
+  int err = path ? vista_outfile_open(&file, path, NULL) : 0;
+  if (err) {
+    fprintf(stderr, "vista: %s: %s\n", path, strerror(err));
     vista_session_free(s);
     return EXIT_ERROR;
   }
   int64_t rows;
-  int rc = vista_export(s, table, format, out, &rows);
-  if (path && fclose(out) != 0 && rc == VISTA_OK) {
-    fprintf(stderr, "vista: %s: %s\n", path, strerror(errno));
+  int rc = vista_export(s, table, format, path ? file.f : stdout, &rows);
+  if (rc != VISTA_OK) {
+    vista_outfile_discard(&file);
+    if (path && rc == VISTA_ERR_IO) {
+      /* The old file stays as it was: say so, and why. */
+      fprintf(stderr, "vista: %s: %s (nothing written)\n", path, vista_errmsg(s));
+      vista_session_free(s);
+      return EXIT_ERROR;
+    }
+    return fail(s);
+  }
+  if (path && (err = vista_outfile_commit(&file)) != 0) {
+    fprintf(stderr, "vista: %s: %s (nothing written)\n", path, strerror(err));
     vista_session_free(s);
     return EXIT_ERROR;
   }
-  if (rc != VISTA_OK)
-    return fail(s);
   if (path)
     fprintf(stderr, "%s: %" PRId64 " rows written\n", path, rows);
   vista_session_free(s);
   return EXIT_OK;
 }
 
-static void print_name(void *ud, const char *name) {
+static void print_script(void *ud, const char *name,
+                         const char *description) {
   (void)ud;
-  printf("  %s\n", name);
+  printf("  %-14s%s\n", name, description);
+}
+
+static void print_code(void *ud, const char *code) {
+  (void)ud;
+  printf("%s\n", code);
+}
+
+/* vista complete WHAT: the words the shell completion offers, one a line
+ * (tools/completion/). Not in --help: it is for the completion scripts.
+ * Institutions are read from an existing database, opened read-only, so a
+ * Tab never creates one. */
+static int cmd_complete(const options *o, const char *what) {
+  if (!what)
+    return usage_error("%s", "usage: vista complete commands|imports|options|"
+                             "scripts|tables|institutions");
+  if (strcmp(what, "institutions") != 0) {
+    if (vista_usage_words(stdout, what) != 0)
+      return usage_error("cannot complete '%s'", what);
+    return EXIT_OK;
+  }
+  vista_session *s;
+  if (vista_session_new(&s, o->db) != VISTA_OK) {
+    fprintf(stderr, "vista: out of memory\n");
+    return EXIT_ERROR;
+  }
+  if (vista_store_open_readonly(s) != VISTA_OK ||
+      vista_institution_codes(s, print_code, NULL) != VISTA_OK)
+    return fail(s);
+  vista_session_free(s);
+  return EXIT_OK;
 }
 
 /* Runs a script, a chunk or the REPL in a fresh sandbox. */
@@ -465,7 +472,7 @@ static int with_sandbox(const options *o, int mode, const char *what,
                         int argc, char **argv) {
   vista_session *s;
   vista_sandbox *sb;
-  if (open_session(o, &s) != EXIT_OK)
+  if (open_session(o, &s, 0) != EXIT_OK)
     return EXIT_ERROR;
   int rc = vista_sandbox_new(&sb, s, &o->limits, o->trace);
   if (rc != VISTA_OK) {
@@ -500,6 +507,8 @@ int main(int argc, char **argv) {
                {VISTA_DEFAULT_MAX_STEPS, VISTA_DEFAULT_MAX_MEM,
                 VISTA_DEFAULT_MAX_TIME, NULL},
                0};
+  /* Before anything allocates: SQLite's allocator, and the test hook. */
+  vista_mem_setup();
   const char *env_db = getenv("VISTA_DB");
   if (env_db && *env_db)
     o.db = env_db;
@@ -524,11 +533,22 @@ int main(int argc, char **argv) {
   }
   if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
       strcmp(cmd, "help") == 0) {
-    fputs(usage_text, stdout);
+    vista_usage_print(stdout);
     status = EXIT_OK;
+  } else if (strcmp(cmd, "--help-man") == 0) {
+    /* The manual page, written at build time from the same table. */
+    vista_usage_man(stdout);
+    status = EXIT_OK;
+  } else if (strcmp(cmd, "complete") == 0) {
+    status = i + 1 < argc ? usage_error("complete takes one word, not also "
+                                        "'%s'", argv[i + 1])
+                          : cmd_complete(&o, i < argc ? argv[i] : NULL);
   } else if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
-    printf("vista %s (Lua %s.%s, SQLite %s)\n", VISTA_VERSION, LUA_VERSION_MAJOR,
-           LUA_VERSION_MINOR, vista_sqlite_version());
+    /* SQLite's is the library's own; Lua's and libcsv's are those of the
+     * headers built against (neither library reports its release). */
+    printf("vista %s (SQLite %s, %s, libcsv %d.%d.%d, schema version %d)\n",
+           VISTA_VERSION, vista_sqlite_version(), LUA_RELEASE, CSV_MAJOR,
+           CSV_MINOR, CSV_RELEASE, vista_schema_version());
     status = EXIT_OK;
   } else if (strcmp(cmd, "init") == 0) {
     status = parse_trailing(argc, argv, i, &o, 0, rest, &nrest);
@@ -552,8 +572,8 @@ int main(int argc, char **argv) {
       status = with_sandbox(&o, 'i', NULL, 0, NULL);
   } else if (strcmp(cmd, "run") == 0) {
     if (i == argc) {
-      printf("Ready scripts (vista run NAME):\n");
-      vista_sandbox_list_scripts(print_name, NULL);
+      printf("Ready scripts (vista run NAME; vista run NAME --help):\n");
+      vista_sandbox_list_scripts(print_script, NULL);
       status = EXIT_OK;
     } else {
       status = with_sandbox(&o, 'r', argv[i], argc - i - 1, argv + i + 1);

@@ -24,8 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "memory.h"
 #include "internal.h"
 #include "mobility_internal.h"
+#include "output.h"
 #include "sha256.h"
 #include "writeback.h"
 
@@ -78,7 +80,8 @@ static void draw_progress(mob_importer *im, int final) {
 
 static void on_bytes(void *ud, const char *p, size_t n) {
   mob_importer *im = ud;
-  (void)p;
+  if (im->hash_inline)
+    vista_sha256_update(im->hash_inline, p, n);
   im->bytes_read += (int64_t)n;
   if (im->opts->progress)
     draw_progress(im, 0);
@@ -105,7 +108,7 @@ static void *hash_file(void *ud) {
   vista_sha256 c;
   vista_sha256_init(&c);
   FILE *f = fopen(h->path, "rb");
-  char *buf = malloc(1 << 20);
+  char *buf = vista_malloc(1 << 20);
   if (!f || !buf) {
     h->failed = 1;
   } else {
@@ -177,7 +180,21 @@ static int setup(mob_importer *im, vista_session *s) {
                       " coalesce(country, '') END FROM institution",
                       &im->next_institution)))
     return rc;
-  return VISTA_OK;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, "SELECT id, name FROM institution", -1, &st,
+                         NULL) != SQLITE_OK)
+    return vista_seterr_sql(s, im->path);
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW)
+    if (mob_display_name(im, sqlite3_column_int64(st, 0),
+                         (const char *)sqlite3_column_text(st, 1),
+                         (size_t)sqlite3_column_bytes(st, 1)) != 0) {
+      sqlite3_finalize(st);
+      return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
+    }
+  rc = step == SQLITE_DONE ? VISTA_OK : vista_seterr_sql(s, im->path);
+  sqlite3_finalize(st);
+  return rc;
 }
 
 static void cleanup(mob_importer *im) {
@@ -188,6 +205,10 @@ static void cleanup(mob_importer *im) {
     free(im->last[f].text);
   mob_ka_free(&im->ka);
   free(im->activity_kind);
+  free(im->key);
+  for (size_t i = 0; i < im->inst_names_cap; i++)
+    free(im->inst_names[i].text);
+  free(im->inst_names);
   if (im->rejects)
     fclose(im->rejects);
 }
@@ -204,7 +225,7 @@ static void *read_file(void *ud) {
   mob_importer *im = job->im;
   vista_csv_options copts = {.keep_raw = im->rejects != NULL,
                              .on_bytes = on_bytes};
-  job->status = vista_csv_read(im->s, im->path, &copts, mob_read_row,
+  job->status = vista_csv_read(im->s, im->source, &copts, mob_read_row,
                                mob_read_malformed, im);
   if (im->opts->progress)
     draw_progress(im, 1);
@@ -274,12 +295,15 @@ static int check_duplicate(vista_session *s, mob_importer *im,
   return VISTA_OK;
 }
 
-int vista_mobility_import(vista_session *s, const char *path,
+int vista_mobility_import(vista_session *s, const char *source,
                           const vista_mobility_options *opts,
                           vista_reject_fn on_reject, void *ud,
                           vista_mobility_report *report) {
   static const vista_mobility_options defaults = {0};
-  mob_importer *im = calloc(1, sizeof *im);
+  const char *path = vista_input_name(source);
+  vista_sha256 hash_inline;
+  FILE *input = NULL;
+  mob_importer *im = vista_calloc(1, sizeof *im);
   vista_session *rs = NULL; /* the reader's own error buffer */
   mob_channel channel, to_summarise;
   mob_writer writer;
@@ -289,8 +313,8 @@ int vista_mobility_import(vista_session *s, const char *path,
   pthread_t summariser_thread;
   pthread_t hash_thread;
   vista_writeback *writeback = NULL;
-  hasher h = {path, "", 0};
-  struct stat sb;
+  hasher h = {source, "", 0};
+  vista_outfile rejects = {0};
   memset(report, 0, sizeof *report);
   memset(&writer, 0, sizeof writer);
   if (!im || vista_session_new(&rs, path) != VISTA_OK) {
@@ -299,6 +323,7 @@ int vista_mobility_import(vista_session *s, const char *path,
   }
   im->s = rs;
   im->path = path;
+  im->source = source;
   im->opts = opts ? opts : &defaults;
   im->on_reject = on_reject;
   im->ud = ud;
@@ -312,25 +337,27 @@ int vista_mobility_import(vista_session *s, const char *path,
                       "unknown format '%s' (auto, erasmus or vista)", fmt);
     goto done;
   }
-  if (stat(path, &sb) != 0) {
-    rc = vista_seterr(s, VISTA_ERR_IO, "%s: %s", path, strerror(errno));
+  /* A source that is not a regular file (or "-") is refused before
+   * anything starts; the reader opens it again. */
+  if ((rc = vista_input_open(s, source, &input, &im->file_size)) !=
+      VISTA_OK)
     goto done;
-  }
-  if (S_ISDIR(sb.st_mode)) {
-    rc = vista_seterr(s, VISTA_ERR_IO, "%s: is a directory", path);
-    goto done;
-  }
-  im->file_size = (int64_t)sb.st_size;
+  vista_input_close(input);
   if ((rc = vista_store_open(s)) != VISTA_OK)
     goto done;
-  if (pthread_create(&hash_thread, NULL, hash_file, &h) != 0) {
+  if (im->file_size < 0) {
+    vista_sha256_init(&hash_inline);
+    im->hash_inline = &hash_inline;
+    im->file_size = 0; /* not known until it is read */
+  } else if (pthread_create(&hash_thread, NULL, hash_file, &h) != 0) {
     rc = vista_seterr(s, VISTA_ERR, "cannot start hashing the file");
     goto done;
+  } else {
+    hashing = 1;
   }
-  hashing = 1;
   /* A file of a size imported before may be the same file: then wait for
    * its fingerprint and refuse at once, rather than after reading it. */
-  int known = mob_size_imported(s, im->file_size);
+  int known = hashing && mob_size_imported(s, im->file_size);
   int64_t known_before = 0;
   if (known) {
     pthread_join(hash_thread, NULL);
@@ -338,12 +365,16 @@ int vista_mobility_import(vista_session *s, const char *path,
     if ((rc = check_duplicate(s, im, &h, &known_before)) != VISTA_OK)
       goto done;
   }
-  if (im->opts->rejects_path &&
-      !(im->rejects = fopen(im->opts->rejects_path, "w"))) {
+  /* Written beside its name and renamed at the end (output.h). */
+  int err = im->opts->rejects_path
+                ? vista_outfile_open(&rejects, im->opts->rejects_path, NULL)
+                : 0;
+  if (err) {
     rc = vista_seterr(s, VISTA_ERR_IO, "%s: %s", im->opts->rejects_path,
-                      strerror(errno));
+                      strerror(err));
     goto done;
   }
+  im->rejects = rejects.f;
   /* A bigger page cache than the default 2 MiB pays for itself here. */
   sqlite3_exec(s->db, "PRAGMA cache_size = -8192", NULL, NULL, NULL);
   if ((rc = vista_store_begin(s)) != VISTA_OK)
@@ -403,8 +434,13 @@ int vista_mobility_import(vista_session *s, const char *path,
                                 summariser.na.names)) != VISTA_OK)
     goto done;
   int64_t before = 0;
+  if (im->hash_inline) {
+    vista_sha256_hex(im->hash_inline, h.hex);
+    im->file_size = im->bytes_read;
+  }
   if (!known) {
-    pthread_join(hash_thread, NULL);
+    if (hashing)
+      pthread_join(hash_thread, NULL);
     hashing = 0;
     if ((rc = check_duplicate(s, im, &h, &before)) != VISTA_OK)
       goto done;
@@ -442,6 +478,15 @@ done:
   }
   if (channel_ready == 2)
     mob_channel_free(&to_summarise);
+  /* The rejects file is kept whether or not the import was: it says why
+   * rows were refused (with --strict, the row that stopped it). */
+  if (rejects.f) {
+    im->rejects = NULL;
+    int werr = vista_outfile_commit(&rejects);
+    if (werr && rc == VISTA_OK)
+      rc = vista_seterr(s, VISTA_ERR_IO, "%s: %s",
+                        im->opts->rejects_path, strerror(werr));
+  }
   cleanup(im);
   free(im);
   vista_session_free(rs);

@@ -15,6 +15,7 @@
 #include "csv_reader.h"
 #include "dict.h"
 #include "mobility.h"
+#include "sha256.h"
 
 #define MF_IGNORE MF_COUNT /* a column read on purpose as nothing */
 #define NONE INT64_MIN     /* an unknown value, stored as NULL */
@@ -37,6 +38,7 @@ enum {
   C_PROFILE, C_SPECIAL, C_FEWER, C_LEADER, C_AGE, C_S_COUNTRY, C_S_CITY,
   C_SENDING, C_R_COUNTRY, C_R_CITY, C_RECEIVING, C_PARTICIPANTS,
   C_DIRECTION, C_PARTNER, C_RECOGNISED, C_VET, C_BAND, C_YEAR, C_EDGE,
+  C_S_NAME, C_R_NAME,
   C_COUNT
 };
 
@@ -46,7 +48,7 @@ enum {
   S_IMPORT, S_LINE, S_PROJECT, S_ACADEMIC_YEAR, S_START, S_END, S_DURATION,
   S_ACTIVITY, S_FIELD, S_NATIONALITY, S_EDUCATION_LEVEL, S_CODES, S_AGE,
   S_S_COUNTRY, S_S_CITY, S_SENDING, S_R_COUNTRY, S_R_CITY, S_RECEIVING,
-  S_PARTICIPANTS, S_PARTNER,
+  S_PARTICIPANTS, S_PARTNER, S_S_NAME, S_R_NAME,
   S_COUNT
 };
 
@@ -316,11 +318,22 @@ typedef struct inst_cache {
   size_t clen, nlen;
   int country;
   int64_t id;
+  int64_t name_id; /* the row's name, as stored (see mob_display_name) */
 } inst_cache;
+
+/* An institution's display name: the name it was first seen with. */
+typedef struct inst_name {
+  char *text;
+  size_t len;
+} inst_name;
 
 typedef struct mob_importer {
   vista_session *s;
-  const char *path;
+  const char *path;   /* for messages: "<stdin>" for "-" */
+  const char *source; /* as given: a file, or "-" */
+  /* Standard input can be read once only: its SHA-256 is taken from the
+   * bytes as the reader reads them (NULL for a file, hashed apart). */
+  vista_sha256 *hash_inline;
   const vista_mobility_options *opts;
   vista_reject_fn on_reject;
   void *ud;
@@ -329,10 +342,13 @@ typedef struct mob_importer {
   int field_of[256]; /* file column -> MF_* (MF_IGNORE to skip) */
   int column_of[MF_COUNT]; /* MF_* -> 1-based file column, 0 = absent */
   size_t ncolumns;
+  int official; /* the Erasmus+ open data's format, not vista's own */
 
   vista_dict *labels, *institutions, *projects;
   last_text last[MF_COUNT]; /* the previous row's text and id, per field */
   inst_cache last_inst[2];  /* the previous sending and receiving one */
+  inst_name *inst_names;    /* by institution id */
+  size_t inst_names_cap;
   mob_ka_table ka; /* each project's key action */
   /* Per activity label id: 0 not classified yet, else 1 + kind. */
   unsigned char *activity_kind;
@@ -345,7 +361,8 @@ typedef struct mob_importer {
   char delim;
 
   FILE *rejects;
-  char key[2048]; /* scratch for dictionary keys */
+  char *key; /* scratch for dictionary keys, key_cap bytes */
+  size_t key_cap;
 
   /* progress */
   int64_t file_size, bytes_read;
@@ -359,5 +376,10 @@ int mob_read_malformed(void *ud, int64_t line, size_t field,
                        const char *reason, const char *raw, size_t raw_len);
 /* Sends the block being filled, if it holds anything. */
 void mob_send_block(mob_importer *im);
+/* Remembers institution id's display name (those stored before the
+ * import are loaded so): a record whose row spells its organisation so
+ * stores no name of its own. -1 when out of memory. */
+int mob_display_name(mob_importer *im, int64_t id, const char *name,
+                     size_t n);
 
 #endif

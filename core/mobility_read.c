@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memory.h"
 #include "country.h"
 #include "internal.h"
 #include "mobility_internal.h"
@@ -32,7 +33,7 @@ static char *reserve(mob_importer *im, size_t n) {
     }
   }
   if (n > b->cap) { /* one message bigger than a block: grow this one */
-    char *d = realloc(b->data, n);
+    char *d = vista_realloc(b->data, n);
     if (!d) {
       vista_seterr(im->s, VISTA_ERR_NOMEM, "%s: out of memory", im->path);
       return NULL;
@@ -72,7 +73,7 @@ void mob_send_block(mob_importer *im) {
  * costs a comparison. (Out of memory only means no shortcut.) */
 static void remember(last_text *l, const char *p, size_t n, int64_t id) {
   if (n + 1 > l->cap) {
-    char *t = realloc(l->text, n + 1);
+    char *t = vista_realloc(l->text, n + 1);
     if (!t)
       return;
     l->text = t;
@@ -144,9 +145,55 @@ static int64_t find_institution(mob_importer *im, const char *name, size_t nlen,
                                 const char *code, size_t clen, int country,
                                 const char *city, size_t citylen);
 
+int mob_display_name(mob_importer *im, int64_t id, const char *name,
+                     size_t n) {
+  if (id < 0)
+    return 0;
+  if ((size_t)id >= im->inst_names_cap) {
+    size_t cap = im->inst_names_cap ? im->inst_names_cap : 1024;
+    while (cap <= (size_t)id)
+      cap *= 2;
+    inst_name *a = realloc(im->inst_names, cap * sizeof *a);
+    if (!a)
+      return -1;
+    memset(a + im->inst_names_cap, 0,
+           (cap - im->inst_names_cap) * sizeof *a);
+    im->inst_names = a;
+    im->inst_names_cap = cap;
+  }
+  inst_name *d = &im->inst_names[id];
+  char *t = realloc(d->text, n ? n : 1);
+  if (!t)
+    return -1;
+  if (n)
+    memcpy(t, name, n);
+  d->text = t;
+  d->len = n;
+  return 0;
+}
+
+/* The name a row gives institution id, as a record stores it: NONE (NULL)
+ * when it is the institution's display name, as nearly every row spells
+ * it, which costs a comparison; else its label (field: its column). 0 on
+ * a store error. */
+static int64_t name_label(mob_importer *im, int field, int64_t id,
+                          const char *name, size_t nlen) {
+  if ((size_t)id < im->inst_names_cap) {
+    const inst_name *d = &im->inst_names[id];
+    if (d->text && d->len == nlen && memcmp(d->text, name, nlen) == 0)
+      return NONE;
+  }
+  return label_id(im, field, name, nlen);
+}
+
+/* The institution of an organisation (0 when the row names none, -1 on an
+ * error), and in *name_id the label of the name the row gives it (NONE
+ * when it gives none). */
 static int64_t institution_id(mob_importer *im, int side, const char *name,
                               size_t nlen, const char *code, size_t clen,
-                              int country, const char *city, size_t citylen) {
+                              int country, const char *city, size_t citylen,
+                              int64_t *name_id) {
+  *name_id = NONE;
   if (!nlen && !clen)
     return 0;
   /* Rows come in groups: the same organisation as the row before is the
@@ -154,11 +201,22 @@ static int64_t institution_id(mob_importer *im, int side, const char *name,
   inst_cache *last = &im->last_inst[side];
   if (last->id && last->country == country && last->clen == clen &&
       last->nlen == nlen && (!clen || memcmp(last->text, code, clen) == 0) &&
-      (!nlen || memcmp(last->text + clen, name, nlen) == 0))
+      (!nlen || memcmp(last->text + clen, name, nlen) == 0)) {
+    *name_id = last->name_id;
     return last->id;
+  }
   int64_t id = find_institution(im, name, nlen, code, clen, country, city,
                                 citylen);
+  /* A row without a name stores 0: "none", not the display name. */
+  if (id > 0)
+    *name_id = nlen ? name_label(im, side ? MF_RECEIVING_ORG
+                                          : MF_SENDING_ORG,
+                                 id, name, nlen)
+                    : 0;
+  if (id > 0 && nlen && !*name_id)
+    return -1;
   if (id > 0 && clen + nlen <= sizeof last->text) {
+    last->name_id = *name_id;
     if (clen)
       memcpy(last->text, code, clen);
     if (nlen)
@@ -179,12 +237,21 @@ static int64_t find_institution(mob_importer *im, const char *name, size_t nlen,
   const vista_country *c = vista_country_by_id(country);
   /* The key: "c", a separator and the code; or "n", the name, a
    * separator and the country (as the database's institutions are keyed
-   * when they are loaded). Cut to the buffer: names are far shorter. */
+   * when they are loaded). Whole, however long: two names that differ
+   * only past a cut would be one institution, and one stored before would
+   * not be found (and stored again). */
   size_t klen = 2;
   const char *part = clen ? code : name;
   size_t plen = clen ? clen : nlen;
-  if (plen > sizeof im->key - 8)
-    plen = sizeof im->key - 8;
+  if (plen + 6 > im->key_cap) {
+    char *k = realloc(im->key, plen + 6);
+    if (!k) {
+      vista_seterr(im->s, VISTA_ERR_NOMEM, "%s: out of memory", im->path);
+      return -1;
+    }
+    im->key = k;
+    im->key_cap = plen + 6;
+  }
   im->key[0] = clen ? 'c' : 'n';
   im->key[1] = '\x1f';
   memcpy(im->key + klen, part, plen);
@@ -213,7 +280,8 @@ static int64_t find_institution(mob_importer *im, const char *name, size_t nlen,
   *m++ = MSG_INSTITUTION;
   m = put_text(put_text(put_i64(m, id), code, clen), shown, shown_len);
   put_text(put_text(m, c ? c->code : "", colen), city, citylen);
-  if (vista_dict_put(im->institutions, im->key, klen, id) != 0) {
+  if (vista_dict_put(im->institutions, im->key, klen, id) != 0 ||
+      mob_display_name(im, id, shown, shown_len) != 0) {
     vista_seterr(im->s, VISTA_ERR_NOMEM, "%s: out of memory", im->path);
     return -1;
   }
@@ -228,7 +296,7 @@ static int activity_kind(mob_importer *im, int64_t id, const char *p, size_t n) 
     size_t cap = im->activity_kind_cap ? im->activity_kind_cap : 1024;
     while (cap <= (size_t)id)
       cap *= 2;
-    unsigned char *a = realloc(im->activity_kind, cap);
+    unsigned char *a = vista_realloc(im->activity_kind, cap);
     if (!a)
       return 1;
     memset(a + im->activity_kind_cap, 0, cap - im->activity_kind_cap);
@@ -415,6 +483,7 @@ static int read_header(mob_importer *im, const vista_csv_row *row) {
                         vista_mobility_columns[0]);
   snprintf(im->report->format, sizeof im->report->format, "%s",
            all_vista ? "vista" : "erasmus");
+  im->official = !all_vista;
   im->delim = row->delim;
   im->ncolumns = row->nfields;
   if (im->rejects && row->raw) {
@@ -460,8 +529,44 @@ static void pack(const int64_t *c, int64_t *s) {
   s[S_RECEIVING] = c[C_RECEIVING];
   s[S_PARTICIPANTS] = c[C_PARTICIPANTS];
   s[S_PARTNER] = c[C_PARTNER];
+  s[S_S_NAME] = c[C_S_NAME];
+  s[S_R_NAME] = c[C_R_NAME];
 #undef CODE
 #undef FLAG
+}
+
+/* The fields a row must have when its file has their column. Every row of
+ * the Erasmus+ open data carries both countries (the figures and the
+ * institutions are counted by them) and its participants; an institution's
+ * own list (vista's format, also what `vista export` writes from files
+ * that lacked columns) must only say how many participants it stands for.
+ * Anything else left blank or marked missing is unknown (DOMAIN C8): a
+ * project left unknown, for one, makes VET come from the activity. */
+static const struct {
+  int field;
+  int official; /* only in the official format */
+  const char *why;
+} required[] = {
+    {MF_SENDING_COUNTRY, 1,
+     "every row of the Erasmus+ open data has its sending country"},
+    {MF_RECEIVING_COUNTRY, 1,
+     "every row of the Erasmus+ open data has its receiving country"},
+    {MF_PARTICIPANTS, 0, "every row needs its number of participants"},
+};
+#define NREQUIRED (sizeof required / sizeof required[0])
+
+/* Rejects a row whose required field f is blank or a missing marker,
+ * quoting what it holds. */
+static int reject_missing(mob_importer *im, const vista_csv_row *row, int f,
+                          const char *why) {
+  char reason[200];
+  size_t col = (size_t)im->column_of[f];
+  size_t n = row->lens[col - 1];
+  const char *p = mob_trim(row->fields[col - 1], &n);
+  snprintf(reason, sizeof reason, "%s is missing ('%.*s'): %s",
+           mob_official_columns[f], (int)(n > 20 ? 20 : n), p, why);
+  return reject(im, row->line, col, reason, row->raw, row->raw_len,
+                row->delim);
 }
 
 static int store_row(mob_importer *im, const vista_csv_row *row) {
@@ -480,9 +585,17 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
     return reject(im, row->line, 0, reason, row->raw, row->raw_len,
                   row->delim);
   }
-  if (row->bad_utf8)
-    return reject(im, row->line, row->bad_utf8, "text is not valid UTF-8",
-                  row->raw, row->raw_len, row->delim);
+  if (row->bad_text) {
+    int f = im->field_of[row->bad_text - 1];
+    if (f == MF_IGNORE)
+      snprintf(reason, sizeof reason, "column %zu %s", row->bad_text,
+               row->bad_text_why);
+    else
+      snprintf(reason, sizeof reason, "%s %s", mob_official_columns[f],
+               row->bad_text_why);
+    return reject(im, row->line, row->bad_text, reason, row->raw,
+                  row->raw_len, row->delim);
+  }
 
   for (int f = 0; f < MF_COUNT; f++) {
     val[f] = NULL;
@@ -501,6 +614,11 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
       val[f] = p;
       len[f] = n;
     }
+  }
+  for (size_t k = 0; k < NREQUIRED; k++) {
+    int f = required[k].field;
+    if (!val[f] && im->column_of[f] && (im->official || !required[k].official))
+      return reject_missing(im, row, f, required[k].why);
   }
   for (int k = 0; k < C_COUNT; k++)
     c[k] = NONE;
@@ -629,16 +747,7 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
       goto rejected;
     }
     c[C_PARTICIPANTS] = v;
-  } else if (im->column_of[MF_PARTICIPANTS]) {
-    size_t n = row->lens[im->column_of[MF_PARTICIPANTS] - 1];
-    const char *p = mob_trim(row->fields[im->column_of[MF_PARTICIPANTS] - 1], &n);
-    snprintf(reason, sizeof reason,
-             "Participants is missing ('%.*s'): every row needs its number "
-             "of participants",
-             (int)(n > 20 ? 20 : n), p);
-    return reject(im, row->line, (size_t)im->column_of[MF_PARTICIPANTS],
-                  reason, row->raw, row->raw_len, row->delim);
-  } else {
+  } else if (!im->column_of[MF_PARTICIPANTS]) {
     c[C_PARTICIPANTS] = 1; /* files without the column: one per row */
   }
   if (val[MF_DIRECTION]) {
@@ -657,13 +766,16 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
   TEXT(MF_PARTNER, C_PARTNER)
   FLAG(MF_RECOGNISED, C_RECOGNISED)
 
-  /* Organisations last: a rejected row must not create institutions. */
+  /* Organisations last: a rejected row must not create institutions.
+   * The institution keeps the first name it was seen with; each record
+   * keeps the name its own row gave (the open data spells one Erasmus
+   * code many ways), so that an export gives every row back as it came. */
   {
     int64_t id = institution_id(
         im, 0, val[MF_SENDING_ORG], len[MF_SENDING_ORG], val[MF_SENDING_CODE],
         len[MF_SENDING_CODE],
         c[C_S_COUNTRY] == NONE ? 0 : (int)c[C_S_COUNTRY],
-        val[MF_SENDING_CITY], len[MF_SENDING_CITY]);
+        val[MF_SENDING_CITY], len[MF_SENDING_CITY], &c[C_S_NAME]);
     if (id < 0)
       return VISTA_ERR;
     if (id)
@@ -672,7 +784,7 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
         im, 1, val[MF_RECEIVING_ORG], len[MF_RECEIVING_ORG],
         val[MF_RECEIVING_CODE], len[MF_RECEIVING_CODE],
         c[C_R_COUNTRY] == NONE ? 0 : (int)c[C_R_COUNTRY],
-        val[MF_RECEIVING_CITY], len[MF_RECEIVING_CITY]);
+        val[MF_RECEIVING_CITY], len[MF_RECEIVING_CITY], &c[C_R_NAME]);
     if (id < 0)
       return VISTA_ERR;
     if (id)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memory.h"
 #include "internal.h"
 #include "mobility_internal.h"
 
@@ -25,9 +26,9 @@ int mob_channel_init(mob_channel *ch, int blocks, size_t size) {
     return -1;
   }
   for (int i = 0; i < blocks; i++) {
-    mob_block *b = calloc(1, sizeof *b);
+    mob_block *b = vista_calloc(1, sizeof *b);
     if (b)
-      b->data = malloc(size);
+      b->data = vista_malloc(size);
     if (!b || !b->data) {
       free(b);
       return -1;
@@ -124,7 +125,7 @@ void mob_channel_give_back(mob_channel *ch, mob_block *b) {
   " duration, activity_id, field_id, nationality_id, education_level_id,"      \
   " codes, age, sending_country_id, sending_city_id, sending_id,"              \
   " receiving_country_id, receiving_city_id, receiving_id, participants,"      \
-  " partner_id"
+  " partner_id, sending_name_id, receiving_name_id"
 
 /* ---- the records to insert, as a table -------------------------------------
  *
@@ -232,7 +233,7 @@ static int rows_rowid(sqlite3_vtab_cursor *c, sqlite3_int64 *rowid) {
   return SQLITE_OK;
 }
 
-_Static_assert(S_COUNT == 21, "the INSERT below names c0 to c20");
+_Static_assert(S_COUNT == 23, "the INSERT below names c0 to c22");
 
 static const sqlite3_module rows_module = {
     .xConnect = rows_connect,
@@ -264,7 +265,7 @@ static int mark_isced34(mob_summariser *w, int64_t id) {
     size_t cap = w->isced34_cap ? w->isced34_cap : 256;
     while (cap <= (size_t)id)
       cap *= 2;
-    unsigned char *a = realloc(w->isced34, cap);
+    unsigned char *a = vista_realloc(w->isced34, cap);
     if (!a)
       return -1;
     memset(a + w->isced34_cap, 0, cap - w->isced34_cap);
@@ -307,7 +308,7 @@ int mob_summariser_open(mob_summariser *sm, vista_session *s,
   mob_ka_init(&sm->ka);
   mob_ka_init(&sm->na);
   static const int sums[MAP_COUNT] = {9, 1, AGG_VALUES, 1, 2};
-  sm->facts = malloc(MOB_BLOCK_FACTS * sizeof *sm->facts);
+  sm->facts = vista_malloc(MOB_BLOCK_FACTS * sizeof *sm->facts);
   if (!sm->facts)
     return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
   for (int i = 0; i < MAP_COUNT; i++)
@@ -340,7 +341,7 @@ int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
   w->s = s;
   w->path = path;
   w->import_id = import_id;
-  w->batch = malloc(MOB_BATCH * sizeof *w->batch);
+  w->batch = vista_malloc(MOB_BATCH * sizeof *w->batch);
   if (!w->batch)
     return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
   /* The module reads this writer's buffer; it is dropped again on close
@@ -354,8 +355,8 @@ int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
   if ((rc = prepare(w, &w->insert_batch,
                     "INSERT OR FAIL INTO mobility(" FACT_COLUMNS ")"
                     " SELECT ?1, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10,"
-                    " c11, c12, c13, c14, c15, c16, c17, c18, c19, c20"
-                    " FROM vista_rows")) ||
+                    " c11, c12, c13, c14, c15, c16, c17, c18, c19, c20,"
+                    " c21, c22 FROM vista_rows")) ||
       (rc = prepare(w, &w->insert_label,
                     "INSERT INTO label(id, text) VALUES (?1, ?2)")) ||
       (rc = prepare(w, &w->insert_project,
@@ -393,7 +394,7 @@ static int flush(mob_writer *w) {
   if (sqlite3_step(st) != SQLITE_DONE) {
     rc = vista_seterr(w->s, VISTA_ERR_SQL, "%s:%lld: %s", w->path,
                       (long long)w->batch[0][S_LINE],
-                      sqlite3_errmsg(w->s->db));
+                      vista_store_errmsg(w->s));
   } else {
     /* One statement's rows get consecutive ids, the last one known. */
     w->last_id = sqlite3_last_insert_rowid(w->s->db);

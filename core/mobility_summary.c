@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memory.h"
 #include "internal.h"
 #include "mobility_internal.h"
 
@@ -18,7 +19,7 @@ int mob_agg_init(agg_map *m, int nv) {
   m->nv = nv;
   m->stride = sizeof(agg_entry) + (size_t)nv * sizeof(int64_t);
   m->cap = 4096;
-  m->index = calloc(m->cap, sizeof *m->index);
+  m->index = vista_calloc(m->cap, sizeof *m->index);
   return m->index ? 0 : -1;
 }
 
@@ -58,7 +59,7 @@ static int agg_add(agg_map *m, uint64_t k0, uint64_t k1, uint64_t hash,
   agg_entry *e = m->last;
   if (!e || e->k0 != k0 || e->k1 != k1) {
     if ((m->count + 1) * 2 > m->cap) {
-      uint32_t *index = calloc(m->cap * 2, sizeof *index);
+      uint32_t *index = vista_calloc(m->cap * 2, sizeof *index);
       if (!index)
         return -1;
       free(m->index);
@@ -76,7 +77,7 @@ static int agg_add(agg_map *m, uint64_t k0, uint64_t k1, uint64_t hash,
         size_t cap = m->entries_cap ? m->entries_cap * 2 : 1024;
         if (cap > UINT32_MAX - 1)
           return -1;
-        unsigned char *grown = realloc(m->entries, cap * m->stride);
+        unsigned char *grown = vista_realloc(m->entries, cap * m->stride);
         if (!grown)
           return -1;
         m->entries = grown;
@@ -258,7 +259,7 @@ int mob_ka_index(mob_ka_table *t, const char *name) {
       return i;
   if (t->count > MAX_KEY_ACTIONS)
     return 0;
-  char *copy = strdup(name);
+  char *copy = vista_strdup(name);
   if (!copy)
     return 0;
   t->names[t->count] = copy;
@@ -273,7 +274,7 @@ int mob_ka_set(mob_ka_table *t, int64_t project, int ka) {
     size_t cap = t->cap ? t->cap : 4096;
     while (cap <= (size_t)project)
       cap *= 2;
-    unsigned char *a = realloc(t->by_project, cap);
+    unsigned char *a = vista_realloc(t->by_project, cap);
     if (!a)
       return -1;
     memset(a + t->cap, 0, cap - t->cap);
@@ -308,7 +309,7 @@ static unsigned order_byte(const insert_order *o, int d) {
  * sparse). tmp has room for n entries. Returns 0, -1 when out of memory.
  * A tenth of what qsort took on these keys. */
 static int sort_orders(insert_order *v, insert_order *tmp, size_t n) {
-  size_t (*count)[256] = calloc(16, sizeof *count);
+  size_t (*count)[256] = vista_calloc(16, sizeof *count);
   if (!count)
     return -1;
   for (size_t i = 0; i < n; i++)
@@ -444,7 +445,7 @@ _Static_assert(AGG_VALUES + 4 <= MOB_ROWS_COLUMNS, "vista_rows is too narrow");
  * with the upsert clause when the table already has rows (caller frees). */
 static char *summary_sql(const char *table, int ncol, const char *upsert) {
   size_t cap = 96 + strlen(upsert) + (size_t)ncol * 6;
-  char *sql = malloc(cap);
+  char *sql = vista_malloc(cap);
   if (!sql)
     return NULL;
   size_t n = (size_t)snprintf(sql, cap, "INSERT OR FAIL INTO %s SELECT ",
@@ -528,10 +529,10 @@ static int write_map(vista_session *s, mob_rows *rows, agg_map *m, int map,
                           tables[map].table, ncol);
   }
   size_t n = m->count, chunk = n < SUMMARY_CHUNK ? n : SUMMARY_CHUNK;
-  insert_order *order = malloc((n ? n : 1) * sizeof *order);
-  insert_order *spare = malloc((n ? n : 1) * sizeof *spare);
-  int64_t *ints = malloc((chunk ? chunk : 1) * (size_t)ncol * sizeof *ints);
-  const char **texts = malloc((chunk ? chunk : 1) * (size_t)ncol *
+  insert_order *order = vista_malloc((n ? n : 1) * sizeof *order);
+  insert_order *spare = vista_malloc((n ? n : 1) * sizeof *spare);
+  int64_t *ints = vista_malloc((chunk ? chunk : 1) * (size_t)ncol * sizeof *ints);
+  const char **texts = vista_malloc((chunk ? chunk : 1) * (size_t)ncol *
                               sizeof *texts);
   char *sql = summary_sql(tables[map].table, ncol,
                           empty ? "" : tables[map].upsert);

@@ -1,49 +1,228 @@
-/* output.c: vista.output(path), the one way a script writes a file.
+/* output.c: writing a file that a user or a script names (output.h), and
+ * vista.output(path), the one way a script writes a file.
  *
  * A script may write only where the user said so on the command line: the
  * path given to it as --out FILE, or a file inside the directory given as
- * vista --allow-write DIR (checked on the real path, so '..' and symbolic
- * links do not lead out). The file is written beside its final name and
- * renamed into place by close(), so a script stopped halfway leaves the
- * old file as it was. */
-/* realpath() is X/Open, beyond the POSIX level the build asks for. */
+ * vista --allow-write DIR. The directory is opened once and held: whether
+ * it is inside DIR is decided on that open directory, by walking up its
+ * '..' entries (never a symbolic link) to DIR or to the root, and the file
+ * is then created and renamed relative to it, so that nothing swapped in
+ * by path afterwards can lead out. The file is written under a new
+ * temporary name beside its final one, created with O_EXCL|O_NOFOLLOW:
+ * a symbolic link planted where vista would write is never followed (in
+ * a shared directory, the old fopen of NAME.vista-part wrote wherever such
+ * a link pointed). rename() then replaces whatever has the final name,
+ * a symbolic link included, without following it. A FIFO or a device,
+ * and the process's own /dev/stdout or /dev/fd/N, are written in place.
+ *
+ * Entry points: vista_outfile_open/commit/discard; vista_l_output. */
+/* fsync() and O_NOFOLLOW/O_DIRECTORY are beyond the POSIX level the build
+ * asks for. */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
-#include <limits.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 
 #include "bind.h"
+#include "output.h"
 
-typedef struct output {
-  FILE *f;
-  char *path, *part;
-} output;
+#define MAX_DEPTH 4096 /* directories walked up looking for within */
+#define PART_TRIES 64  /* fresh temporary names tried before giving up */
+
+static int same_file(const struct stat *a, const struct stat *b) {
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Whether the open directory fd is within, or below it: walks up through
+ * '..' comparing device and inode. What cannot be walked (a parent that
+ * cannot be read) counts as outside. */
+static int dir_inside(int fd, const char *within) {
+  struct stat top, at, parent;
+  if (stat(within, &top) != 0)
+    return 0;
+  int cur = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (cur < 0)
+    return 0;
+  int inside = 0;
+  for (int depth = 0; depth < MAX_DEPTH && fstat(cur, &at) == 0; depth++) {
+    if (same_file(&at, &top)) {
+      inside = 1;
+      break;
+    }
+    int up = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (up < 0)
+      break;
+    close(cur);
+    cur = up;
+    if (fstat(cur, &parent) != 0 || same_file(&parent, &at))
+      break; /* the root: its '..' is itself */
+  }
+  close(cur);
+  return inside;
+}
+
+/* A name for the temporary that no one can have chosen in advance. */
+static void part_name(char *buf, size_t n, const char *base, unsigned try) {
+  static unsigned counter;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  uint64_t x = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^
+               ((uint64_t)getpid() << 40) ^ ((uint64_t)++counter << 8) ^ try;
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  /* The final name shortened, so that the temporary's fits NAME_MAX. */
+  snprintf(buf, n, "%.200s.vista-part-%06llx", base,
+           (unsigned long long)(x & 0xffffff));
+}
+
+/* Whether path names one of the process's own descriptors (/dev/stdout,
+ * or /dev/fd/N as a shell gives a pipe): links no one else can plant. */
+static int own_descriptor(const char *path) {
+  return !strcmp(path, "/dev/stdout") || !strcmp(path, "/dev/stderr") ||
+         !strncmp(path, "/dev/fd/", 8) || !strncmp(path, "/proc/self/fd/", 14);
+}
+
+/* Whether path is a stream rather than a file to replace: a FIFO or a
+ * device there itself, or one of the process's own descriptors. Those are
+ * written in place: there is nothing to rename. */
+static int is_stream(const char *path) {
+  struct stat st;
+  if (own_descriptor(path))
+    return 1;
+  return lstat(path, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode));
+}
+
+void vista_outfile_discard(vista_outfile *o) {
+  if (o->f) {
+    fclose(o->f);
+    if (!o->in_place)
+      unlinkat(o->dirfd, o->part, 0);
+  }
+  if (o->has_dir)
+    close(o->dirfd);
+  free(o->base);
+  free(o->part);
+  memset(o, 0, sizeof *o);
+}
+
+int vista_outfile_open(vista_outfile *o, const char *path,
+                       const char *within) {
+  memset(o, 0, sizeof *o);
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
+    return EISDIR;
+  size_t n = strlen(base) + 32;
+  char *dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+  o->base = strdup(base);
+  o->part = malloc(n);
+  int err = 0;
+  if (!dir || !o->base || !o->part) {
+    free(dir);
+    err = ENOMEM;
+    goto fail;
+  }
+  o->dirfd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  free(dir);
+  if (o->dirfd < 0) {
+    err = errno;
+    goto fail;
+  }
+  o->has_dir = 1;
+  if (within && !dir_inside(o->dirfd, within)) {
+    err = VISTA_OUTFILE_OUTSIDE;
+    goto fail;
+  }
+  int fd = -1;
+  if (is_stream(path)) {
+    /* Only the process's own descriptors are reached through a link. */
+    o->in_place = 1;
+    fd = openat(o->dirfd, o->base,
+                O_WRONLY | O_NOCTTY | O_CLOEXEC |
+                    (own_descriptor(path) ? 0 : O_NOFOLLOW));
+    if (fd < 0) {
+      err = errno;
+      goto fail;
+    }
+  }
+  for (unsigned try = 0; fd < 0 && try < PART_TRIES; try++) {
+    part_name(o->part, n, base, try);
+    /* 0666: the umask decides, as for any new file. */
+    fd = openat(o->dirfd, o->part,
+                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST) {
+      err = errno;
+      goto fail;
+    }
+  }
+  if (fd < 0) {
+    err = EEXIST;
+    goto fail;
+  }
+  if (!(o->f = fdopen(fd, "wb"))) {
+    err = errno;
+    close(fd);
+    if (!o->in_place)
+      unlinkat(o->dirfd, o->part, 0);
+    goto fail;
+  }
+  return 0;
+
+fail:
+  vista_outfile_discard(o);
+  return err;
+}
+
+int vista_outfile_commit(vista_outfile *o) {
+  int err = 0;
+  errno = 0;
+  if (fflush(o->f) != 0 || ferror(o->f))
+    err = errno ? errno : EIO;
+  else if (!o->in_place && fsync(fileno(o->f)) != 0)
+    err = errno;
+  if (fclose(o->f) != 0 && !err)
+    err = errno;
+  o->f = NULL;
+  if (!o->in_place) {
+    if (!err && renameat(o->dirfd, o->part, o->dirfd, o->base) != 0)
+      err = errno;
+    if (err)
+      unlinkat(o->dirfd, o->part, 0);
+  }
+  vista_outfile_discard(o);
+  return err;
+}
+
+/* ---- vista.output ------------------------------------------------------ */
 
 static const char OUTPUT_MT[] = "vista.Output";
 
-static void discard(output *o) {
-  if (o->f) {
-    fclose(o->f);
-    o->f = NULL;
-    remove(o->part);
-  }
-  free(o->path);
-  free(o->part);
-  o->path = o->part = NULL;
-}
+/* The userdata: the file, and its path as the script gave it. */
+typedef struct output {
+  vista_outfile file;
+  char *path;
+} output;
 
 static int output_gc(lua_State *L) {
-  discard(luaL_checkudata(L, 1, OUTPUT_MT));
+  output *o = luaL_checkudata(L, 1, OUTPUT_MT);
+  vista_outfile_discard(&o->file);
+  free(o->path);
+  o->path = NULL;
   return 0;
 }
 
 static output *check_open(lua_State *L) {
   output *o = luaL_checkudata(L, 1, OUTPUT_MT);
-  if (!o->f)
+  if (!o->file.f)
     luaL_error(L, "vista.output: the file is closed");
   return o;
 }
@@ -55,7 +234,7 @@ static int output_write(lua_State *L) {
   for (int i = 2; i <= n; i++) {
     size_t len;
     const char *s = luaL_checklstring(L, i, &len);
-    if (fwrite(s, 1, len, o->f) != len)
+    if (fwrite(s, 1, len, o->file.f) != len)
       return luaL_error(L, "vista.output: %s: %s", o->path, strerror(errno));
   }
   lua_settop(L, 1);
@@ -65,53 +244,11 @@ static int output_write(lua_State *L) {
 /* out:close() -> the path written */
 static int output_close(lua_State *L) {
   output *o = check_open(L);
-  int bad = fflush(o->f) != 0 || ferror(o->f);
-  bad |= fclose(o->f) != 0;
-  o->f = NULL;
-  if (bad || rename(o->part, o->path) != 0) {
-    int e = errno;
-    remove(o->part);
-    return luaL_error(L, "vista.output: %s: %s", o->path, strerror(e));
-  }
+  int err = vista_outfile_commit(&o->file);
+  if (err)
+    return luaL_error(L, "vista.output: %s: %s", o->path, strerror(err));
   lua_pushstring(L, o->path);
-  discard(o);
   return 1;
-}
-
-/* Whether path's directory is inside dir, both resolved. */
-static int inside(const char *path, const char *dir) {
-  char real_dir[PATH_MAX], real_parent[PATH_MAX], parent[PATH_MAX];
-  if (!realpath(dir, real_dir))
-    return 0;
-  snprintf(parent, sizeof parent, "%s", path);
-  char *slash = strrchr(parent, '/');
-  if (slash == parent)
-    parent[1] = '\0';
-  else if (slash)
-    *slash = '\0';
-  else
-    snprintf(parent, sizeof parent, ".");
-  if (!realpath(parent, real_parent))
-    return 0;
-  size_t n = strlen(real_dir);
-  return strncmp(real_parent, real_dir, n) == 0 &&
-         (real_parent[n] == '\0' || real_parent[n] == '/' ||
-          (n == 1 && real_dir[0] == '/'));
-}
-
-static int allowed(lua_State *L, const char *path) {
-  int ok = 0;
-  if (lua_getfield(L, LUA_REGISTRYINDEX, VISTA_OUT_FILES_KEY) == LUA_TTABLE) {
-    lua_getfield(L, -1, path);
-    ok = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-  if (!ok && lua_getfield(L, LUA_REGISTRYINDEX, VISTA_ALLOW_WRITE_KEY) ==
-                 LUA_TSTRING)
-    ok = inside(path, lua_tostring(L, -1));
-  lua_pop(L, 1);
-  return ok;
 }
 
 int vista_l_output(lua_State *L) {
@@ -123,11 +260,19 @@ int vista_l_output(lua_State *L) {
   base = base ? base + 1 : path;
   if (!strcmp(base, ".") || !strcmp(base, ".."))
     return luaL_error(L, "vista.output: '%s' is not a file name", path);
-  if (!allowed(L, path))
-    return luaL_error(L, "vista.output: '%s' was not allowed: a script "
-                         "writes only the file given to it as --out FILE, or "
-                         "inside the directory of vista --allow-write DIR",
-                      path);
+  /* The file given as --out is the user's choice wherever it is; any
+   * other must be inside --allow-write DIR. */
+  int named = 0;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, VISTA_OUT_FILES_KEY) == LUA_TTABLE) {
+    lua_getfield(L, -1, path);
+    named = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  lua_getfield(L, LUA_REGISTRYINDEX, VISTA_ALLOW_WRITE_KEY);
+  const char *within = named ? NULL : lua_tostring(L, -1);
+  if (!named && !within)
+    goto refused;
   output *o = lua_newuserdatauv(L, sizeof *o, 0);
   memset(o, 0, sizeof *o);
   if (luaL_newmetatable(L, OUTPUT_MT)) {
@@ -143,13 +288,18 @@ int vista_l_output(lua_State *L) {
     lua_setfield(L, -2, "__index");
   }
   lua_setmetatable(L, -2);
-  o->path = strdup(path);
-  o->part = malloc(len + 16);
-  if (!o->path || !o->part)
+  if (!(o->path = strdup(path)))
     return luaL_error(L, "out of memory");
-  snprintf(o->part, len + 16, "%s.vista-part", path);
-  o->f = fopen(o->part, "wb");
-  if (!o->f)
-    return luaL_error(L, "vista.output: %s: %s", path, strerror(errno));
+  int err = vista_outfile_open(&o->file, path, within);
+  if (err == VISTA_OUTFILE_OUTSIDE)
+    goto refused;
+  if (err)
+    return luaL_error(L, "vista.output: %s: %s", path, strerror(err));
   return 1;
+
+refused:
+  return luaL_error(L, "vista.output: '%s' was not allowed: a script "
+                       "writes only the file given to it as --out FILE, or "
+                       "inside the directory of vista --allow-write DIR",
+                    path);
 }

@@ -141,7 +141,7 @@ static int run(importer *im, sqlite3_stmt *st, int64_t line, int64_t *id) {
   sqlite3_clear_bindings(st);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return vista_seterr(im->s, VISTA_ERR_SQL, "%s:%lld: %s", im->path,
-                        (long long)line, sqlite3_errmsg(im->s->db));
+                        (long long)line, vista_store_errmsg(im->s));
   return VISTA_OK;
 }
 
@@ -174,8 +174,12 @@ static int store_row(importer *im, const vista_csv_row *row) {
              im->nheader, row->nfields);
     return reject(im, line, 0, "%s", why);
   }
-  if (row->bad_utf8)
-    return reject(im, line, row->bad_utf8, "%s", "text is not valid UTF-8");
+  if (row->bad_text) {
+    char why[128];
+    snprintf(why, sizeof why, "%s %s",
+             columns[im->col_of_field[row->bad_text - 1]], row->bad_text_why);
+    return reject(im, line, row->bad_text, "%s", why);
+  }
   for (size_t i = 0; i < row->nfields; i++) {
     cell *x = &c[im->col_of_field[i]];
     x->n = row->lens[i];
@@ -369,9 +373,10 @@ static int on_malformed(void *ud, int64_t line, size_t field,
   return reject(im, line, field, "%s", reason);
 }
 
-int vista_partner_import(vista_session *s, const char *path,
+int vista_partner_import(vista_session *s, const char *source,
                          const char *institution, vista_reject_fn on_reject,
                          void *ud, vista_import_report *report) {
+  const char *path = vista_input_name(source); /* for messages */
   importer im;
   memset(&im, 0, sizeof im);
   im.s = s, im.path = path, im.on_reject = on_reject, im.ud = ud;
@@ -440,7 +445,7 @@ int vista_partner_import(vista_session *s, const char *path,
   if (rc == VISTA_OK)
     rc = vista_store_import_begin(s, "partners", path, &report->import_id);
   if (rc == VISTA_OK)
-    rc = vista_csv_read(s, path, NULL, on_row, on_malformed, &im);
+    rc = vista_csv_read(s, source, NULL, on_row, on_malformed, &im);
   if (rc == VISTA_OK && im.nheader == 0)
     rc = vista_seterr(s, VISTA_ERR_INPUT, "%s: the file is empty (no header)",
                       path);

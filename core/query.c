@@ -4,11 +4,19 @@
  * script's statement is prepared, an authorizer denies every action that is
  * not a read (writes, schema changes, ATTACH, DETACH, transactions, PRAGMAs
  * that set something); the prepared statement must then also pass
- * sqlite3_stmt_readonly(). Exactly one statement is accepted. */
+ * sqlite3_stmt_readonly(). Exactly one statement is accepted. The same
+ * authorizer lets a script call only the SQL functions on a list: a
+ * function SQLite has is not for that reason safe to hand a script
+ * (fts3_tokenizer returns a pointer into the library, an ASLR leak, and
+ * with two arguments registers one). The engine's own statements are ours
+ * and are not checked. */
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bind.h"
 #include "internal.h"
+#include "sandbox_lib.h"
 
 /* PRAGMAs a script may run: reads, without an argument unless listed as
  * taking one (the name of a table or index). */
@@ -35,18 +43,76 @@ static int pragma_is_read(const char *name, const char *arg) {
   return 0;
 }
 
+/* The SQL functions a script may call: SQLite's core scalar, aggregate
+ * and window functions, date and time, math and JSON. Left out on purpose:
+ * load_extension; fts3_tokenizer (above); sqlite_log, which writes to the
+ * process's error log; and the full-text and R-tree helpers (fts5, bm25,
+ * highlight, match, matchinfo, offsets, optimize, snippet, rtreecheck,
+ * rtreedepth, rtreenode), for tables no script can create. */
+static const char *const allowed_functions[] = {
+    /* core scalar */
+    "abs", "changes", "char", "coalesce", "concat", "concat_ws", "format",
+    "glob", "hex", "ifnull", "iif", "instr", "last_insert_rowid", "length",
+    "like", "likelihood", "likely", "lower", "ltrim", "max", "min",
+    "nullif", "octet_length", "printf", "quote", "random", "randomblob",
+    "replace", "round", "rtrim", "sign", "soundex", "sqlite_compileoption_get",
+    "sqlite_compileoption_used", "sqlite_source_id", "sqlite_version",
+    "substr", "substring", "total_changes", "trim", "typeof", "unhex",
+    "unicode", "unlikely", "upper", "zeroblob",
+    /* aggregate */
+    "avg", "count", "group_concat", "string_agg", "sum", "total",
+    /* window */
+    "cume_dist", "dense_rank", "first_value", "lag", "last_value", "lead",
+    "nth_value", "ntile", "percent_rank", "rank", "row_number",
+    /* date and time */
+    "current_date", "current_time", "current_timestamp", "date", "datetime",
+    "julianday", "strftime", "time", "timediff", "unixepoch",
+    /* math */
+    "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "ceil",
+    "ceiling", "cos", "cosh", "degrees", "exp", "floor", "ln", "log",
+    "log10", "log2", "mod", "pi", "pow", "power", "radians", "sin", "sinh",
+    "sqrt", "tan", "tanh", "trunc",
+    /* JSON */
+    "->", "->>", "json", "json_array", "json_array_length", "json_extract",
+    "json_group_array", "json_group_object", "json_insert", "json_object",
+    "json_patch", "json_quote", "json_remove", "json_replace", "json_set",
+    "json_type", "json_valid",
+};
+
+static int function_allowed(const char *name) {
+  for (size_t i = 0;
+       i < sizeof allowed_functions / sizeof allowed_functions[0]; i++)
+    if (strcasecmp(name, allowed_functions[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/* What the authorizer is given: the session, and where it notes the first
+ * function it refused, for the message. */
+typedef struct auth_context {
+  vista_session *s;
+  char refused_function[64];
+} auth_context;
+
 static int authorize(void *ud, int action, const char *a, const char *b,
                      const char *db, const char *trigger) {
+  auth_context *ctx = ud;
   /* A scoped session's rules first (scope.c). */
-  int scope = vista_scope_check(ud, action, a, b, db, trigger);
+  int scope = vista_scope_check(ctx->s, action, a, b, db, trigger);
   if (scope != SQLITE_OK)
     return scope;
   switch (action) {
   case SQLITE_SELECT:
   case SQLITE_READ:
-  case SQLITE_FUNCTION:
   case SQLITE_RECURSIVE:
     return SQLITE_OK;
+  case SQLITE_FUNCTION:
+    if (b && function_allowed(b))
+      return SQLITE_OK;
+    if (!ctx->refused_function[0])
+      snprintf(ctx->refused_function, sizeof ctx->refused_function, "%s",
+               b ? b : "?");
+    return SQLITE_DENY;
   case SQLITE_PRAGMA:
     return a && pragma_is_read(a, b) ? SQLITE_OK : SQLITE_DENY;
   default:
@@ -90,7 +156,8 @@ static sqlite3_stmt *prepare_readonly(lua_State *L, vista_session *s,
   box->st = NULL;
   luaL_setmetatable(L, STATEMENT_MT);
   const char *tail = NULL;
-  sqlite3_set_authorizer(db, authorize, s);
+  auth_context ctx = {.s = s};
+  sqlite3_set_authorizer(db, authorize, &ctx);
   int rc = sqlite3_prepare_v2(db, sql, (int)len, &box->st, &tail);
   vista_store_authorizer(s);
   if (rc == SQLITE_OK && box->st && tail && *tail) {
@@ -104,6 +171,10 @@ static sqlite3_stmt *prepare_readonly(lua_State *L, vista_session *s,
       luaL_error(L, "vista.sql takes exactly one statement");
   }
   if (rc != SQLITE_OK) {
+    if (ctx.refused_function[0])
+      luaL_error(L, "vista.sql: the SQL function %s() is not available in "
+                    "vista scripts",
+                 ctx.refused_function);
     if (sqlite3_errcode(db) == SQLITE_AUTH && s->scope_id)
       luaL_error(L, "vista.sql: %s (a session scoped to %s reads its own "
                     "records; others' only through vista.benchmark and "
@@ -198,6 +269,30 @@ static void push_column(lua_State *L, sqlite3_stmt *st, int c) {
   }
 }
 
+/* __tostring of a result: the table the shell would show, rendered by the
+ * stdlib's vista.format, so print(rows) and the shell agree; "(0 rows)" when
+ * empty, as the shell says [-0, +1, e]. Without the sandbox's environment
+ * (a host that is not ours) it says what it is and how many rows. */
+static int l_rows_tostring(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+  if (n == 0) {
+    lua_pushliteral(L, "(0 rows)");
+    return 1;
+  }
+  if (lua_getfield(L, LUA_REGISTRYINDEX, VISTA_ENV_KEY) != LUA_TTABLE ||
+      lua_getfield(L, -1, "require") != LUA_TFUNCTION) {
+    lua_pushfstring(L, "vista.Rows (%I rows)", n);
+    return 1;
+  }
+  lua_pushliteral(L, "vista.format");
+  lua_call(L, 1, 1);
+  lua_getfield(L, -1, "render");
+  lua_pushvalue(L, 1);
+  lua_call(L, 1, 1);
+  return 1;
+}
+
 void vista_push_rows(lua_State *L, sqlite3 *db, sqlite3_stmt *st) {
   int ncol = sqlite3_column_count(st);
   lua_newtable(L); /* rows */
@@ -222,10 +317,15 @@ void vista_push_rows(lua_State *L, sqlite3 *db, sqlite3_stmt *st) {
   }
   if (rc != SQLITE_DONE)
     luaL_error(L, "%s", sqlite3_errmsg(db));
-  /* metatable {__name = "vista.Rows", __index = {columns = cols}} */
-  lua_createtable(L, 0, 2);
+  /* metatable {__name = "vista.Rows", __jsontype = "array" (JSON writes
+   * no rows as []), __tostring = l_rows_tostring, __index = {columns = cols}} */
+  lua_createtable(L, 0, 4);
   lua_pushliteral(L, "vista.Rows");
   lua_setfield(L, -2, "__name");
+  lua_pushliteral(L, "array");
+  lua_setfield(L, -2, "__jsontype");
+  lua_pushcfunction(L, l_rows_tostring);
+  lua_setfield(L, -2, "__tostring");
   lua_createtable(L, 0, 1);
   lua_pushvalue(L, cols);
   lua_setfield(L, -2, "columns");

@@ -2,27 +2,46 @@
  * input. Owns reading lines (libedit or readline when built with one, plain
  * stdio otherwise), history in the XDG state directory, multi-line input,
  * dot-commands and printing results through the stdlib's printer
- * (stdlib/vista/repl.lua). Returns 0, or 1 when a batch had an error. It does not run Lua itself: the sandbox does.
- * Entry point: vista_repl(). */
+ * (stdlib/vista/repl.lua), and the signals of an interactive session. It
+ * does not run Lua itself: the sandbox does. Entry point: vista_repl().
+ *
+ * Signals, as in the sqlite3 shell and python: Ctrl-C at the prompt drops
+ * the line and any unfinished chunk and prompts again; while a chunk runs,
+ * the sandbox's handler stops it and the prompt comes back. SIGTERM and
+ * SIGHUP end the session the way Ctrl-D does (history written), then the
+ * process ends by that signal. Handlers only set flags (and, for GNU
+ * readline, jump: see the tiers below); the waits for input block our
+ * signals but inside pselect, so none slips in before a read blocks. */
 #include <errno.h>
 #include <lauxlib.h>
 #include <locale.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+/* Line editing, in three tiers chosen at build time. libedit through its
+ * own API, whose input function is ours: a signal ends its read, so Ctrl-C
+ * returns from el_gets() cleanly (through its readline emulation, libedit
+ * retries the read and keeps the line). GNU readline defers its signal
+ * handling to a safe point inside its read, where ours then leaves with
+ * siglongjmp, as psql does. Plain stdio: the terminal drops the typed line
+ * and the wait for input returns. */
 #if defined(VISTA_USE_LIBEDIT)
-#include <editline/readline.h>
-#define HAVE_LINE_EDIT 1
+#include <histedit.h>
+#include <wchar.h>
+#define ECHO_INTERRUPT "^C\n" /* the terminal does not echo in raw mode */
 #elif defined(VISTA_USE_READLINE)
 #include <readline/history.h>
 #include <readline/readline.h>
-#define HAVE_LINE_EDIT 1
+#define ECHO_INTERRUPT "\n" /* readline echoes the ^C itself */
 #else
-#define HAVE_LINE_EDIT 0
+#define ECHO_INTERRUPT "\n" /* the terminal echoes the ^C */
 #endif
 
 #include "repl.h"
@@ -41,32 +60,91 @@ typedef struct repl {
   int timer;
   int quit;
   char history[1024]; /* "" when there is none */
+#if defined(VISTA_USE_LIBEDIT)
+  EditLine *el;
+  History *hist;
+  const char *prompt;
+#endif
 } repl;
+
+/* ---- signals ------------------------------------------------------------ */
+
+#if defined(VISTA_USE_READLINE)
+static sigjmp_buf prompt_jump;
+static volatile sig_atomic_t in_prompt; /* the handler may jump out */
+#endif
+static volatile sig_atomic_t in_chunk; /* the sandbox's Ctrl-C is on */
+static volatile sig_atomic_t got_int;  /* Ctrl-C since the last prompt */
+static volatile sig_atomic_t got_end;  /* SIGTERM or SIGHUP, or 0 */
+
+static void on_signal(int sig) {
+  if (sig == SIGINT) {
+    got_int = 1;
+  } else {
+    got_end = sig;
+    /* A running chunk is stopped as Ctrl-C stops it; the loop then ends. */
+    if (in_chunk)
+      raise(SIGINT);
+  }
+#if defined(VISTA_USE_READLINE)
+  if (in_prompt) {
+    in_prompt = 0;
+    siglongjmp(prompt_jump, 1);
+  }
+#endif
+}
+
+/* Installs the session's handlers; SIGINT again after each chunk, since the
+ * sandbox takes it while one runs. No SA_RESTART: a plain read at the
+ * prompt must return with EINTR. */
+static void catch_signal(int sig) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(sig, &sa, NULL);
+}
+
+static void chunk_begin(repl *r) {
+  in_chunk = r->interactive;
+  vista_sandbox_catch_sigint(r->sb, r->interactive);
+}
+
+static void chunk_end(repl *r) {
+  vista_sandbox_catch_sigint(r->sb, 0);
+  in_chunk = 0;
+  if (r->interactive)
+    catch_signal(SIGINT);
+}
 
 /* ---- reading lines ----------------------------------------------------- */
 
-/* Returns one line without its newline, malloc'd (caller frees), or NULL at
- * end of input. */
-static char *read_line(repl *r, const char *prompt) {
-#if HAVE_LINE_EDIT
-  if (r->interactive)
-    return readline(prompt);
-#endif
-  if (r->interactive) {
-    fputs(prompt, stdout);
-    fflush(stdout);
+/* Waits until fd has input. Returns 1, or 0 when a signal of ours came
+ * first. Our signals stay blocked but while pselect waits, so that one
+ * coming just before the wait is not missed. */
+static int wait_input(int fd) {
+  sigset_t ours, old;
+  sigemptyset(&ours);
+  sigaddset(&ours, SIGINT);
+  sigaddset(&ours, SIGTERM);
+  sigaddset(&ours, SIGHUP);
+  sigprocmask(SIG_BLOCK, &ours, &old);
+  int ready = 0;
+  while (!got_int && !got_end) {
+    fd_set set;
+    FD_ZERO(&set);
+    FD_SET(fd, &set);
+    int n = pselect(fd + 1, &set, NULL, NULL, NULL, &old);
+    if (n > 0 || (n < 0 && errno != EINTR)) {
+      ready = 1; /* input, or an error the read will report */
+      break;
+    }
   }
-  char *buf = NULL;
-  size_t cap = 0;
-  ssize_t n = getline(&buf, &cap, r->in);
-  if (n < 0) {
-    free(buf);
-    return NULL;
-  }
-  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-    buf[--n] = '\0';
-  return buf;
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  return ready;
 }
+
+#if defined(VISTA_USE_LIBEDIT) || defined(VISTA_USE_READLINE)
 
 static int mkdir_p(char *path) {
   for (char *p = path + 1; *p; p++) {
@@ -82,7 +160,7 @@ static int mkdir_p(char *path) {
 }
 
 /* $XDG_STATE_HOME/vista/history, else ~/.local/state/vista/history. */
-static void history_open(repl *r) {
+static void history_path(repl *r) {
   const char *state = getenv("XDG_STATE_HOME");
   const char *home = getenv("HOME");
   r->history[0] = '\0';
@@ -91,32 +169,189 @@ static void history_open(repl *r) {
   else if (home && *home)
     snprintf(r->history, sizeof r->history, "%s/.local/state/vista/history",
              home);
-  if (!r->history[0] || mkdir_p(r->history) != 0) {
+  if (!r->history[0] || mkdir_p(r->history) != 0)
     r->history[0] = '\0';
-    return;
-  }
-#if HAVE_LINE_EDIT
-  stifle_history(HISTORY_MAX);
-  read_history(r->history);
+}
+
+static void history_failed(repl *r) {
+  fprintf(stderr, "vista: cannot write history to %s\n", r->history);
+}
+
 #endif
+
+#if defined(VISTA_USE_LIBEDIT)
+
+static char *el_prompt(EditLine *el) {
+  repl *r;
+  el_get(el, EL_CLIENTDATA, &r);
+  return (char *)r->prompt;
+}
+
+/* libedit's input: one character, decoded from the terminal's encoding.
+ * Returns 1, 0 at end of input, -1 when a signal of ours came (el_gets
+ * then puts the terminal back and returns NULL). */
+static int el_input(EditLine *el, wchar_t *wc) {
+  repl *r;
+  el_get(el, EL_CLIENTDATA, &r);
+  int fd = fileno(r->in);
+  mbstate_t state;
+  memset(&state, 0, sizeof state);
+  for (;;) {
+    if (!wait_input(fd))
+      return -1;
+    char byte;
+    ssize_t n = read(fd, &byte, 1);
+    if (n < 0 && errno == EINTR)
+      continue; /* ours (seen by wait_input), a resize, a resumed job */
+    if (n <= 0)
+      return n == 0 ? 0 : -1;
+    size_t k = mbrtowc(wc, &byte, 1, &state);
+    if (k == (size_t)-2)
+      continue;
+    if (k == (size_t)-1) /* not in the encoding: take the byte as it is */
+      *wc = (unsigned char)byte;
+    return 1;
+  }
+}
+
+static void editor_open(repl *r) {
+  history_path(r);
+  r->hist = history_init();
+  r->el = el_init("vista", r->in, stdout, stderr);
+  if (!r->hist || !r->el)
+    return;
+  HistEvent ev;
+  history(r->hist, &ev, H_SETSIZE, HISTORY_MAX);
+  if (r->history[0])
+    history(r->hist, &ev, H_LOAD, r->history);
+  el_set(r->el, EL_CLIENTDATA, r);
+  el_set(r->el, EL_EDITOR, "emacs");
+  el_set(r->el, EL_PROMPT, el_prompt);
+  el_set(r->el, EL_HIST, history, r->hist);
+  el_set(r->el, EL_SIGNAL, 1); /* terminal back on Ctrl-Z, Ctrl-C, resize */
+  el_set(r->el, EL_GETCFN, el_input);
+  el_source(r->el, NULL); /* ~/.editrc, as other libedit programs do */
+}
+
+static char *editor_read(repl *r, const char *prompt) {
+  if (!r->el)
+    return NULL;
+  r->prompt = prompt;
+  int count = 0;
+  const char *text = el_gets(r->el, &count);
+  if (!text || count <= 0)
+    return NULL;
+  size_t n = strlen(text);
+  while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+    n--;
+  char *line = malloc(n + 1);
+  if (line) {
+    memcpy(line, text, n);
+    line[n] = '\0';
+  }
+  return line;
+}
+
+static void editor_add(repl *r, const char *text) {
+  HistEvent ev;
+  if (r->hist)
+    history(r->hist, &ev, H_ENTER, text);
+}
+
+static void editor_close(repl *r) {
+  HistEvent ev;
+  if (r->hist && r->history[0] &&
+      history(r->hist, &ev, H_SAVE, r->history) < 0)
+    history_failed(r);
+  if (r->el)
+    el_end(r->el);
+  if (r->hist)
+    history_end(r->hist);
+  r->el = NULL;
+  r->hist = NULL;
+}
+
+#elif defined(VISTA_USE_READLINE)
+
+static void editor_open(repl *r) {
+  history_path(r);
+  stifle_history(HISTORY_MAX);
+  if (r->history[0])
+    read_history(r->history);
+}
+
+static char *editor_read(repl *r, const char *prompt) {
+  (void)r;
+  if (sigsetjmp(prompt_jump, 1) != 0) {
+    rl_free_line_state();
+    rl_cleanup_after_signal();
+    return NULL;
+  }
+  in_prompt = 1;
+  char *line = readline(prompt);
+  in_prompt = 0;
+  return line;
+}
+
+static void editor_add(repl *r, const char *text) {
+  (void)r;
+  add_history(text);
+}
+
+static void editor_close(repl *r) {
+  if (r->history[0] && write_history(r->history) != 0)
+    history_failed(r);
+}
+
+#else
+
+/* Unbuffered, so that no typed-ahead line waits in stdio's buffer while
+ * wait_input watches the descriptor. */
+static void editor_open(repl *r) { setvbuf(r->in, NULL, _IONBF, 0); }
+static void editor_add(repl *r, const char *text) { (void)r, (void)text; }
+static void editor_close(repl *r) { (void)r; }
+#define HAVE_EDITOR_READ 0
+
+#endif
+
+#ifndef HAVE_EDITOR_READ
+#define HAVE_EDITOR_READ 1
+#endif
+
+/* Returns one line without its newline, malloc'd (caller frees), or NULL at
+ * end of input or when a signal came (got_int or got_end says which). */
+static char *read_line(repl *r, const char *prompt) {
+  got_int = 0;
+  if (got_end)
+    return NULL;
+#if HAVE_EDITOR_READ
+  if (r->interactive)
+    return editor_read(r, prompt);
+#endif
+  if (r->interactive) {
+    fputs(prompt, stdout);
+    fflush(stdout);
+    if (!wait_input(fileno(r->in)))
+      return NULL;
+  }
+  char *buf = NULL;
+  size_t cap = 0;
+  ssize_t n = getline(&buf, &cap, r->in);
+  if (n < 0) {
+    /* Interrupted (the terminal has dropped the typed line): not the end. */
+    if (got_int || got_end)
+      clearerr(r->in);
+    free(buf);
+    return NULL;
+  }
+  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+    buf[--n] = '\0';
+  return buf;
 }
 
 static void history_add(repl *r, const char *text) {
-#if HAVE_LINE_EDIT
   if (r->interactive && *text)
-    add_history(text);
-#else
-  (void)r, (void)text;
-#endif
-}
-
-static void history_close(repl *r) {
-#if HAVE_LINE_EDIT
-  if (r->history[0] && write_history(r->history) != 0)
-    fprintf(stderr, "vista: cannot write history to %s\n", r->history);
-#else
-  (void)r;
-#endif
+    editor_add(r, text);
 }
 
 /* ---- running ------------------------------------------------------------ */
@@ -143,9 +378,9 @@ static int call_repl_lib(repl *r, const char *fn, int nargs) {
   lua_getfield(L, -1, fn);
   lua_remove(L, -2);
   lua_insert(L, -(nargs + 1));
-  vista_sandbox_catch_sigint(r->sb, r->interactive);
+  chunk_begin(r);
   int rc = vista_sandbox_call(r->sb, nargs, 0);
-  vista_sandbox_catch_sigint(r->sb, 0);
+  chunk_end(r);
   if (rc != VISTA_OK) {
     report(r, vista_sandbox_errmsg(r->sb));
     return -1;
@@ -164,9 +399,9 @@ static void run_and_print(repl *r) {
   lua_State *L = r->L;
   int base = lua_gettop(L) - 1;
   double t0 = seconds_now();
-  vista_sandbox_catch_sigint(r->sb, r->interactive);
+  chunk_begin(r);
   int rc = vista_sandbox_call(r->sb, 0, LUA_MULTRET);
-  vista_sandbox_catch_sigint(r->sb, 0);
+  chunk_end(r);
   double elapsed = seconds_now() - t0;
   if (rc != VISTA_OK) {
     report(r, vista_sandbox_errmsg(r->sb));
@@ -335,7 +570,11 @@ int vista_repl(vista_sandbox *sb, FILE *in, int interactive) {
     /* Line editing needs the terminal's encoding to handle UTF-8 input.
      * Only the character type: numbers and dates keep the C locale. */
     setlocale(LC_CTYPE, "");
-    history_open(&r);
+    got_int = got_end = 0;
+    catch_signal(SIGINT);
+    catch_signal(SIGTERM);
+    catch_signal(SIGHUP);
+    editor_open(&r);
     printf("vista %s  (database: %s)\n"
            "help() explains the API, .help lists commands, Ctrl-D leaves.\n",
            VISTA_VERSION, vista_sandbox_dbpath(sb));
@@ -343,8 +582,17 @@ int vista_repl(vista_sandbox *sb, FILE *in, int interactive) {
 
   char *buffer = NULL;
   int64_t first_line = 0;
-  while (!r.quit) {
+  while (!r.quit && !got_end) {
     char *line = read_line(&r, buffer ? PROMPT2 : PROMPT);
+    if (!line && got_int && !got_end) {
+      /* Ctrl-C at the prompt: drop the line and the unfinished chunk.
+       * readline and the terminal itself echo the ^C; libedit does not. */
+      fputs(ECHO_INTERRUPT, stdout);
+      fflush(stdout);
+      free(buffer);
+      buffer = NULL;
+      continue;
+    }
     if (!line)
       break;
     r.line++;
@@ -381,18 +629,26 @@ int vista_repl(vista_sandbox *sb, FILE *in, int interactive) {
       buffer = NULL;
     }
   }
-  if (buffer) {
+  if (buffer && !got_end) {
     /* Input ended inside an unfinished chunk: say so, do not drop it. */
     char msg[100];
     snprintf(msg, sizeof msg, "stdin:%lld: input ended inside an unfinished "
                               "chunk",
              (long long)first_line);
     report(&r, msg);
-    free(buffer);
   }
+  free(buffer);
   if (interactive) {
-    history_close(&r);
+    editor_close(&r);
     putchar('\n');
+    fflush(stdout);
+    int sig = got_end;
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    /* Ended by a signal: end by it too, so that the parent sees why. */
+    if (sig)
+      raise(sig);
   }
   /* A batch reports failure in its status; a person at the prompt has
    * seen each error already. */

@@ -14,7 +14,9 @@
  *   never call the hook: the watchdog thread sets the stop flag at the
  *   deadline and, if the run has not ended a grace period later, prints the
  *   message and ends the process (a script cannot write, so nothing is lost).
- * - long SQLite queries: a progress handler reads the same stop flag.
+ * - SQLite queries: a progress handler counts their virtual machine steps
+ *   against the same step budget (a recursive CTE is as much a loop as a
+ *   while) and stops them on the same stop flag.
  *
  * Lua 5.4.4 bugs fixed upstream in 5.4.5/5.4.6 that a script could reach:
  * CVE-2022-33099 (heap overflow when an error is raised while handling an
@@ -40,6 +42,7 @@
 
 #include "bind.h"
 #include "internal.h"
+#include "memory.h"
 #include "sandbox_lib.h"
 #include "ticker.h"
 
@@ -54,9 +57,10 @@ struct vista_sandbox {
   vista_session *session;
   vista_limits lim;
   int trace;
-  size_t mem_used;
   size_t gc_mark;   /* past this, the hook collects (see capped_alloc) */
-  int64_t steps;
+  vista_mem_cap outer_cap; /* the cap before this sandbox set its own */
+  int64_t steps;     /* Lua instructions and SQLite VM steps, this run */
+  int running;       /* inside vista_sandbox_call (or closing) */
   volatile int stop; /* STOP_*, read by the hook, the watchdog and SQLite */
   char errmsg[1024];
   uintptr_t stack_base;
@@ -112,43 +116,32 @@ static void stop_message(vista_sandbox *sb, int why, char *buf, size_t n) {
   }
 }
 
-/* Allocator with a cap. A refused allocation stops the script: not every
- * allocation in Lua is retried after a collection (string buffers call the
- * allocator directly), so a refusal is the one reliable signal. The hook
- * collects early as memory nears the cap, so that garbage alone does not
- * reach it. Shrinking never fails. */
+/* Allocator with a cap. The cap is on one counter shared with SQLite
+ * (memory.c), so a script's queries count against it too. A refusal by the
+ * cap stops the script (on_cap): not every allocation in Lua is retried
+ * after a collection (string buffers call the allocator directly), so a
+ * refusal is the one reliable signal. The hook collects early as memory
+ * nears the cap, so that garbage alone does not reach it. Any other
+ * refusal (the system's, or the fault hook's) is Lua's own "not enough
+ * memory" error. Shrinking never fails. */
 static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-  vista_sandbox *sb = ud;
-  size_t old = ptr ? osize : 0;
-  if (nsize == 0) {
-    free(ptr);
-    sb->mem_used -= old;
-    return NULL;
-  }
-  if (nsize > old && sb->lim.max_mem &&
-      sb->mem_used - old + nsize > sb->lim.max_mem) {
-    set_stop(sb, STOP_MEM);
-    return NULL;
-  }
-  void *p = realloc(ptr, nsize);
-  if (!p) {
-    if (nsize <= old)
-      return ptr;
-    set_stop(sb, STOP_MEM);
-    return NULL;
-  }
-  sb->mem_used = sb->mem_used - old + nsize;
-  return p;
+  (void)ud;
+  return vista_mem_realloc(ptr, osize, nsize);
 }
+
+static void on_cap(void *ud) { set_stop(ud, STOP_MEM); }
 
 /* Collects fully when memory passes the mark, then sets the next mark half
  * way between what is left and the cap. */
 static void collect_near_cap(vista_sandbox *sb, lua_State *L) {
-  if (!sb->lim.max_mem || sb->mem_used <= sb->gc_mark)
+  if (!sb->lim.max_mem || vista_mem_used() <= sb->gc_mark)
     return;
   lua_gc(L, LUA_GCCOLLECT);
+  size_t now = vista_mem_used();
   size_t floor = sb->lim.max_mem / 4 * 3;
-  size_t next = sb->mem_used + (sb->lim.max_mem - sb->mem_used) / 2;
+  size_t next = now < sb->lim.max_mem
+                    ? now + (sb->lim.max_mem - now) / 2
+                    : sb->lim.max_mem;
   sb->gc_mark = next > floor ? next : floor;
 }
 
@@ -170,6 +163,18 @@ static void hook(lua_State *L, lua_Debug *ar) {
   lua_sethook(L, hook, LUA_MASKCOUNT, 1);
   lua_pushstring(L, msg);
   lua_error(L);
+}
+
+/* SQLite's progress handler on the session: the steps of queries count
+ * while a script runs, and any stop ends the query. */
+static int sql_progress(void *ud) {
+  vista_sandbox *sb = ud;
+  if (sb->running && get_stop(sb) == STOP_NONE) {
+    sb->steps += VISTA_PROGRESS_OPS;
+    if (sb->lim.max_steps && sb->steps > sb->lim.max_steps)
+      set_stop(sb, STOP_STEPS);
+  }
+  return get_stop(sb) != STOP_NONE;
 }
 
 void vista_sandbox_arm_hook(lua_State *L) {
@@ -227,6 +232,7 @@ static void *watchdog_main(void *ud) {
 
 static void arm(vista_sandbox *sb) {
   sb->steps = 0;
+  sb->running = 1;
   __atomic_store_n(&sb->stop_at, 0, __ATOMIC_SEQ_CST);
   if (sb->lim.max_time > 0)
     __atomic_store_n(&sb->deadline,
@@ -235,6 +241,7 @@ static void arm(vista_sandbox *sb) {
 }
 
 static void disarm(vista_sandbox *sb) {
+  sb->running = 0;
   __atomic_store_n(&sb->deadline, 0, __ATOMIC_SEQ_CST);
   __atomic_store_n(&sb->stop_at, 0, __ATOMIC_SEQ_CST);
 }
@@ -251,31 +258,54 @@ void vista_sandbox_check_cstack(lua_State *L) {
     luaL_error(L, "C stack overflow");
 }
 
-/* Error text from any error object, without raising: a string as is, else
- * its protected __tostring, else a fixed description [-0, +0, -]. */
+/* Run protected by error_text: whether the error object has a text of its
+ * own, and what it gave (a number's text, or what __tostring returned). */
 static int tostring_value(lua_State *L) {
   if (lua_type(L, 1) == LUA_TNUMBER) {
+    lua_pushboolean(L, 1);
     luaL_tolstring(L, 1, NULL);
-    return 1;
+    return 2;
   }
-  if (!luaL_callmeta(L, 1, "__tostring"))
+  if (luaL_getmetafield(L, 1, "__tostring") == LUA_TNIL) {
+    lua_pushboolean(L, 0);
     lua_pushnil(L);
-  return 1;
+    return 2;
+  }
+  lua_pop(L, 1);
+  lua_pushboolean(L, 1);
+  luaL_callmeta(L, 1, "__tostring");
+  return 2;
 }
 
+/* Error text from any error object, without raising: a string as is, else
+ * its protected __tostring, else a fixed description [-0, +0, -]. The
+ * __tostring runs under the limits, which may stop it. */
 static void error_text(vista_sandbox *sb, lua_State *L, int idx) {
   idx = lua_absindex(L, idx);
   const char *msg = lua_tostring(L, idx);
   if (!msg || lua_type(L, idx) != LUA_TSTRING) {
     lua_pushcfunction(L, tostring_value);
     lua_pushvalue(L, idx);
-    if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING) {
+    int st = lua_pcall(L, 1, 2, 0);
+    const char *type = luaL_typename(L, idx);
+    if (st == LUA_OK && lua_type(L, -1) == LUA_TSTRING)
       snprintf(sb->errmsg, sizeof sb->errmsg, "%s", lua_tostring(L, -1));
-    } else {
+    else if (st == LUA_OK && !lua_toboolean(L, -2))
       snprintf(sb->errmsg, sizeof sb->errmsg, "(error object is a %s value)",
-               luaL_typename(L, idx));
-    }
-    lua_pop(L, 1);
+               type);
+    else if (st == LUA_OK)
+      snprintf(sb->errmsg, sizeof sb->errmsg,
+               "(error object is a %s value; its __tostring returned a %s, "
+               "not a string)",
+               type, luaL_typename(L, -1));
+    else if (lua_type(L, -1) == LUA_TSTRING)
+      snprintf(sb->errmsg, sizeof sb->errmsg,
+               "(error object is a %s value; its __tostring failed: %s)",
+               type, lua_tostring(L, -1));
+    else
+      snprintf(sb->errmsg, sizeof sb->errmsg,
+               "(error object is a %s value; its __tostring failed)", type);
+    lua_pop(L, st == LUA_OK ? 2 : 1);
     return;
   }
   snprintf(sb->errmsg, sizeof sb->errmsg, "%s", msg);
@@ -311,9 +341,11 @@ int vista_sandbox_call(vista_sandbox *sb, int nargs, int nresults) {
   lua_insert(L, base);
   arm(sb);
   int status = lua_pcall(L, nargs, nresults, base);
-  int why = get_stop(sb);
-  if (status != LUA_OK && why == STOP_NONE)
+  if (status != LUA_OK && get_stop(sb) == STOP_NONE)
     error_text(sb, L, -1); /* still armed: a runaway __tostring stops too */
+  /* Read after error_text: a limit that stopped the error object's
+   * __tostring is a stop like any other. */
+  int why = get_stop(sb);
   disarm(sb);
   lua_remove(L, base);
   if (status == LUA_OK && why == STOP_NONE)
@@ -353,14 +385,21 @@ int vista_sandbox_new(vista_sandbox **out, vista_session *s,
   sb->stack_limit = stack / 2;
   sb->gc_mark = sb->lim.max_mem / 4 * 3;
   *out = sb;
+  vista_mem_setup();
+  vista_mem_set_cap(&(vista_mem_cap){sb->lim.max_mem, on_cap, sb},
+                    &sb->outer_cap);
+  /* The script's temporary tables and sorts stay in memory, under the
+   * cap, rather than in files that could fill the disk. */
+  vista_store_temp_in_memory(s);
 
   sb->L = lua_newstate(capped_alloc, sb);
   if (!sb->L) {
-    snprintf(sb->errmsg, sizeof sb->errmsg, "cannot create the Lua state");
+    snprintf(sb->errmsg, sizeof sb->errmsg,
+             "cannot create the Lua state: out of memory");
     return VISTA_ERR_NOMEM;
   }
   *(vista_sandbox **)lua_getextraspace(sb->L) = sb;
-  vista_store_set_stop_flag(s, &sb->stop);
+  vista_store_set_progress(s, sql_progress, sb);
   lua_pushcfunction(sb->L, vista_sandbox_setup);
   lua_pushlightuserdata(sb->L, s);
   if (lua_pcall(sb->L, 1, 0, 0) != LUA_OK) {
@@ -378,7 +417,15 @@ int vista_sandbox_new(vista_sandbox **out, vista_session *s,
       snprintf(sb->errmsg, sizeof sb->errmsg, "cannot start the watchdog");
       return VISTA_ERR;
     }
-    if (pthread_create(&sb->watchdog, NULL, watchdog_main, sb) != 0) {
+    /* Signals belong to the thread that runs Lua and reads the terminal:
+     * the watchdog starts with all of them blocked, so that a Ctrl-C never
+     * runs a handler (the REPL's, the line editor's) on this thread. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int started = pthread_create(&sb->watchdog, NULL, watchdog_main, sb);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (started != 0) {
       vista_ticker_free(&sb->tick);
       snprintf(sb->errmsg, sizeof sb->errmsg, "cannot start the watchdog");
       return VISTA_ERR;
@@ -402,7 +449,8 @@ void vista_sandbox_free(vista_sandbox *sb) {
     vista_ticker_free(&sb->tick);
   }
   if (sb->session)
-    vista_store_set_stop_flag(sb->session, NULL);
+    vista_store_set_progress(sb->session, NULL, NULL);
+  vista_mem_set_cap(&sb->outer_cap, NULL);
   if (sigint_stop == &sb->stop)
     sigint_stop = NULL;
   free(sb);
@@ -480,6 +528,21 @@ static void push_args(lua_State *L, const char *name, int argc, char **argv) {
     lua_pushstring(L, argv[i]);
 }
 
+typedef struct script_args {
+  const char *name;
+  int argc;
+  char **argv;
+} script_args;
+
+/* push_args under lua_pcall: out of memory there must be an error, not a
+ * panic [-1, +argc, m]. */
+static int push_args_protected(lua_State *L) {
+  const script_args *a = lua_touserdata(L, 1);
+  lua_pop(L, 1);
+  push_args(L, a->name, a->argc, a->argv);
+  return a->argc;
+}
+
 static int run_loaded(vista_sandbox *sb, const char *name, int argc,
                       char **argv) {
   lua_State *L = sb->L;
@@ -488,8 +551,24 @@ static int run_loaded(vista_sandbox *sb, const char *name, int argc,
     snprintf(sb->errmsg, sizeof sb->errmsg, "too many arguments");
     return VISTA_ERR;
   }
-  push_args(L, name, argc, argv);
-  return vista_sandbox_call(sb, argc, 0);
+  script_args a = {name, argc, argv};
+  lua_pushcfunction(L, push_args_protected);
+  lua_pushlightuserdata(L, &a);
+  if (lua_pcall(L, 1, argc, 0) != LUA_OK) {
+    error_text(sb, L, -1);
+    lua_pop(L, 2); /* the message and the chunk */
+    return VISTA_ERR_NOMEM;
+  }
+  /* Ctrl-C stops a script as a limit does (exit status 3), unless the
+   * process was started to ignore it (a background job). */
+  struct sigaction was;
+  int catch = sigaction(SIGINT, NULL, &was) == 0 && was.sa_handler != SIG_IGN;
+  if (catch)
+    vista_sandbox_catch_sigint(sb, 1);
+  int rc = vista_sandbox_call(sb, argc, 0);
+  if (catch)
+    vista_sandbox_catch_sigint(sb, 0);
+  return rc;
 }
 
 /* Runs the protected part of loading [-0, +1 function or message, -]. */
@@ -512,6 +591,31 @@ int vista_sandbox_run_string(vista_sandbox *sb, const char *chunk,
   return run_loaded(sb, chunkname + 1, argc, argv);
 }
 
+typedef struct script_file {
+  const char *path;
+  char *text;
+  size_t len;
+  int status; /* of loading the text */
+} script_file;
+
+/* Notes the script's directory (its own modules are found beside it) and
+ * loads its text [-1, +1, m]. Run under lua_pcall: out of memory while
+ * naming the chunk must be an error, not a panic. */
+static int load_file_protected(lua_State *L) {
+  script_file *f = lua_touserdata(L, 1);
+  lua_pop(L, 1);
+  const char *slash = strrchr(f->path, '/');
+  if (slash)
+    lua_pushlstring(L, f->path, (size_t)(slash - f->path));
+  else
+    lua_pushliteral(L, ".");
+  lua_setfield(L, LUA_REGISTRYINDEX, VISTA_SCRIPT_DIR_KEY);
+  lua_pushfstring(L, "@%s", f->path);
+  f->status = vista_load_text(L, f->text, f->len, lua_tostring(L, -1));
+  lua_remove(L, -2);
+  return 1;
+}
+
 int vista_sandbox_run_script(vista_sandbox *sb, const char *name_or_path,
                              int argc, char **argv) {
   lua_State *L = sb->L;
@@ -525,17 +629,13 @@ int vista_sandbox_run_script(vista_sandbox *sb, const char *name_or_path,
                strerror(errno));
       return VISTA_ERR;
     }
-    /* The script's own modules are found beside it. */
-    const char *slash = strrchr(name_or_path, '/');
-    if (slash)
-      lua_pushlstring(L, name_or_path, (size_t)(slash - name_or_path));
-    else
-      lua_pushliteral(L, ".");
-    lua_setfield(L, LUA_REGISTRYINDEX, VISTA_SCRIPT_DIR_KEY);
-    lua_pushfstring(L, "@%s", name_or_path);
-    st = vista_load_text(L, text, len, lua_tostring(L, -1));
+    script_file f = {name_or_path, text, len, LUA_OK};
+    lua_pushcfunction(L, load_file_protected);
+    lua_pushlightuserdata(L, &f);
+    st = lua_pcall(L, 1, 1, 0);
+    if (st == LUA_OK)
+      st = f.status;
     free(text);
-    lua_remove(L, -2);
   } else {
     char ename[300];
     snprintf(ename, sizeof ename, "scripts/%s.lua", name_or_path);
@@ -554,7 +654,8 @@ int vista_sandbox_run_script(vista_sandbox *sb, const char *name_or_path,
   return run_loaded(sb, name_or_path, argc, argv);
 }
 
-void vista_sandbox_list_scripts(void (*fn)(void *ud, const char *name),
+void vista_sandbox_list_scripts(void (*fn)(void *ud, const char *name,
+                                            const char *description),
                                 void *ud) {
   for (const vista_embedded *e = vista_embedded_files; e->name; e++) {
     if (strncmp(e->name, "scripts/", 8) != 0)
@@ -564,6 +665,22 @@ void vista_sandbox_list_scripts(void (*fn)(void *ud, const char *name),
     char *dot = strrchr(name, '.');
     if (dot)
       *dot = '\0';
-    fn(ud, name);
+    /* The description is the script's own first line, "-- NAME: text":
+     * one source, read where the script is, so it cannot go stale. */
+    char description[200] = "";
+    const char *p = e->data, *end = e->data + e->size;
+    size_t nlen = strlen(name);
+    if (e->size > 3 && strncmp(p, "-- ", 3) == 0) {
+      p += 3;
+      if ((size_t)(end - p) > nlen && strncmp(p, name, nlen) == 0 &&
+          p[nlen] == ':')
+        p += nlen + 1;
+      while (p < end && *p == ' ')
+        p++;
+      const char *eol = memchr(p, '\n', (size_t)(end - p));
+      int len = (int)((eol ? eol : end) - p);
+      snprintf(description, sizeof description, "%.*s", len, p);
+    }
+    fn(ud, name, description);
   }
 }

@@ -49,8 +49,11 @@ int vista_sandbox_run_script(vista_sandbox *sb, const char *name_or_path,
 int vista_sandbox_run_string(vista_sandbox *sb, const char *chunk,
                              const char *chunkname, int argc, char **argv);
 
-/* Lists the ready scripts' names, one per call of fn. */
-void vista_sandbox_list_scripts(void (*fn)(void *ud, const char *name),
+/* Lists the ready scripts, one per call of fn: the name, and the one-line
+ * description from the script's first line ("-- NAME: description"; empty
+ * if it has none). Both are borrowed for the call. */
+void vista_sandbox_list_scripts(void (*fn)(void *ud, const char *name,
+                                            const char *description),
                                 void *ud);
 
 /* For the REPL. Loads text as a function in the session's environment

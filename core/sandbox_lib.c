@@ -13,6 +13,7 @@
 
 #include "bind.h"
 #include "sandbox_lib.h"
+#include "usage.h"
 
 #define SCRIPT_MAX ((size_t)16 * 1024 * 1024)
 
@@ -80,15 +81,43 @@ static void push_new_env(lua_State *L) {
   lua_setmetatable(L, -2);
 }
 
-/* __index of a read-only library proxy: upvalues (table, name). */
+/* Read-only tables. A script gets an empty proxy whose metatable reads
+ * the real table; nothing the proxy hands out leads back to the real
+ * table: __pairs iterates it from a closure, and a plain table found
+ * inside (vista.benchmark.measures) is handed out through a proxy of its
+ * own, made once and kept, so that it compares equal to itself. The
+ * proxies are remembered, for rawset. */
+
+static const char READONLY_KEY[] = "vista.readonly"; /* proxy -> name */
+static const char PROXY_OF_KEY[] = "vista.proxy_of"; /* table -> proxy */
+
+/* Replaces the value on top with what a script may see of it, the value
+ * under key at kidx of the table called name [-1, +1, m]. */
+static void guard_top(lua_State *L, int kidx, const char *name) {
+  if (lua_type(L, -1) != LUA_TTABLE || lua_getmetatable(L, -1) != 0) {
+    if (lua_type(L, -1) == LUA_TTABLE)
+      lua_pop(L, 1); /* the metatable: a proxy, or a type of its own */
+    return;
+  }
+  if (lua_type(L, kidx) == LUA_TSTRING)
+    lua_pushfstring(L, "%s.%s", name, lua_tostring(L, kidx));
+  else
+    lua_pushfstring(L, "%s[]", name);
+  vista_push_readonly(L, -2, lua_tostring(L, -1), NULL);
+  lua_replace(L, -3);
+  lua_pop(L, 1);
+}
+
+/* __index of a read-only proxy: upvalues (table, name, removed or nil). */
 static int lib_index(lua_State *L) {
   lua_pushvalue(L, 2);
-  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) {
+    guard_top(L, 2, lua_tostring(L, lua_upvalueindex(2)));
     return 1;
-  lua_getfield(L, lua_upvalueindex(1), "\0removed");
-  if (lua_type(L, 2) == LUA_TSTRING && lua_istable(L, -1)) {
+  }
+  if (lua_type(L, 2) == LUA_TSTRING && lua_istable(L, lua_upvalueindex(3))) {
     lua_pushvalue(L, 2);
-    if (lua_rawget(L, -2) != LUA_TNIL)
+    if (lua_rawget(L, lua_upvalueindex(3)) != LUA_TNIL)
       return raise_at_caller(L, "'%s.%s' is not available in vista scripts "
                                 "(they run in a sandbox)",
                              lua_tostring(L, lua_upvalueindex(2)),
@@ -103,13 +132,17 @@ static int readonly_newindex(lua_State *L) {
                          lua_tostring(L, lua_upvalueindex(1)), "");
 }
 
+/* The iterator pairs gives: next over the table in upvalue 1 (name in
+ * upvalue 2), whatever its first argument. */
 static int readonly_next(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 2);
-  if (lua_next(L, 1))
-    return 2;
-  lua_pushnil(L);
-  return 1;
+  lua_pushvalue(L, 2);
+  if (!lua_next(L, lua_upvalueindex(1))) {
+    lua_pushnil(L);
+    return 1;
+  }
+  guard_top(L, -2, lua_tostring(L, lua_upvalueindex(2)));
+  return 2;
 }
 
 static int readonly_len(lua_State *L) {
@@ -117,14 +150,13 @@ static int readonly_len(lua_State *L) {
   return 1;
 }
 
+/* __pairs: the iterator (upvalue 1), the proxy itself, nil. */
 static int readonly_pairs(lua_State *L) {
-  lua_pushcfunction(L, readonly_next);
   lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushvalue(L, 1);
   lua_pushnil(L);
   return 3;
 }
-
-static const char READONLY_KEY[] = "vista.readonly";
 
 /* rawset, except on the read-only tables: rawset would otherwise write
  * past their __newindex. */
@@ -143,27 +175,52 @@ static int l_rawset(lua_State *L) {
   return 1;
 }
 
+/* The registry table at key, made weak-keyed the first time [-0, +1, m]. */
+static void push_weak(lua_State *L, const char *key) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, key) == LUA_TTABLE)
+    return;
+  lua_pop(L, 1);
+  lua_newtable(L);
+  lua_newtable(L);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, key);
+}
+
 void vista_push_readonly(lua_State *L, int idx, const char *name,
                          const char *const *removed) {
   idx = lua_absindex(L, idx);
+  push_weak(L, PROXY_OF_KEY);
+  lua_pushvalue(L, idx);
+  if (lua_rawget(L, -2) != LUA_TNIL) {
+    lua_remove(L, -2);
+    return;
+  }
+  lua_pop(L, 1);
+  lua_newtable(L); /* the proxy */
+  int proxy = lua_gettop(L);
+  lua_newtable(L); /* its metatable */
+  lua_pushvalue(L, idx);
+  lua_pushstring(L, name);
   if (removed) {
     lua_newtable(L);
     for (; *removed; removed++) {
       lua_pushboolean(L, 1);
       lua_setfield(L, -2, *removed);
     }
-    lua_setfield(L, idx, "\0removed");
+  } else {
+    lua_pushnil(L);
   }
-  lua_newtable(L); /* the proxy */
-  lua_newtable(L); /* its metatable */
-  lua_pushvalue(L, idx);
-  lua_pushstring(L, name);
-  lua_pushcclosure(L, lib_index, 2);
+  lua_pushcclosure(L, lib_index, 3);
   lua_setfield(L, -2, "__index");
   lua_pushstring(L, name);
   lua_pushcclosure(L, readonly_newindex, 1);
   lua_setfield(L, -2, "__newindex");
   lua_pushvalue(L, idx);
+  lua_pushstring(L, name);
+  lua_pushcclosure(L, readonly_next, 2);
   lua_pushcclosure(L, readonly_pairs, 1);
   lua_setfield(L, -2, "__pairs");
   lua_pushvalue(L, idx);
@@ -171,22 +228,16 @@ void vista_push_readonly(lua_State *L, int idx, const char *name,
   lua_setfield(L, -2, "__len");
   lua_pushboolean(L, 0);
   lua_setfield(L, -2, "__metatable");
-  lua_setmetatable(L, -2);
-  /* Remember it as read-only (weakly), for rawset. */
-  if (lua_getfield(L, LUA_REGISTRYINDEX, READONLY_KEY) != LUA_TTABLE) {
-    lua_pop(L, 1);
-    lua_newtable(L);
-    lua_newtable(L);
-    lua_pushliteral(L, "k");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, LUA_REGISTRYINDEX, READONLY_KEY);
-  }
-  lua_pushvalue(L, -2);
+  lua_setmetatable(L, proxy);
+  lua_pushvalue(L, idx);
+  lua_pushvalue(L, proxy);
+  lua_rawset(L, -4); /* PROXY_OF[table] = proxy */
+  push_weak(L, READONLY_KEY);
+  lua_pushvalue(L, proxy);
   lua_pushstring(L, name);
-  lua_rawset(L, -3);
+  lua_rawset(L, -3); /* READONLY[proxy] = name */
   lua_pop(L, 1);
+  lua_remove(L, -2);
 }
 
 /* ---- loading text ----------------------------------------------------- */
@@ -460,6 +511,8 @@ static const luaL_Reg c_modules[] = {
     {"vista.indicator", luaopen_vista_indicator},
     {"vista.benchmark", luaopen_vista_benchmark},
     {"vista.consortium", luaopen_vista_consortium},
+    {"vista.json", luaopen_vista_json},
+    {"vista.usage", luaopen_vista_usage},
     {NULL, NULL},
 };
 
@@ -492,6 +545,11 @@ static void push_vista_table(lua_State *L, vista_session *s) {
     lua_call(L, 1, 1);
     const char *name = lua_pushfstring(L, "vista.%s", *m);
     vista_push_readonly(L, -2, name, NULL);
+    /* require gives the read-only model too, from now on. */
+    lua_getfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, name);
+    lua_pop(L, 1);
     lua_setfield(L, v, *m);
     lua_pop(L, 2);
   }

@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <unistd.h>
 
 #include "country.h"
 #include "mobility.h"
 #include "internal.h"
+#include "memory.h"
 
 static int fill_countries(vista_session *s);
 
@@ -441,6 +443,70 @@ static const struct {
    "  PRIMARY KEY (response_id, kind)"
    ") STRICT, WITHOUT ROWID;",
    NULL},
+  /* 6: each record keeps its organisations' names as its row spelled them.
+   * An institution is one per Erasmus code, but the open data spells a
+   * code's name many ways; with the institution's one display name alone,
+   * an export gave every row the first spelling seen, not what it came
+   * with. A name is a label (stored once, as other texts) when the row
+   * spells it otherwise than its institution's display name; NULL when it
+   * is that name (nearly every row: nothing to store, and every record
+   * stored before, which is all that was known of them); 0 when the row
+   * gave no name (an organisation known by its code only). */
+  {"ALTER TABLE mobility ADD COLUMN sending_name_id INTEGER;"
+   "ALTER TABLE mobility ADD COLUMN receiving_name_id INTEGER;"
+   /* The same view as in step 2, but for the organisations' names. */
+   "DROP VIEW mobility_view;"
+   "CREATE VIEW mobility_view AS SELECT"
+   "  m.id, m.import_id, m.line, p.reference AS project_reference,"
+   "  p.call_year, p.round, p.na_code, p.key_action,"
+   "  m.academic_year, m.start_month, m.end_month, m.duration,"
+   "  act.text AS activity, fld.text AS field_of_education,"
+   "  nat.code AS nationality, edu.text AS education_level,"
+   "  CASE m.gender WHEN 1 THEN 'female' WHEN 2 THEN 'male' END AS gender,"
+   "  CASE m.profile WHEN 1 THEN 'learner' WHEN 2 THEN 'staff' END"
+   "    AS profile,"
+   "  m.special_needs, m.fewer_opportunities, m.group_leader, m.age,"
+   "  sc.code AS sending_country, scity.text AS sending_city,"
+   "  CASE WHEN m.sending_name_id = 0 THEN NULL"
+   "    ELSE coalesce(sname.text, si.name) END AS sending_organisation,"
+   "  si.erasmus_code AS sending_erasmus_code, m.sending_id,"
+   "  rc.code AS receiving_country, rcity.text AS receiving_city,"
+   "  CASE WHEN m.receiving_name_id = 0 THEN NULL"
+   "    ELSE coalesce(rname.text, ri.name) END AS receiving_organisation,"
+   "  ri.erasmus_code AS receiving_erasmus_code, m.receiving_id,"
+   "  m.participants,"
+   "  CASE m.direction WHEN 1 THEN 'outgoing' WHEN 2 THEN 'incoming' END"
+   "    AS direction,"
+   "  partner.text AS partner, m.recognised, m.is_vet,"
+   "  CASE m.band WHEN 1 THEN 'short' WHEN 2 THEN 'long' WHEN 3 THEN 'staff'"
+   "    WHEN 4 THEN 'accompanying' WHEN 5 THEN 'other' END AS band,"
+   "  m.year, m.band_edge"
+   " FROM mobility_fact m"
+   " LEFT JOIN project p ON p.id = m.project_id"
+   " LEFT JOIN label act ON act.id = m.activity_id"
+   " LEFT JOIN label fld ON fld.id = m.field_id"
+   " LEFT JOIN country nat ON nat.id = m.nationality_id"
+   " LEFT JOIN label edu ON edu.id = m.education_level_id"
+   " LEFT JOIN country sc ON sc.id = m.sending_country_id"
+   " LEFT JOIN label scity ON scity.id = m.sending_city_id"
+   " LEFT JOIN institution si ON si.id = m.sending_id"
+   " LEFT JOIN label sname ON sname.id = m.sending_name_id"
+   " LEFT JOIN country rc ON rc.id = m.receiving_country_id"
+   " LEFT JOIN label rcity ON rcity.id = m.receiving_city_id"
+   " LEFT JOIN institution ri ON ri.id = m.receiving_id"
+   " LEFT JOIN label rname ON rname.id = m.receiving_name_id"
+   " LEFT JOIN label partner ON partner.id = m.partner_id;",
+   NULL},
+  /* 7: what the environment scan covers and where milestones happened: a
+   * factor's theme (a Mobility Scoreboard area or labour-market needs, one
+   * of the ids vista.strategy_file lists), and the country (an Erasmus+
+   * code) and partner a milestone names, so that the timeline can merge
+   * them with what the mobility records show. */
+  {"ALTER TABLE env_factor ADD COLUMN theme TEXT;"
+   "ALTER TABLE milestone ADD COLUMN country TEXT"
+   "  CHECK (length(country) = 2 AND country = upper(country));"
+   "ALTER TABLE milestone ADD COLUMN partner TEXT;",
+   NULL},
 };
 
 static int fill_countries(vista_session *s) {
@@ -485,8 +551,41 @@ int vista_seterr(vista_session *s, int status, const char *fmt, ...) {
   return status;
 }
 
+/* SQLite's message, with what failed when the disk did: a full disk or a
+ * file size limit must not read as a bare "disk I/O error". SQLite keeps
+ * the system's errno only sometimes, so the extended code says the rest. */
+static const char *db_errmsg(vista_session *s, char *buf, size_t n) {
+  if (!s->db)
+    return "no database";
+  int ext = sqlite3_extended_errcode(s->db);
+  int sys = sqlite3_system_errno(s->db);
+  const char *when = ext == SQLITE_IOERR_WRITE      ? "writing"
+                     : ext == SQLITE_IOERR_FSYNC    ? "syncing"
+                     : ext == SQLITE_IOERR_TRUNCATE ? "truncating"
+                     : ext == SQLITE_IOERR_READ     ? "reading"
+                                                    : NULL;
+  if ((ext & 0xff) != SQLITE_IOERR && (ext & 0xff) != SQLITE_FULL)
+    return sqlite3_errmsg(s->db);
+  if (sys > 0)
+    snprintf(buf, n, "%s (%s)", sqlite3_errmsg(s->db), strerror(sys));
+  else if (when)
+    snprintf(buf, n, "%s while %s%s", sqlite3_errmsg(s->db), when,
+             ext == SQLITE_IOERR_READ ? ""
+                                      : " (is the disk full, or a file size "
+                                        "limit reached?)");
+  else
+    return sqlite3_errmsg(s->db);
+  return buf;
+}
+
+const char *vista_store_errmsg(vista_session *s) {
+  static _Thread_local char buf[300];
+  return db_errmsg(s, buf, sizeof buf);
+}
+
 int vista_seterr_sql(vista_session *s, const char *what) {
-  const char *msg = s->db ? sqlite3_errmsg(s->db) : "no database";
+  char buf[300];
+  const char *msg = db_errmsg(s, buf, sizeof buf);
   int code = s->db ? sqlite3_errcode(s->db) : SQLITE_ERROR;
   return vista_seterr(s, code == SQLITE_NOMEM ? VISTA_ERR_NOMEM : VISTA_ERR_SQL,
                       "%s: %s", what, msg);
@@ -503,17 +602,21 @@ int vista_store_file_fd(vista_session *s) {
 
 int vista_session_new(vista_session **out, const char *path) {
   *out = NULL;
-  vista_session *s = calloc(1, sizeof *s);
+  vista_session *s = vista_calloc(1, sizeof *s);
   if (!s)
     return VISTA_ERR_NOMEM;
   s->file_fd = -1;
-  s->path = strdup(path ? path : "vista.db");
+  s->path = vista_strdup(path ? path : "vista.db");
   if (!s->path) {
     free(s);
     return VISTA_ERR_NOMEM;
   }
   *out = s;
   return VISTA_OK;
+}
+
+void vista_session_set_create(vista_session *s, int create) {
+  s->no_create = !create;
 }
 
 void vista_session_free(vista_session *s) {
@@ -544,9 +647,13 @@ void vista_store_versions(const vista_session *s, int *found, int *now) {
 }
 
 static int exec(vista_session *s, const char *sql) {
+  char buf[300];
   if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return vista_seterr(s, VISTA_ERR_SQL, "%s: %s", s->path,
-                        sqlite3_errmsg(s->db));
+    return vista_seterr(s,
+                        sqlite3_errcode(s->db) == SQLITE_NOMEM
+                            ? VISTA_ERR_NOMEM
+                            : VISTA_ERR_SQL,
+                        "%s: %s", s->path, db_errmsg(s, buf, sizeof buf));
   return VISTA_OK;
 }
 
@@ -585,29 +692,60 @@ static int migrate_step(vista_session *s, int step) {
 
 static int progress(void *ud) {
   vista_session *s = ud;
-  return s->stop_flag && *s->stop_flag;
+  return s->on_progress && s->on_progress(s->progress_ud);
 }
 
-void vista_store_set_stop_flag(vista_session *s, volatile int *flag) {
-  s->stop_flag = flag;
+void vista_store_set_progress(vista_session *s, int (*fn)(void *ud),
+                              void *ud) {
+  s->on_progress = fn;
+  s->progress_ud = ud;
+}
+
+void vista_store_temp_in_memory(vista_session *s) {
+  s->temp_in_memory = 1;
+  if (s->db)
+    sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 }
 
 int vista_store_open(vista_session *s) {
   if (s->db)
     return VISTA_OK;
+  /* SQLite's memory counts against the same cap as Lua's (memory.c). */
+  vista_mem_setup();
   /* One connection, used by one thread at a time: no mutexes. */
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (!s->no_create)
+    flags |= SQLITE_OPEN_CREATE;
   if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
-    int rc = vista_seterr(s, VISTA_ERR_IO, "%s: cannot open database: %s",
-                          s->path, s->db ? sqlite3_errmsg(s->db) : "no memory");
+    /* Without leave to create, a file that is not there was mistyped or
+     * never made: say so, not SQLite's "unable to open". (":memory:" and
+     * temporary databases open without the flag.) Without a handle, SQLite
+     * could not allocate one. */
+    int missing = s->no_create && s->db &&
+                  sqlite3_errcode(s->db) == SQLITE_CANTOPEN &&
+                  access(s->path, F_OK) != 0 && errno == ENOENT;
+    int nomem = !s->db || sqlite3_errcode(s->db) == SQLITE_NOMEM;
+    int rc = missing ? vista_seterr(s, VISTA_ERR_IO,
+                                    "no database at %s (vista init creates "
+                                    "one)",
+                                    s->path)
+                     : vista_seterr(s, nomem ? VISTA_ERR_NOMEM : VISTA_ERR_IO,
+                                    "%s: cannot open database: %s", s->path,
+                                    s->db ? sqlite3_errmsg(s->db)
+                                          : "out of memory");
     sqlite3_close_v2(s->db);
     s->db = NULL;
     return rc;
   }
   sqlite3_extended_result_codes(s->db, 1);
   sqlite3_busy_timeout(s->db, 5000);
-  /* Checked every few thousand VM steps, so a runaway query can be stopped. */
-  sqlite3_progress_handler(s->db, 10000, progress, s);
+  /* Checked every few thousand VM steps, so a runaway query can be stopped
+   * and its steps counted (sandbox.c). */
+  sqlite3_progress_handler(s->db, VISTA_PROGRESS_OPS, progress, s);
+  /* Debian's SQLite lets fts3_tokenizer(name, pointer) register a C
+   * pointer as a tokenizer; nothing of ours needs it. */
+  sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0,
+                    (int *)NULL);
 
   int rc;
   int version = 0;
@@ -629,7 +767,9 @@ int vista_store_open(vista_session *s) {
   if (version == 0 && (rc = exec(s, "PRAGMA page_size = 65536")) != VISTA_OK)
     goto fail;
   if ((rc = exec(s, "PRAGMA journal_mode = WAL")) != VISTA_OK ||
-      (rc = exec(s, "PRAGMA synchronous = NORMAL")) != VISTA_OK)
+      (rc = exec(s, "PRAGMA synchronous = NORMAL")) != VISTA_OK ||
+      (s->temp_in_memory &&
+       (rc = exec(s, "PRAGMA temp_store = MEMORY")) != VISTA_OK))
     goto fail;
   s->version_found = version;
   for (int step = version; step < MIGRATION_COUNT; step++)
@@ -646,6 +786,22 @@ fail:
   return rc;
 }
 
+int vista_store_open_readonly(vista_session *s) {
+  if (s->db)
+    return VISTA_OK;
+  int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
+    int rc = vista_seterr(s, VISTA_ERR_IO, "%s: cannot open database: %s",
+                          s->path, s->db ? sqlite3_errmsg(s->db) : "no memory");
+    sqlite3_close_v2(s->db);
+    s->db = NULL;
+    return rc;
+  }
+  sqlite3_extended_result_codes(s->db, 1);
+  sqlite3_busy_timeout(s->db, 1000);
+  return VISTA_OK;
+}
+
 int vista_store_begin(vista_session *s) {
   if (!s->db)
     return vista_seterr(s, VISTA_ERR, "database is not open");
@@ -655,8 +811,16 @@ int vista_store_begin(vista_session *s) {
 int vista_store_commit(vista_session *s) { return exec(s, "COMMIT"); }
 
 void vista_store_rollback(vista_session *s) {
-  if (s->db && !sqlite3_get_autocommit(s->db))
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  if (!s->db || sqlite3_get_autocommit(s->db))
+    return;
+  sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  /* Out of memory, even ROLLBACK cannot be compiled. Closing the
+   * connection rolls back without allocating; the next use opens it
+   * again (vista_store_open). */
+  if (!sqlite3_get_autocommit(s->db)) {
+    sqlite3_close_v2(s->db);
+    s->db = NULL;
+  }
 }
 
 int vista_store_import_begin(vista_session *s, const char *kind,

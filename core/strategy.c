@@ -10,6 +10,7 @@
 #include <lauxlib.h>
 
 #include "bind.h"
+#include "csv_reader.h"
 #include "internal.h"
 #include "sandbox.h"
 #include "sandbox_lib.h"
@@ -54,7 +55,7 @@ static int step(writer *w, sqlite3_stmt *st) {
   sqlite3_clear_bindings(st);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return vista_seterr(w->s, VISTA_ERR_SQL, "%s: %s", w->path,
-                        sqlite3_errmsg(w->s->db));
+                        vista_store_errmsg(w->s));
   return VISTA_OK;
 }
 
@@ -315,7 +316,7 @@ static int store(writer *w, int d, const char *text, size_t len,
 
   static const char *const factor_fields[] = {
       "id", "level", "category", "text", "source", "trend", "impact",
-      "likelihood", "line", NULL};
+      "likelihood", "line", "theme", NULL};
   static const char *const goal_fields[] = {"id",      "pos",  "text",
                                             "why_kind", "why_ref", "line",
                                             NULL};
@@ -324,16 +325,16 @@ static int store(writer *w, int d, const char *text, size_t len,
       "budget", "person_days", "status", "indicator", "line",  NULL};
   static const char *const milestone_fields[] = {
       "kind", "title", "start", "until", "reference", "role", "partners",
-      "funding", "line", NULL};
+      "funding", "line", "country", "partner", NULL};
   static const char *const indicator_fields[] = {
-      "id", "name", "unit", "definition", "direction", "period_type",
+      "id", "name", "unit", "definition", "stored_direction", "period_type",
       "builtin", "line", NULL};
   if ((rc = insert_items(w, strat)) != VISTA_OK ||
       (rc = insert_list(w, d, "factors",
                         "INSERT INTO env_factor(strategy_id, id, level,"
                         " category, text, source, trend, impact, likelihood,"
-                        " line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-                        " ?10)",
+                        " line, theme) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                        " ?9, ?10, ?11)",
                         factor_fields)) != VISTA_OK ||
       (rc = insert_list(w, d, "goals",
                         "INSERT INTO goal(strategy_id, id, pos, text,"
@@ -348,16 +349,19 @@ static int store(writer *w, int d, const char *text, size_t len,
       (rc = insert_list(w, d, "milestones",
                         "INSERT INTO milestone(institution_id, strategy_id,"
                         " kind, title, start, until, reference, role,"
-                        " partners, funding, source, line) VALUES ((SELECT"
-                        " institution_id FROM strategy WHERE id = ?1), ?1,"
-                        " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'strategy file',"
-                        " ?10) ON CONFLICT (institution_id, kind, title,"
+                        " partners, funding, source, line, country, partner)"
+                        " VALUES ((SELECT institution_id FROM strategy WHERE"
+                        " id = ?1), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                        " 'strategy file', ?10, ?11, ?12) ON CONFLICT"
+                        " (institution_id, kind, title,"
                         " start) DO UPDATE SET strategy_id = ?1,"
                         " until = excluded.until,"
                         " reference = excluded.reference,"
                         " role = excluded.role, partners = excluded.partners,"
                         " funding = excluded.funding,"
-                        " source = excluded.source, line = excluded.line",
+                        " source = excluded.source, line = excluded.line,"
+                        " country = excluded.country,"
+                        " partner = excluded.partner",
                         milestone_fields)) != VISTA_OK ||
       (rc = insert_list(w, d, "actions",
                         "INSERT INTO action(strategy_id, pos, goal_id, what,"
@@ -380,6 +384,68 @@ static int store(writer *w, int d, const char *text, size_t len,
   return VISTA_OK;
 }
 
+typedef struct file_args {
+  const char *text;
+  size_t len;
+  const char *path;
+} file_args;
+
+/* Pushes the file's text and path [-0, +2, m]. Run under lua_pcall: the
+ * text is a big allocation, and out of memory outside a protected call
+ * would end the process. */
+static int push_file(lua_State *L) {
+  const file_args *a = lua_touserdata(L, 1);
+  lua_pushlstring(L, a->text, a->len);
+  lua_pushstring(L, a->path);
+  return 2;
+}
+
+/* The whole of a strategy file (a regular file, or "-": standard input)
+ * in *text, NUL-terminated, owned by the caller; a status with the
+ * message set otherwise. */
+#define STRATEGY_MAX ((size_t)16 << 20)
+static int read_source(vista_session *s, const char *source, char **text,
+                       size_t *len) {
+  const char *name = vista_input_name(source);
+  FILE *f;
+  int64_t size;
+  int rc = vista_input_open(s, source, &f, &size);
+  *text = NULL;
+  if (rc != VISTA_OK)
+    return rc;
+  size_t cap = 8192, n = 0;
+  char *buf = malloc(cap + 1);
+  while (buf) {
+    n += fread(buf + n, 1, cap - n, f);
+    if (n < cap || ferror(f))
+      break;
+    if (cap >= STRATEGY_MAX) {
+      rc = vista_seterr(s, VISTA_ERR_INPUT,
+                        "%s: larger than 16 MiB: not a strategy file", name);
+      goto done;
+    }
+    char *nb = realloc(buf, cap * 2 + 1);
+    if (!nb)
+      break;
+    buf = nb;
+    cap *= 2;
+  }
+  if (!buf || n == cap)
+    rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", name);
+  else if (ferror(f))
+    rc = vista_seterr(s, VISTA_ERR_IO, "%s: read error", name);
+  else {
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    buf = NULL;
+  }
+done:
+  free(buf);
+  vista_input_close(f);
+  return rc;
+}
+
 int vista_strategy_import_text(vista_session *s, vista_sandbox *sb,
                                const char *path, const char *text,
                                size_t len, int check_only,
@@ -397,8 +463,13 @@ int vista_strategy_import_text(vista_session *s, vista_sandbox *sb,
     vista_seterr(s, rc, "%s", vista_sandbox_errmsg(sb));
     goto done;
   }
-  lua_pushlstring(L, text, len);
-  lua_pushstring(L, path);
+  file_args fa = {text, len, path};
+  lua_pushcfunction(L, push_file);
+  lua_pushlightuserdata(L, &fa);
+  if (lua_pcall(L, 1, 2, 0) != LUA_OK) {
+    rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", path);
+    goto done;
+  }
   if ((rc = vista_sandbox_call(sb, 2, 2)) != VISTA_OK) {
     vista_seterr(s, VISTA_ERR_INPUT, "%s: %s", path, vista_sandbox_errmsg(sb));
     goto done;
@@ -418,6 +489,18 @@ int vista_strategy_import_text(vista_session *s, vista_sandbox *sb,
   }
   lua_pop(L, 1);
   int d = lua_gettop(L);
+  /* What the checker allows but doubts (a quoted "vision") is said, and
+   * stored all the same. */
+  if (lua_getfield(L, d, "warnings") == LUA_TTABLE && on_problem) {
+    lua_Integer n = luaL_len(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+      lua_geti(L, -1, i);
+      if (lua_isstring(L, -1))
+        on_problem(ud, lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
   writer w = {s, L, path, 0};
   if ((rc = vista_store_begin(s)) != VISTA_OK)
     goto done;
@@ -432,16 +515,18 @@ done:
   return rc;
 }
 
-int vista_strategy_import(vista_session *s, const char *path, int check_only,
-                          const vista_limits *limits,
+int vista_strategy_import(vista_session *s, const char *source,
+                          int check_only, const vista_limits *limits,
                           void (*on_problem)(void *ud, const char *msg),
                           void *ud, vista_strategy_report *r) {
+  const char *path = vista_input_name(source); /* for messages */
   memset(r, 0, sizeof *r);
-  size_t len;
-  char *text = vista_read_file(path, &len);
-  if (!text)
-    return vista_seterr(s, VISTA_ERR_IO, "%s: cannot read the file", path);
-  int rc = vista_store_open(s);
+  size_t len = 0;
+  char *text;
+  int rc = read_source(s, source, &text, &len);
+  if (rc != VISTA_OK)
+    return rc;
+  rc = vista_store_open(s);
   vista_sandbox *sb = NULL;
   if (rc != VISTA_OK || (rc = vista_sandbox_new(&sb, s, limits, 0)) !=
                             VISTA_OK) {

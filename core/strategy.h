@@ -16,7 +16,9 @@ typedef struct vista_strategy_report {
  * checks it, and stores it in one transaction (replacing the institution's
  * strategy that starts on the same day). Every problem found goes to
  * on_problem as "file:line: message"; then nothing is stored and the status
- * is VISTA_ERR_INPUT. check_only stores nothing either way. */
+ * is VISTA_ERR_INPUT. Warnings ("file:line: warning: message": allowed,
+ * but probably not meant) go to on_problem too, and do not stop the import.
+ * check_only stores nothing either way. */
 int vista_strategy_import(vista_session *s, const char *path, int check_only,
                           const vista_limits *limits,
                           void (*on_problem)(void *ud, const char *msg),

@@ -1,7 +1,7 @@
-/* suppress.h: the small-cell rules of DOMAIN.md (C6), applied in C to
- * every figure about people that leaves the engine for publication, for a
- * scoped session's view of others, and always for the special categories
- * (fewer opportunities, special needs). */
+/* suppress.h: the small-cell rules (docs/definitions.md, "Small cells"),
+ * applied in C to every figure about people that leaves the engine for
+ * publication, for a scoped session's view of others, and always for the
+ * special categories (fewer opportunities, special needs). */
 #ifndef VISTA_SUPPRESS_H
 #define VISTA_SUPPRESS_H
 

@@ -48,6 +48,12 @@ int vista_session_set_scope(vista_session *s, const char *institution);
 /* The id of the institution the open session is scoped to, 0 if none. */
 int64_t vista_session_scope(const vista_session *s);
 
+/* Whether vista_store_open() may create the database file when there is
+ * none (the default). Only creating commands (init, the imports) should:
+ * for the others a missing file is a mistyped path, and opening fails
+ * with "no database at PATH (vista init creates one)". */
+void vista_session_set_create(vista_session *s, int create);
+
 /* The database path the session was created with (borrowed). */
 const char *vista_session_path(const vista_session *s);
 
@@ -55,6 +61,12 @@ const char *vista_session_path(const vista_session *s);
  * connection's pragmas, and runs any migrations it lacks, each in its own
  * transaction. A database from a newer vista gives VISTA_ERR_VERSION. */
 int vista_store_open(vista_session *s);
+
+/* Opens an existing database read-only, as it is: no file is created, no
+ * pragma or migration is written (for the shell completion, which must not
+ * make a database where the user only pressed Tab). VISTA_ERR_IO if there is
+ * none. Models that write must not be used on such a session. */
+int vista_store_open_readonly(vista_session *s);
 
 /* The schema version found when the database was opened (0 = it was new),
  * and the version it has now. Valid after vista_store_open(). */
@@ -83,5 +95,10 @@ typedef void (*vista_reject_fn)(void *ud, const char *message);
 int vista_institution_import(vista_session *s, const char *path,
                              vista_reject_fn on_reject, void *ud,
                              vista_import_report *report);
+
+/* Calls fn with each institution's Erasmus code (borrowed for the call), in
+ * order, on an open session. */
+int vista_institution_codes(vista_session *s,
+                            void (*fn)(void *ud, const char *code), void *ud);
 
 #endif

@@ -1,6 +1,6 @@
--- benchmark: every institution's value of an indicator, its rank and
--- percentile in its peer group, the group's quartiles; over time with
--- --over-time.
+-- benchmark: every institution's value of an indicator, ranked among its peers.
+-- With its percentile in its peer group and the group's quartiles; over time
+-- with --over-time.
 local usage = [==[usage: vista run benchmark [--indicator ID] [--period P[,P...]] [--group GROUP]
                            [--institution CODE] [--over-time] [--publish] [--k 3|5|10]
                            [--top N] [--format table|csv|json|md]

@@ -1,15 +1,19 @@
 -- indicators: the built-in and custom indicators of the institution, by period.
 local usage = [==[usage: vista run indicators [--institution CODE] [--indicator ID[,ID...]]
-                            [--period P[,P...]] [--all] [--list] [--format table|csv|json|md]
+                            [--period P[,P...]] [--all] [--list] [--as-of YYYY-MM-DD]
+                            [--format table|csv|json|md]
   Computes each indicator per period (a calendar year such as 2024, or a
   school year such as 2024-25, as the indicator declares) from the mobility
   records and the institution's facts: value, numerator, denominator, unit
   and status. Where a denominator is missing the status says so; nothing is
-  guessed. By default: the strategy's indicators (all fifteen built-ins and
-  the custom ones with --all) over the periods with data or targets.
+  guessed. The status judges the value against the strategy's targets
+  (reached, missed, on track, behind, no baseline, no target); a period not
+  ended on the --as-of date (default: today) is provisional, not judged.
+  By default: the strategy's indicators (all fifteen built-ins and the
+  custom ones with --all) over the periods with data or targets.
   --list describes every indicator instead.]==]
 local o, fmt = require("vista.args").parse(arg,
-  { institution = "value", indicator = "value", period = "value", all = "flag", list = "flag" }, usage)
+  { institution = "value", indicator = "value", period = "value", all = "flag", list = "flag", ["as-of"] = "value" }, usage)
 if o.help then return end
 local format = require "vista.format"
 local ok, s = pcall(vista.strategy.get, o.institution)
@@ -37,12 +41,17 @@ if not ids and s and not o.all then
     for _, id in ipairs(g.indicators) do if not seen[id] then ids[#ids + 1] = id; seen[id] = true end end
   end
 end
-local rows = vista.indicator.compute { institution = inst, strategy = s, ids = ids, periods = split(o.period) }
+local rows = vista.indicator.compute { institution = inst, strategy = s or false, ids = ids, periods = split(o.period),
+                                       as_of = require("vista.args").as_of(o["as-of"]) }
 if s and fmt ~= "csv" then
   -- Targets beside the values, where the strategy sets them.
   local t = {}
-  for _, i in ipairs(s.indicators) do t[i.id] = i.targets end
-  for _, r in ipairs(rows) do r.target = t[r.indicator] and t[r.indicator][r.period] end
+  for _, i in ipairs(s.indicators) do t[i.id] = i end
+  local pdca = require "vista.pdca"
+  for _, r in ipairs(rows) do
+    local i = t[r.indicator]
+    r.target = i and pdca.target_text((i.bands or {})[r.period] or i.targets[r.period])
+  end
 end
 local cols = { "indicator", "period", "value", "unit", "numerator", "denominator", "target", "status", "note" }
 if fmt == "json" then
@@ -50,7 +59,7 @@ if fmt == "json" then
   for i, r in ipairs(rows) do
     out[i] = { indicator = r.indicator, name = r.name, period = r.period, value = r.value, unit = r.unit,
                numerator = r.numerator, denominator = r.denominator, target = r.target,
-               status = r.status, note = r.note, source = r.source }
+               provisional = r.provisional, status = r.status, note = r.note, source = r.source }
   end
   print(format.json(out))
 else

@@ -66,12 +66,11 @@ if not all then
     shown[#shown + 1] = c
   end
 end
--- Two decimals for people; json and csv keep every digit.
-if fmt == "table" or fmt == "md" then
-  for _, r in ipairs(rows) do
-    for k, v in pairs(r) do
-      if math.type(v) == "float" then r[k] = math.floor(v * 100 + 0.5) / 100 end
-    end
+-- Shares and means to two decimals, the same in every format (README,
+-- "Numbers in outputs").
+for _, r in ipairs(rows) do
+  for k, v in pairs(r) do
+    if math.type(v) == "float" then r[k] = math.floor(v * 100 + 0.5) / 100 end
   end
 end
 format.print(rows, fmt, shown)

@@ -8,7 +8,11 @@ local usage = [==[usage: vista run timeline [--institution CODE] [--since YYYY-M
   and partners new since --since (default: the start of the strategy
   period) and those that went quiet, and the kinds of activity never tried.
   Milestones come from the strategy file (milestone { ... }) and from
-  `vista import timeline FILE`; the rest from the mobility records.
+  `vista import timeline FILE`; the rest from the mobility records. The
+  two are merged: a milestone naming a country or partner earlier than the
+  records makes the first mobility there, and every event says its source
+  in brackets: [records], [milestone] (timeline file) or [strategy] (the
+  strategy file's milestones and the stored strategy itself).
   --events lists every event with its date instead of the years.]==]
 local o, fmt = require("vista.args").parse(arg, { institution = "value", since = "value", events = "flag" }, usage)
 if o.help then return end
@@ -16,7 +20,8 @@ local tl = require "vista.timeline"
 local inst = tl.institution(o.institution)
 if o.events then
   require("vista.format").print(tl.events(inst), fmt,
-    { "date", "until", "kind", "title", "reference", "role", "partners", "funding", "source" })
+    { "date", "until", "kind", "title", "source", "country", "partner", "reference", "role", "partners", "funding",
+      "note" })
   return
 end
 local years = tl.years(inst)

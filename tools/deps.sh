@@ -13,6 +13,9 @@ packages="pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev libcmocka-dev libed
 # (libFuzzer and the sanitizers).
 if [ "${1:-}" = test ]; then
   packages="$packages chromium fonts-dejavu-core clang libclang-rt-14-dev"
+  # The install test reads the manual page with man, and checks the zsh
+  # completion with zsh.
+  packages="$packages man-db zsh"
 fi
 # The benchmark's peers (make bench): pandas, and Node for DuckDB.
 if [ "${1:-}" = bench ]; then

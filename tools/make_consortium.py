@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes examples/consortium/: a fictional Flemish VET mobility consortium
 of 30 schools whose records, in the Erasmus+ open-data format, add up to
-the figures the ErasDu consortium published (DOMAIN.md, C5):
+the figures the ErasDu consortium published, counted as
+docs/definitions.md ("Benchmarks and consortia") says:
 
   school year  learners  schools  female   fewer opp.  countries  staff  incoming
   2022-23      196       28       112      40          15         4      44

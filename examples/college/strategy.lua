@@ -21,13 +21,13 @@ strategy {
 
 -- The operating environment: what helps and what hinders.
 factor "port_labour_market" {
-  level = "regional", category = "economic",
+  level = "regional", category = "economic", theme = "labour_market",
   text = "Port and logistics employers report a shortage of technicians who can work in international teams",
   source = "Voka Antwerp-Waasland labour market survey 2024",
   trend = "rising", impact = 3, likelihood = 0.9,
 }
 factor "accreditation" {
-  level = "european", category = "political",
+  level = "european", category = "political", theme = "funding",
   text = "The Erasmus accreditation in VET funds mobility every year without competing project by project",
   source = "Erasmus+ Programme Guide 2025", trend = "stable", impact = 3, likelihood = 0.95,
 }
@@ -37,17 +37,17 @@ factor "eu_targets" {
   source = "Council Recommendation Europe on the Move, 2024", trend = "rising", impact = 2, likelihood = 0.8,
 }
 factor "flemish_dual_learning" {
-  level = "national", category = "legal",
+  level = "national", category = "legal", theme = "recognition",
   text = "Dual learning rules make a stay abroad count only if the workplace abroad is approved",
   source = "Decree on dual learning (Flanders)", trend = "stable", impact = -1, likelihood = 0.7,
 }
 factor "learner_costs" {
-  level = "institutional", category = "economic",
+  level = "institutional", category = "economic", theme = "disadvantaged",
   text = "A quarter of our learners cannot pay for travel documents or a suitcase up front",
   trend = "rising", impact = -2, likelihood = 0.8,
 }
 factor "staff_languages" {
-  level = "institutional", category = "social",
+  level = "institutional", category = "social", theme = "preparation",
   text = "Few workshop teachers are confident in English",
   source = "Staff survey 2024", trend = "falling", impact = -2, likelihood = 0.6,
 }

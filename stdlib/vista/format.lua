@@ -2,6 +2,16 @@
 --- Rows are an array of records (tables from column name to value), such as
 --- vista.sql returns; the column order comes from rows.columns when there is
 --- one, else from the keys, sorted.
+---
+--- Numbers are written the same way in the four formats: an integer as its
+--- digits; any other number in the fewest digits that read back as the same
+--- number (28.57, 0.1); NaN and the infinities are no value (an empty cell,
+--- null in JSON). Rounding is the figure's own: shares, rates and means are
+--- rounded to two decimals where vista computes them, so every format shows
+--- the same 28.57. JSON is written by vista.json (one writer with vista
+--- export), which says what becomes an array and what an object.
+local json = require "vista.json"
+
 local M = {}
 
 local concat, insert, sort = table.concat, table.insert, table.sort
@@ -83,12 +93,14 @@ function M.is_rows(v)
   return true
 end
 
+-- A number as every format writes it; "" when it is no value.
+local function number(v)
+  return mtype(v) == "float" and (json.number(v) or "") or tostring(v)
+end
+
 local function text(v)
   if v == nil then return "" end
-  if mtype(v) == "float" then
-    if v ~= v or v == math.huge or v == -math.huge then return tostring(v) end
-    return format("%.15g", v)
-  end
+  if type(v) == "number" then return number(v) end
   return (tostring(v):gsub("[\r\n\t]", { ["\r"] = "\\r", ["\n"] = "\\n", ["\t"] = "\\t" }))
 end
 
@@ -133,15 +145,8 @@ local function render_table(rows, cols)
   return concat(out, "\n")
 end
 
--- A float in the fewest digits (15, else 17) that read back as itself.
-local function exact(v)
-  if v ~= v or v == math.huge or v == -math.huge then return tostring(v) end
-  local short = format("%.15g", v)
-  return tonumber(short) == v and short or format("%.17g", v)
-end
-
 local function csv_field(v)
-  local s = v == nil and "" or (mtype(v) == "float" and exact(v) or tostring(v))
+  local s = v == nil and "" or (type(v) == "number" and number(v) or tostring(v))
   if s:find('[",\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
   return s
 end
@@ -158,55 +163,24 @@ local function render_csv(rows, cols)
   return concat(out, "\n")
 end
 
-local escapes = { ['"'] = '\\"', ["\\"] = "\\\\", ["\b"] = "\\b", ["\f"] = "\\f",
-                  ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t" }
+--- A value as JSON: vista.json's encode (tables with keys 1..n are arrays,
+--- others objects with their keys sorted; an empty table is {} unless
+--- marked with vista.json.array).
+---@param v any
+---@return string
+M.json = json.encode
 
---- A value as JSON (tables with keys 1..n are arrays; others objects with
---- their keys sorted).
-function M.json(v)
-  local t = type(v)
-  if v == nil then return "null" end
-  if t == "boolean" then return tostring(v) end
-  if t == "number" then
-    if mtype(v) == "integer" then return tostring(v) end
-    if v ~= v or v == math.huge or v == -math.huge then return "null" end
-    return exact(v)
-  end
-  if t == "string" then
-    return '"' .. v:gsub('[%c"\\]', function(c)
-      return escapes[c] or format("\\u%04x", c:byte())
-    end) .. '"'
-  end
-  if t == "table" then
-    local n = #v
-    local count = 0
-    for _ in pairs(v) do count = count + 1 end
-    local parts = {}
-    if count == n and n > 0 then
-      for i = 1, n do parts[i] = M.json(v[i]) end
-      return "[" .. concat(parts, ",") .. "]"
-    end
-    local keys = {}
-    for k in pairs(v) do insert(keys, tostring(k)) end
-    sort(keys)
-    for _, k in ipairs(keys) do
-      local x = v[k]
-      if x == nil then x = v[tonumber(k)] end
-      insert(parts, M.json(k) .. ":" .. M.json(x))
-    end
-    return "{" .. concat(parts, ",") .. "}"
-  end
-  error("cannot write a " .. t .. " as JSON", 2)
-end
-
+-- One object per row, its keys in column order (a missing value is null),
+-- one row per line, as vista export writes them.
 local function render_json(rows, cols)
-  local out = {}
+  local order = getmetatable(json.object({}, cols))
+  local out = json.array {}
   for i, row in ipairs(rows) do
-    local parts = {}
-    for j, c in ipairs(cols) do parts[j] = M.json(c) .. ":" .. M.json(row[c]) end
-    out[i] = "{" .. concat(parts, ",") .. "}"
+    local o = {}
+    for _, c in ipairs(cols) do o[c] = row[c] end
+    out[i] = setmetatable(o, order)
   end
-  return "[" .. concat(out, ",\n ") .. "]"
+  return json.encode(out, { lines = true })
 end
 
 local function md_cell(v)
@@ -266,15 +240,21 @@ function M.sections(list, fmt)
   if fmt == "json" then
     local obj, keys = {}, {}
     for _, s in ipairs(list) do
-      local v = s.value or s.rows or s.lines
+      -- Rows (in their columns when given) and lines are lists: [] when
+      -- there are none.
+      local v
       if s.rows and s.cols then
-        local out = {}
+        v = json.array {}
         for i, r in ipairs(s.rows) do
           local o = {}
           for _, c in ipairs(s.cols) do o[c] = r[c] end
-          out[i] = o
+          v[i] = o
         end
-        v = out
+      elseif s.value ~= nil then
+        v = s.value
+      elseif s.rows or s.lines then
+        local items = s.rows or s.lines
+        v = json.array(table.move(items, 1, #items, 1, {}))
       end
       obj[s.key] = v
       keys[#keys + 1] = s.key

@@ -51,10 +51,15 @@ vista.strategy: the institution's strategy, imported from a Lua data file
 topic("vista.indicator", vista.indicator, [==[
 vista.indicator: built-in and custom indicators, per institution and period
   vista.indicator.compute{institution = CODE or id [, ids = {...}]
-    [, periods = {...}] [, strategy = vista.strategy.get()]}
-    -> rows: indicator, period, value, unit, numerator, denominator, status
+    [, periods = {...}] [, strategy = s (default: the stored one)]
+    [, as_of = "YYYY-MM-DD" (default: today)]}
+    -> rows: indicator, period, value, unit, numerator, denominator,
+       provisional (the period had not ended), status (reached, missed,
+       on track, behind, no baseline: V of T, no target, provisional,
+       denominator missing (...), not recorded)
   vista.indicator.list([strategy]) -> the definitions (15 built-ins first)
   vista.indicator.define{id =, name =, unit =, [period = "school"],
+    [direction = "higher" | "lower" | "band"],
     numerator = FIGURE or FACT or {mobility = {filters}}, [denominator =],
     [scale = 100] | compute = function(f) return value, num, den end}
   vista.indicator.facts([institution]) -> the yearly facts
@@ -73,13 +78,30 @@ require "vista.format" -- rows as text
   format.render(rows [, fmt [, columns]]) -> string   fmt: table, csv, json, md
   format.print(rows [, fmt [, columns]])
   format.from_args(arg) -> fmt, rest   takes --format FMT from a script's args
-  format.json(value) -> string
-  format.width(s) -> display columns of a UTF-8 string]==])
+  format.json(value) -> string   (vista.json's encode)
+  format.width(s) -> display columns of a UTF-8 string
+  Numbers are written alike in every format: integers as digits, others in
+  the fewest digits that read back the same; NaN and inf as no value.]==])
+
+topic("vista.json", nil, [==[
+require "vista.json" -- the JSON writer, the same as vista export's
+  json.encode(value [, {lines = true}]) -> string
+    lines: each element of the outermost array on a line of its own
+  json.array([t]) -> t, written as an array, [] when empty
+  json.object([t [, keys]]) -> t, written as an object; with keys, exactly
+    those keys in that order (a missing value is null)
+  json.number(x) -> x as every output writes it (nil for NaN and inf)
+  A table with keys 1..n (n > 0) is an array, any other an object with its
+  keys sorted; an empty table is {} unless marked with json.array. Strings
+  are UTF-8: control characters are escaped and a byte that is not UTF-8
+  becomes \ufffd. NaN and the infinities are written as null; tables
+  nested deeper than 200 or inside themselves are an error.]==])
 
 topic("limits", nil, [==[
 Scripts run in a sandbox with limits, set on the command line:
-  --max-steps N    Lua VM instructions per run (default 500000000)
-  --max-mem SIZE   memory the script may hold (default 512M)
+  --max-steps N    Lua instructions and SQL VM steps per run
+                   (default 500000000)
+  --max-mem SIZE   memory the script and its queries may hold (default 512M)
   --max-time SECS  wall-clock seconds per run (default 300)
   A script past a limit stops with "script exceeded the ... limit"; pcall
   cannot catch it. Ctrl-C stops a running chunk in the shell.]==])
@@ -92,17 +114,11 @@ What they do not have: io, os.execute/remove/rename/exit, dofile, loadfile,
 binary chunks, C modules, the debug library. Reading an undefined global is
 an error.]==])
 
-topic("commands", nil, [==[
-vista init                       create the database, or upgrade its schema
-vista import institutions FILE   import a list of institutions (CSV)
-vista import mobility FILE       import mobility records (official or own CSV)
-vista import strategy FILE.lua   check and store a strategy (--check: only check)
-vista import partners FILE       import partners, agreements and contacts (CSV)
-vista import facts FILE          import yearly facts: enrolment, graduates, ...
-vista run SCRIPT [ARGS...]       a script file, or a ready script by name
-vista -e CHUNK                   run a chunk of Lua
-vista repl                       this shell
-Shell commands: .help .tables .schema [TABLE] .format [FMT] .timer on|off .quit]==])
+-- The commands as --help and the manual page print them (core/usage.c),
+-- so this list cannot leave one out.
+topic("commands", nil, "vista [OPTIONS] COMMAND [ARGS...]; vista --help has the options.\n"
+  .. require("vista.usage").commands_text
+  .. "Shell commands: .help .tables .schema [TABLE] .format [FMT] .timer on|off .quit")
 
 topic("vista.benchmark", vista.benchmark, [==[
 vista.benchmark: every institution against its peers, small cells suppressed
@@ -155,11 +171,21 @@ vista.output(path) -> file with :write(...) and :close()
   script as --out FILE, or inside the directory of vista --allow-write DIR.
   Written beside its name and renamed into place by close().]==])
 
+topic("definitions", nil, [==[
+docs/definitions.md, in vista's source, says what every figure counts:
+  who is a learner, staff, a group leader or an accompanying person; VET and
+  IVET (ISCED 3-4); outgoing and incoming; duration bands; calendar, school
+  and call years; unknown values; the Participants weighting; country codes
+  (EL, UK); the small-cell rules; and where the code does not yet follow
+  the field's rules.
+  vista run indicators --list prints each indicator's definition;
+  vista.mobility.fields() lists the fields figures group and filter by.]==])
+
 topic("suppression", nil, [==[
-Small cells (DOMAIN.md C6), applied in C wherever figures about other
-institutions leave the engine: with --publish / publish = true, for every
-other institution in a --scope session, and always for fewer opportunities
-and special needs.
+Small cells, applied in C wherever figures about other institutions leave
+the engine: with --publish / publish = true, for every other institution in
+a --scope session, and always for fewer opportunities and special needs
+(the rules in full: docs/definitions.md, "Small cells").
   - a count of 1 to k-1 people is suppressed (k = 5; 3 or 10 with --k);
     a true zero is shown;
   - a share needs a base of 23 or more, and its complement (base - count)

@@ -1,6 +1,7 @@
---- vista.indicator: the built-in indicators of DOMAIN.md and custom ones,
---- computed per institution and period. The figures they are made of come
---- from one SQL pass each (core/indicator.c); this file only divides.
+--- vista.indicator: the built-in indicators and custom ones, computed per
+--- institution and period (what they count: docs/definitions.md). The
+--- figures they are made of come from one SQL pass each (core/indicator.c);
+--- this file only divides.
 ---
 ---   vista.indicator.list([strategy]) -> the definitions
 ---   vista.indicator.define{ id = ..., name = ..., unit = ..., numerator = ...,
@@ -9,6 +10,7 @@
 local _, M = ...
 local catalog = require "vista.indicator_catalog"
 local strategy_file = require "vista.strategy_file"
+local pdca = require "vista.pdca"
 
 local defined = {}   -- this session's own definitions, by id
 local defined_order = {}
@@ -51,11 +53,13 @@ for _, x in ipairs(catalog.facts) do fact_figure[x.name] = true end
 local function check_def(d, level)
   local function bad(msg) error("vista.indicator.define: " .. msg, level + 1) end
   if type(d) ~= "table" then bad("needs a table { id = ..., name = ..., unit = ... }") end
-  if type(d.id) ~= "string" or not d.id:match("^[%a_][%w_%-]*$") then bad("id must be a name of letters, digits and '_'") end
+  if not strategy_file.is_id(d.id) then bad("id must be a name of letters, digits, '_' and '-'") end
   if catalog.by_id[d.id] then bad("'" .. d.id .. "' is a built-in indicator") end
   if type(d.name) ~= "string" then bad("name must be a string") end
   if type(d.unit) ~= "string" then bad("unit must be a string") end
-  if d.direction ~= nil and d.direction ~= "higher" and d.direction ~= "lower" then bad("direction must be higher or lower") end
+  if d.direction ~= nil and d.direction ~= "higher" and d.direction ~= "lower" and d.direction ~= "band" then
+    bad("direction must be higher, lower or band")
+  end
   if d.period ~= nil and d.period ~= "calendar" and d.period ~= "school" then bad("period must be calendar or school") end
   if (d.compute == nil) == (d.numerator == nil) then bad("give numerator (and denominator) or compute = function(f) ... end") end
   if d.compute ~= nil and type(d.compute) ~= "function" then bad("compute must be a function") end
@@ -208,7 +212,7 @@ local function evaluate(def, f, ctx)
     num, den, scale = builtin[def.id](f)
     if def.id == "iah_programmes" then
       value = num
-      if num == nil then status = "no data: no iah_programmes fact for " .. f.period end
+      if num == nil then status = "not recorded (no iah_programmes fact for " .. f.period .. ")" end
       if num and den and den > 0 then note = string.format("%s%% of %s programmes", round2(num / den * 100), round2(den)) end
       return value, num, den, status, note
     end
@@ -220,7 +224,7 @@ local function evaluate(def, f, ctx)
     if value ~= nil and type(value) ~= "number" then
       error("indicator '" .. def.id .. "': compute returned a " .. type(value) .. ", not a number", 0)
     end
-    return value, num, den, value == nil and "no data" or nil
+    return value, num, den, value == nil and "not recorded" or nil
   else
     local function part(spec)
       if spec == nil then return nil, true end
@@ -233,7 +237,7 @@ local function evaluate(def, f, ctx)
   end
   local needs_den = def.builtin and catalog.by_id[def.id].denominator or (not def.builtin and def.denominator ~= nil)
   if num == nil then
-    return nil, nil, den, "no data"
+    return nil, nil, den, "not recorded"
   end
   if not needs_den then
     return num, num, nil
@@ -243,7 +247,7 @@ local function evaluate(def, f, ctx)
     return nil, num, nil, MISSING .. " (" .. what .. " for " .. f.period .. ")"
   end
   if den == 0 then
-    return nil, num, den, num == 0 and "no data (0 of 0)" or "denominator is 0"
+    return nil, num, den, num == 0 and "not recorded (0 of 0)" or "not recorded (denominator is 0)"
   end
   value = num / den * (scale or 1)
   if def.id == "female_share" and f.learners then
@@ -289,18 +293,28 @@ function M.evaluate(def, f)
             "a benchmark computes from figures (f.learners, f.female, ...): rewrite it with those", 0)
     end,
   }, { __index = f })
-  if def.measured_only then return nil, nil, nil, "entered by hand: not benchmarked" end
+  if def.measured_only then return nil, nil, nil, "not recorded (entered by hand: not benchmarked)" end
   return evaluate(def, f, ctx)
 end
 
 --- vista.indicator.compute{ institution = id or Erasmus code, ids = {...},
---- periods = {...}, strategy = s } -> one result per indicator and period:
---- indicator, name, period, value (two decimals), numerator, denominator,
---- unit, status ("ok", "denominator missing (...)", "no data"), note.
---- Periods default to those with mobility, facts or targets.
+--- periods = {...}, strategy = s, as_of = 'YYYY-MM-DD' } -> one result per
+--- indicator and period: indicator, name, period, value (two decimals),
+--- numerator, denominator, unit, provisional (the period had not ended on
+--- as_of, default today), status, note. The status is judged against the
+--- strategy's targets (vista.pdca): reached, missed, on track, behind,
+--- "no baseline: V of T", no target, provisional; without a value,
+--- "denominator missing (...)" or "not recorded (...)". Without strategy,
+--- the institution's stored strategy, if any, gives the custom indicators
+--- and targets. Periods default to those with mobility, facts or targets.
 function M.compute(opts)
   opts = opts or {}
   local inst = resolve_institution(opts.institution)
+  local as_of = opts.as_of or os.date("!%Y-%m-%d")
+  if opts.strategy == nil then
+    local ok, s = pcall(vista.strategy.get, inst)
+    if ok then opts = setmetatable({ strategy = s }, { __index = opts }) end
+  end
   local defs = M.list(opts.strategy)
   if opts.ids then
     local want, out = {}, {}
@@ -373,19 +387,23 @@ function M.compute(opts)
     local sv = strategy_values[id]
     if def.measured_only or (sv and sv.measured[period] ~= nil and not def.builtin and not def.compute and not def.numerator) then
       local v = sv and sv.measured[period]
-      r.value, r.status, r.source = round2(v), v == nil and "not measured" or "ok", "entered"
+      r.value, r.status, r.source = round2(v), v == nil and "not recorded" or nil, "entered"
     elseif not (figures[def.period][period] or facts[period])
         or (not facts_only[def.id] and period > (last_figures[def.period] or "")) then
       -- After the last period with mobility records, zero is not a count.
-      r.status, r.source = "no data", "computed"
+      r.status, r.source = "not recorded", "computed"
     else
       local f, ctx = context(def, period)
       local value, num, den, status, note = evaluate(def, f, ctx)
       r.value, r.numerator, r.denominator = round2(value), num, den
-      r.status, r.note, r.source = status or "ok", note, "computed"
+      r.status, r.note, r.source = status, note, "computed"
       if def.id == "destination_diversity" and f.concentration then
         r.note = "concentration " .. round2(f.concentration)
       end
+    end
+    r.provisional = pdca.provisional(period, as_of)
+    if r.value ~= nil then
+      r.status = pdca.judge_value(pdca.spec(opts.strategy, id, def), period, r.value, as_of)
     end
     cache[key] = r
     return r
@@ -415,6 +433,7 @@ function M.compute(opts)
     end
   end
   out.columns = { "indicator", "period", "value", "unit", "numerator", "denominator", "status", "note" }
+  out.as_of = as_of
   return out
 end
 

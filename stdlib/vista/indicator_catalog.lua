@@ -1,4 +1,5 @@
---- vista.indicator_catalog: the built-in indicators of DOMAIN.md, as data.
+--- vista.indicator_catalog: the built-in indicators, as data (what they
+--- count beyond these definitions: docs/definitions.md, "Indicators").
 --- The computations are in vista.indicator; this list is what the strategy
 --- checker and the reports need to know about them.
 local M = {}
@@ -19,7 +20,9 @@ local list = {
   { id = "female_share", period = "calendar", unit = "%",
     name = "Share of mobile learners who are female",
     definition = "outgoing learner mobilities with gender female, per 100 outgoing learner mobilities; undefined gender reported apart",
-    numerator = "female learners", denominator = "mobile learners" },
+    numerator = "female learners", denominator = "mobile learners",
+    -- Gender balance: on track means moving toward the target band.
+    direction = "band" },
   { id = "long_term_share", period = "calendar", unit = "%",
     name = "Share of long-term (ErasmusPro) learner mobilities",
     definition = "outgoing learner mobilities of 90 days or more (ErasmusPro), per 100 outgoing learner mobilities",
@@ -69,7 +72,7 @@ local list = {
 M.list = list
 M.by_id = {}
 for _, d in ipairs(list) do
-  d.direction = "higher"
+  d.direction = d.direction or "higher"
   d.builtin = true
   M.by_id[d.id] = d
 end

@@ -1,6 +1,9 @@
 --- vista.scan: the operating-environment scan of a strategy, levels by
 --- categories, each factor weighted by its expected impact on international
---- activities (-3 hinders a lot .. 3 helps a lot) times its likelihood (0..1).
+--- activities (-3 hinders a lot .. 3 helps a lot) times its likelihood (0..1),
+--- and which of the themes the field asks a scan to cover (the Mobility
+--- Scoreboard areas and labour-market needs, vista.strategy_file.themes) its
+--- factors cover: by the factors' `theme` field alone, never by their words.
 ---
 ---   vista.scan.analyse(strategy) -> matrix, factors, findings
 ---   vista.scan.report(strategy) -> sections for vista.format.sections
@@ -33,7 +36,7 @@ function M.analyse(s)
     factors[#factors + 1] = {
       factor = f.id, level = f.level, category = f.category, impact = f.impact,
       likelihood = f.likelihood, weight = round2(w), trend = f.trend,
-      source = f.source, text = f.text,
+      source = f.source, text = f.text, theme = f.theme,
       answered_by = answered[f.id] and table.concat(answered[f.id], ", ") or nil,
     }
   end
@@ -55,7 +58,9 @@ function M.analyse(s)
     row.net = round2(total)
     matrix[#matrix + 1] = row
   end
-  local undocumented, empty, unanswered = {}, {}, {}
+  -- Lists, so that JSON writes an empty one as [].
+  local array = require("vista.json").array
+  local undocumented, empty, unanswered = array {}, array {}, array {}
   for _, level in ipairs(sf.levels) do
     if not present[level] then empty[#empty + 1] = level
     elseif not documented[level] then undocumented[#undocumented + 1] = level end
@@ -64,8 +69,28 @@ function M.analyse(s)
     if not f.answered_by then unanswered[#unanswered + 1] = f.factor end
   end
   table.sort(unanswered)
+  -- Themes: the factors that name each one, in the themes' own order.
+  local by_theme = {}
+  for _, f in ipairs(factors) do
+    if f.theme then
+      by_theme[f.theme] = by_theme[f.theme] or {}
+      table.insert(by_theme[f.theme], f.factor)
+    end
+  end
+  local themes, covered, missing = {}, array {}, array {}
+  for _, th in ipairs(sf.themes) do
+    local ids = by_theme[th.id]
+    if ids then table.sort(ids) end
+    themes[#themes + 1] = { theme = th.id, name = th.name, factors = ids and #ids or 0,
+                            covered_by = ids and table.concat(ids, ", ") or nil }
+    if ids then covered[#covered + 1] = th.id else missing[#missing + 1] = th.id end
+  end
+  local unthemed = array {}
+  for _, f in ipairs(factors) do if not f.theme then unthemed[#unthemed + 1] = f.factor end end
+  table.sort(unthemed)
   return { matrix = matrix, factors = factors, levels_without_factors = empty,
-           levels_without_sources = undocumented, unanswered = unanswered }
+           levels_without_sources = undocumented, unanswered = unanswered, themes = themes,
+           themes_covered = covered, themes_missing = missing, factors_without_theme = unthemed }
 end
 
 local function list_or_none(t) return #t == 0 and "none" or table.concat(t, ", ") end
@@ -79,14 +104,21 @@ function M.report(s)
     { key = "matrix", title = "Operating environment: factors (weighted impact) by level and category",
       rows = a.matrix, cols = cols },
     { key = "factors", title = "Factors, strongest first", rows = a.factors, main = true,
-      cols = { "factor", "level", "category", "impact", "likelihood", "weight", "trend", "answered_by", "source" } },
+      cols = { "factor", "level", "category", "theme", "impact", "likelihood", "weight", "trend", "answered_by", "source" } },
+    { key = "themes", title = "Themes the field asks a scan to cover (Mobility Scoreboard areas, labour-market needs)",
+      rows = a.themes, cols = { "theme", "name", "factors", "covered_by" } },
     { key = "findings", title = "Findings", value = {
         levels_without_factors = a.levels_without_factors,
-        levels_without_sources = a.levels_without_sources, unanswered = a.unanswered },
+        levels_without_sources = a.levels_without_sources, unanswered = a.unanswered,
+        themes_covered = a.themes_covered, themes_missing = a.themes_missing,
+        factors_without_theme = a.factors_without_theme },
       lines = {
         "Levels with no factor: " .. list_or_none(a.levels_without_factors),
         "Levels whose factors cite no source document: " .. list_or_none(a.levels_without_sources),
         "Factors no goal answers (no goal names them as its why): " .. list_or_none(a.unanswered),
+        "Themes the scan covers: " .. list_or_none(a.themes_covered),
+        "Themes the scan leaves out: " .. list_or_none(a.themes_missing),
+        "Factors with no theme: " .. list_or_none(a.factors_without_theme),
       } },
   }, a
 end

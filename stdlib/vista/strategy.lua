@@ -64,7 +64,7 @@ function M.get(institution)
     local g = goal_by[a.goal]
     if g then g.actions[#g.actions + 1] = a end
   end
-  for _, f in ipairs(vista.sql([[SELECT id, level, category, text, source, trend, impact, likelihood, line
+  for _, f in ipairs(vista.sql([[SELECT id, level, category, text, source, trend, impact, likelihood, theme, line
       FROM env_factor WHERE strategy_id = ? ORDER BY line]], id)) do
     out.factors[#out.factors + 1] = f
   end
@@ -80,6 +80,15 @@ function M.get(institution)
     local i = ind_by[v.indicator_id]
     local key = v.kind == "target" and "targets" or v.kind
     if i then i[key][v.period] = v.value end
+  end
+  -- Directions and target bands, which the table cannot hold, from the
+  -- stored text (checked when it was imported).
+  local ok, d = pcall(require("vista.strategy_file").read, out.source or "", out.source_path or "strategy")
+  if ok and d then
+    for _, x in ipairs(d.indicators) do
+      local i = ind_by[x.id]
+      if i then i.direction, i.bands = x.direction, x.bands end
+    end
   end
   return out
 end

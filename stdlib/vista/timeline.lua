@@ -10,7 +10,12 @@
 ---
 --- inst is an institution id or Erasmus code (default: the one with a
 --- strategy). Milestones come from the strategy file and `vista import
---- timeline`; the rest is derived from the mobility records.
+--- timeline`; the rest is derived from the mobility records. The two are
+--- merged, and every event says where it comes from (its source): the
+--- records, a milestone of the timeline file, or the strategy (its file's
+--- milestones and the stored strategy itself). A milestone that names a
+--- country or a partner counts as activity with it: the first mobility to a
+--- country is the earlier of what the records and the milestones say.
 local M = {}
 
 local function institution(inst)
@@ -33,9 +38,48 @@ end
 
 local LEARNER = "m.profile = 1 AND coalesce(m.band, 0) <> 4"
 
+local MILESTONE_SOURCE = "CASE WHEN strategy_id IS NULL THEN 'milestone' ELSE 'strategy' END"
+
+-- Folds the milestones that name a country or a partner into the rows
+-- from the records: a milestone earlier than the records' first moves
+-- first (and says so in first_source, first_title, records_first); a
+-- country or partner only milestones name gets a row of its own.
+local function merge_milestones(inst, rows, key, column)
+  local by = {}
+  for _, r in ipairs(rows) do
+    r.first_source = "records"
+    by[r[key]:lower()] = r
+  end
+  for _, m in ipairs(vista.sql([[SELECT ]] .. column .. [[ AS name, kind, title, start, coalesce(until, start) AS last,
+      country, ]] .. MILESTONE_SOURCE .. [[ AS source
+    FROM milestone WHERE institution_id = ? AND ]] .. column .. [[ IS NOT NULL ORDER BY start, title]], inst)) do
+    local r = by[m.name:lower()]
+    if not r then
+      r = { [key] = m.name, country = m.country, first = m.start, last = m.last, first_source = m.source,
+            first_title = m.title, first_kind = m.kind }
+      if key == "country" then
+        local c = vista.sql("SELECT name FROM country WHERE code = ?", m.name)[1]
+        r.name = c and c.name or m.name
+      end
+      rows[#rows + 1] = r
+      by[m.name:lower()] = r
+    elseif m.start < r.first then
+      r.records_first = r.records_first or (r.first_source == "records" and r.first or nil)
+      r.first, r.first_source, r.first_title, r.first_kind = m.start, m.source, m.title, m.kind
+    end
+    if m.last > r.last then r.last = m.last end
+  end
+  table.sort(rows, function(a, b)
+    if a.first ~= b.first then return a.first < b.first end
+    return a[key] < b[key]
+  end)
+end
+
 --- The first and last outgoing mobility to each partner (receiving
 --- organisation) and to each country: rows partner/country, first, last
---- (YYYY-MM-01), participants.
+--- (YYYY-MM-DD), participants (from the records), first_source ("records",
+--- "milestone" or "strategy") and, when a milestone came first, its title
+--- and kind and the records' own first (records_first).
 function M.reach(inst)
   inst = institution(inst)
   local partners = vista.sql([[SELECT r.id AS institution, r.name AS partner, r.country,
@@ -51,22 +95,35 @@ function M.reach(inst)
   for _, list in ipairs { partners, countries } do
     for _, r in ipairs(list) do r.first, r.last = month_date(r.first), month_date(r.last) end
   end
+  merge_milestones(inst, partners, "partner", "partner")
+  merge_milestones(inst, countries, "country", "country")
   return partners, countries
 end
 
 --- Every event: the milestones, the projects seen in the records, the
 --- first mobility to each country, the first long-term mobility, the first
---- incoming learner. Rows: date, until, kind, title, reference, role,
---- partners, funding, source ("milestone" or "records").
+--- incoming learner, and the stored strategy when no milestone records
+--- it. Rows: date, until, kind, title, reference, role, partners, funding,
+--- country, partner, source ("records", "milestone" or "strategy"), note.
 function M.events(inst)
   inst = institution(inst)
   local out = {}
   local refs = {}
+  local strategy_milestone = false
   for _, m in ipairs(vista.sql([[SELECT kind, title, start AS date, until, reference, role, partners, funding,
-      CASE WHEN strategy_id IS NULL THEN 'timeline file' ELSE 'strategy file' END AS source
+      country, partner, ]] .. MILESTONE_SOURCE .. [[ AS source
     FROM milestone WHERE institution_id = ? ORDER BY start, kind, title]], inst)) do
     out[#out + 1] = m
     if m.reference then refs[m.reference] = true end
+    if m.kind == "strategy" then strategy_milestone = true end
+  end
+  -- A stored strategy is a strategy milestone, unless one already says so.
+  if not strategy_milestone then
+    for _, st in ipairs(vista.sql([[SELECT title, period_from, period_to FROM strategy
+        WHERE institution_id = ? ORDER BY period_from]], inst)) do
+      out[#out + 1] = { kind = "strategy", date = st.period_from, ["until"] = st.period_to,
+                        title = "strategy: " .. st.title, source = "strategy" }
+    end
   end
   -- Projects under which the institution sent someone.
   for _, p in ipairs(vista.sql([[SELECT p.reference, p.key_action, min(m.start_month) AS first,
@@ -83,8 +140,15 @@ function M.events(inst)
   end
   local _, countries = M.reach(inst)
   for _, c in ipairs(countries) do
-    out[#out + 1] = { kind = "first", date = c.first, title = "first mobility to " .. (c.name or c.country),
-                      source = "records" }
+    local name = c.name or c.country
+    local e = { kind = "first", date = c.first, country = c.country, source = c.first_source,
+                title = (c.first_source == "records" or c.first_kind == "project") and "first mobility to " .. name
+                        or "first activity with " .. name }
+    if c.first_source ~= "records" then
+      e.note = "milestone '" .. c.first_title .. "'" ..
+        (c.records_first and ("; the mobility records begin " .. c.records_first:sub(1, 7)) or "; none in the mobility records")
+    end
+    out[#out + 1] = e
   end
   local function first(sql, title)
     local r = vista.sql(sql, inst)[1]
@@ -116,7 +180,8 @@ function M.years(inst)
   end
   for _, e in ipairs(M.events(inst)) do
     if e.date then
-      local label = e.title .. (e.kind ~= "first" and e.kind ~= "milestone" and " (" .. e.kind .. ")" or "")
+      local label = e.title .. (e.kind ~= "first" and e.kind ~= "milestone" and " (" .. e.kind .. ")" or "") ..
+        " [" .. e.source .. "]"
       table.insert(year(e.date:sub(1, 4)).started, label)
       if e["until"] and e["until"]:sub(1, 4) ~= e.date:sub(1, 4) then
         table.insert(year(e["until"]:sub(1, 4)).ended, e.title)
@@ -160,7 +225,10 @@ function M.changes(inst, since)
   end
   since = require("vista.strategy_file").date(since) or error("'" .. tostring(since) .. "' is not a date", 2)
   local partners, countries = M.reach(inst)
-  local r = { since = since, new_partners = {}, quiet_partners = {}, new_countries = {}, quiet_countries = {} }
+  -- Lists, so that JSON writes an empty one as [].
+  local array = require("vista.json").array
+  local r = { since = since, new_partners = array {}, quiet_partners = array {}, new_countries = array {},
+              quiet_countries = array {} }
   for _, p in ipairs(partners) do
     if p.first >= since then r.new_partners[#r.new_partners + 1] = p
     elseif p.last < since then r.quiet_partners[#r.quiet_partners + 1] = p end
@@ -221,6 +289,10 @@ function M.untried(inst)
       n = 0
       for _, kind in ipairs(a.milestone) do
         n = n + vista.sql("SELECT count(*) AS n FROM milestone WHERE institution_id = ? AND kind = ?", inst, kind)[1].n
+      end
+      -- A stored strategy is a written strategy, milestone or not.
+      if a.id == "strategy" then
+        n = n + vista.sql("SELECT count(*) AS n FROM strategy WHERE institution_id = ?", inst)[1].n
       end
     end
     if n == 0 then out[#out + 1] = { id = a.id, text = a.text } end

@@ -1,10 +1,24 @@
 --- vista.why: the why-chains of a strategy's goals. Ask "why?" of a goal;
 --- while the answer is another goal, ask again; the goal whose answer is no
---- longer a goal is a true, strategically focused goal.
+--- longer a goal (nor the words of one) is a true, strategically focused
+--- goal; the guide's count advice is about those, and the goals that serve
+--- them belong in the action plan.
 ---
 ---   vista.why.analyse(strategy) -> findings (strategy as vista.strategy.get() gives it)
 ---   vista.why.report(strategy) -> sections for vista.format.sections
 local M = {}
+
+--- text cut to at most n characters (UTF-8 code points, never inside one),
+--- with "..." when it was longer. Text that is not UTF-8 is cut by bytes.
+function M.cut(text, n)
+  local len = utf8.len(text)
+  if not len then
+    if #text <= n then return text end
+    return text:sub(1, n - 3) .. "..."
+  end
+  if len <= n then return text end
+  return text:sub(1, utf8.offset(text, n - 2) - 1) .. "..."
+end
 
 local function reason_text(s, g)
   if g.why_kind == "mission" then return "mission: " .. (s.mission or "") end
@@ -23,19 +37,30 @@ end
 local function short_reason(g)
   if g.why_kind == "factor" then return "factor " .. tostring(g.why) end
   if g.why_kind == "text" then
-    local t = tostring(g.why)
-    if #t > 40 then t = t:sub(1, 37):gsub("[\128-\191]*$", ""):gsub("[\192-\255]$", "") .. "..." end
-    return '"' .. t .. '"'
+    return '"' .. M.cut(tostring(g.why), 40) .. '"'
   end
   return g.why_kind
 end
 
---- The goal-count advice of the guide: five or six, never more than eight.
+--- The guide's count advice, about strategic goals (whose why is no longer
+--- another goal): five or six, never more than eight. n is their number.
 function M.count_advice(n)
-  if n > 8 then return "too many", string.format("%d goals: the guide advises five or six, never more than eight", n) end
-  if n >= 7 then return "many", string.format("%d goals: allowed, but the guide advises five or six", n) end
-  if n >= 5 then return "ok", string.format("%d goals: as the guide advises (five or six)", n) end
-  return "few", string.format("%d goal%s: the guide advises five or six", n, n == 1 and "" or "s")
+  local what = string.format("%d strategic goal%s", n, n == 1 and "" or "s")
+  if n > 8 then return "too many", what .. ": the guide advises five or six, never more than eight" end
+  if n >= 7 then return "many", what .. ": allowed, but the guide advises five or six" end
+  if n >= 5 then return "as advised", what .. ": as the guide advises (five or six)" end
+  return "few", what .. ": the guide advises five or six"
+end
+
+-- The goal a why in words names (its id or its text), if any: such an
+-- answer is a goal, not a reason.
+local function words_goal(s, words)
+  local function norm(x) return (x:lower():gsub("[%s%p]+", " "):gsub("^ ", ""):gsub(" $", "")) end
+  local w = norm(words)
+  for _, g in ipairs(s.goals) do
+    if norm(g.id) == w or (type(g.text) == "string" and norm(g.text) == w) then return g end
+  end
+  return nil
 end
 
 --- Findings about the goals of strategy s: chains (goal -> ... -> reason),
@@ -44,13 +69,22 @@ end
 function M.analyse(s)
   local by = {}
   for _, g in ipairs(s.goals) do by[g.id] = g end
-  local out = { goals = {}, strategic = {}, cycles = {}, dangling = {},
-                no_indicator = {}, no_action = {} }
+  -- Lists, so that JSON writes an empty one as [].
+  local array = require("vista.json").array
+  local out = { goals = array {}, strategic = array {}, sub_goals = array {}, cycles = array {},
+                into_cycle = array {}, dangling = array {}, answers_are_goals = array {},
+                no_indicator = array {}, no_action = array {} }
   local cycle_seen = {}
   for _, g in ipairs(s.goals) do
     local chain, seen, cur = { g.id }, { [g.id] = true }, g
     local ends, reason
     while true do
+      local named = cur.why_kind == "text" and words_goal(s, tostring(cur.why))
+      if named then
+        ends = "goal in words"
+        if cur == g then out.answers_are_goals[#out.answers_are_goals + 1] = { goal = g.id, why = g.why, names = named.id } end
+        break
+      end
       if cur.why_kind ~= "goal" then
         ends, reason = "reason", reason_text(s, cur)
         break
@@ -70,19 +104,21 @@ function M.analyse(s)
         local sorted = { table.unpack(cyc) }
         table.sort(sorted)
         local key = table.concat(sorted, ",")
+        cyc[#cyc + 1] = nxt.id
         if not cycle_seen[key] then
           cycle_seen[key] = true
-          cyc[#cyc + 1] = nxt.id
           out.cycles[#out.cycles + 1] = cyc
         end
+        if start > 1 then out.into_cycle[#out.into_cycle + 1] = { goal = g.id, cycle = cyc } end
         break
       end
       chain[#chain + 1] = nxt.id
       seen[nxt.id] = true
       cur = nxt
     end
-    local strategic = g.why_kind ~= "goal"
-    if strategic then out.strategic[#out.strategic + 1] = g.id end
+    local strategic = g.why_kind ~= "goal" and ends == "reason"
+    if strategic then out.strategic[#out.strategic + 1] = g.id
+    elseif g.why_kind == "goal" then out.sub_goals[#out.sub_goals + 1] = { goal = g.id, serves = g.why } end
     local n_ind = #(g.indicators or {})
     local n_act = #(g.actions or {})
     if n_ind == 0 then out.no_indicator[#out.no_indicator + 1] = g.id end
@@ -95,7 +131,7 @@ function M.analyse(s)
     }
   end
   out.count = #s.goals
-  out.advice, out.advice_text = M.count_advice(#s.goals)
+  out.advice, out.advice_text = M.count_advice(#out.strategic)
   return out
 end
 
@@ -111,7 +147,7 @@ function M.tree(s)
   end
   local function walk(g, prefix, last, seen)
     local mark = last and "`-- " or "|-- "
-    lines[#lines + 1] = prefix .. mark .. g.id .. ": " .. g.text
+    lines[#lines + 1] = prefix .. mark .. g.id .. ": " .. tostring(g.text)
     if seen[g.id] then return end
     seen[g.id] = true
     local kids = children[g.id] or {}
@@ -148,12 +184,22 @@ local function list_or_none(t) return #t == 0 and "none" or table.concat(t, ", "
 --- The report vista run why prints.
 function M.report(s)
   local a = M.analyse(s)
+  local subs = {}
+  for _, x in ipairs(a.sub_goals) do subs[#subs + 1] = x.goal .. " (serves " .. x.serves .. ")" end
   local findings = {
-    "Goals: " .. a.advice_text,
+    "Goals: " .. a.advice_text .. string.format(" (%d goal%s in all)", a.count, a.count == 1 and "" or "s"),
     "True strategic goals (their why is no longer a goal): " .. list_or_none(a.strategic),
+    "Sub-goals, which belong in the action plan of the goal they serve: " .. list_or_none(subs),
     "Cycles: " .. (#a.cycles == 0 and "none" or ""),
   }
   for _, c in ipairs(a.cycles) do findings[#findings + 1] = "  " .. table.concat(c, " -> ") end
+  for _, x in ipairs(a.into_cycle) do
+    findings[#findings + 1] = "  " .. x.goal .. " leads into the cycle " .. table.concat(x.cycle, " -> ")
+  end
+  for _, x in ipairs(a.answers_are_goals) do
+    findings[#findings + 1] = string.format('Goal %s: its why "%s" is itself a goal (%s): ask why again',
+                                            x.goal, tostring(x.why), x.names)
+  end
   local dangling = {}
   for _, d in ipairs(a.dangling) do dangling[#dangling + 1] = d.goal .. " (why: " .. d.why .. ")" end
   findings[#findings + 1] = "Whys naming a missing goal: " .. list_or_none(dangling)

@@ -16,10 +16,11 @@ A case is a file in CASES_DIR:
     --- exit 0
     then: a shell command that must succeed afterwards (a check)
 
-`vista` in commands is the binary under test. $SOURCE is the source tree,
-$SHARED the shared folder beside it. A missing section must be empty
-(stdout, stderr) or 0 (exit); '--- stdout re' (or stderr re) compares with
-a regular expression that must match the whole output instead.
+`vista` in commands is the binary under test; $SOURCE is the source tree
+(test data in $SOURCE/tests/data, the generator in $SOURCE/tools). A
+missing section must be empty (stdout, stderr) or 0 (exit); '--- stdout
+re' (or stderr re) compares with a regular expression that must match the
+whole output instead.
 """
 import difflib
 import os
@@ -78,13 +79,12 @@ def main():
     vista, cases_dir = os.path.abspath(sys.argv[1]), sys.argv[2]
     source = os.environ.get("VISTA_SOURCE", os.path.dirname(os.path.dirname(
         os.path.dirname(os.path.abspath(__file__)))))
-    shared = os.environ.get("VISTA_SHARED", os.path.join(source, "..", "shared"))
     bindir = tempfile.mkdtemp(prefix="vista-bin-")
     os.symlink(vista, os.path.join(bindir, "vista"))
     env = dict(os.environ)
     env.pop("VISTA_DB", None)
     env.update(PATH=bindir + os.pathsep + env.get("PATH", ""), SOURCE=source,
-               SHARED=os.path.abspath(shared), LC_ALL="C.UTF-8")
+               LC_ALL="C.UTF-8")
     passed = failed = 0
     for name in sorted(os.listdir(cases_dir)):
         if not name.endswith(".case"):

@@ -22,8 +22,7 @@ from collections import defaultdict
 
 VISTA = sys.argv[1]
 SOURCE = os.environ.get("VISTA_SOURCE", os.path.join(os.path.dirname(__file__), "..", ".."))
-SHARED = os.environ.get("VISTA_SHARED", os.path.join(SOURCE, "..", "shared"))
-GEN = os.path.join(SHARED, "tools", "gen_mobility.py")
+GEN = os.path.join(SOURCE, "tools", "gen_mobility.py")
 K = 5
 failures = 0
 checks = 0
@@ -193,7 +192,8 @@ def consortium(tmp):
         got = (f["learners"], f["schools"], f["mean_age"] if want[2] else None, f["female_share"],
                f["fewer_opportunities_share"], f["destination_countries"], f["staff"], f["incoming"])
         check("consortium %s: the published figures" % year, got, want)
-        # Back-derivation (DOMAIN C5): each share from an integer count.
+        # Back-derivation: each published share comes from an integer count
+        # (docs/definitions.md: shares of learners sent, to two decimals).
         check("consortium %s: shares from counts" % year,
               (f["female"], f["fewer_opportunities"]),
               {"2022-23": (112, 40), "2023-24": (53, 30)}[year])

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Mobility import against an independent computation.
 
-Every real file in shared/data/real and generated official-format files
+Every real file in tests/data/real and generated official-format files
 (clean, with aggregated rows, and dirty) are imported with vista; the same
 figures are computed here with Python's csv module from the raw file, by
-the rules of DOMAIN.md, and must be equal: participants, gender split,
+the rules of docs/definitions.md, and must be equal: participants, gender split,
 fewer opportunities, special needs, distinct receiving countries, mean
 duration and age (participant-weighted), the long-term count, figures by
 year and by sending institution, and the rejected lines. An exported file
@@ -24,9 +24,8 @@ import tempfile
 VISTA = os.path.abspath(sys.argv[1])
 SOURCE = os.environ.get("VISTA_SOURCE", os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
-SHARED = os.environ.get("VISTA_SHARED", os.path.join(SOURCE, "..", "shared"))
-REAL = os.path.join(SHARED, "data", "real")
-GEN = os.path.join(SHARED, "tools", "gen_mobility.py")
+REAL = os.path.join(SOURCE, "tests", "data", "real")
+GEN = os.path.join(SOURCE, "tools", "gen_mobility.py")
 WORK = tempfile.mkdtemp(prefix="vista-mobility-")
 
 PROJECT = re.compile(r"^\d{4}-\d{1,2}-[A-Z]{2}\d{2}-KA\d{3}(-[A-Z]+)?-\d{4,12}$")

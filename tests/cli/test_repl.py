@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The interactive shell, driven through a pseudo-terminal as a person would
 use it: prompts, multi-line input, printed values and tables, Ctrl-C to stop
-a running chunk, history kept in the XDG state directory, Ctrl-D to leave.
+a running chunk or drop the line being typed, history kept in the XDG state
+directory on every way out (Ctrl-D, .quit, SIGTERM, SIGHUP), Ctrl-D to
+leave; and Ctrl-C stopping a script run by `vista -e` with status 3.
 
 usage: test_repl.py VISTA_BINARY
 """
@@ -9,6 +11,7 @@ import os
 import pty
 import select
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -70,6 +73,136 @@ class Shell:
 
     def send(self, text):
         os.write(self.master, text.encode())
+
+    def ctrl_d(self):
+        """Leaves with Ctrl-D; returns the exit status."""
+        # A Ctrl-D typed ahead, while the line editor is still switching the
+        # terminal's mode, can land in the line instead of ending it (the
+        # editor then beeps at the next one); a person would clear the line
+        # and press it again, and so does the test: Ctrl-U, Ctrl-D.
+        for attempt in range(10):
+            self.send("\x04" if attempt == 0 else "\x15\x04")
+            try:
+                return self.wait(3)
+            except AssertionError:
+                continue
+        return self.status
+
+
+def history_text(home):
+    hist = os.path.join(home, ".local", "state", "vista", "history")
+    assert os.path.exists(hist), "no history file"
+    with open(hist, encoding="utf-8", errors="replace") as f:
+        # libedit writes spaces as \040; GNU readline as they are.
+        return f.read().replace("\\040", " ")
+
+
+def fresh_shell(vista, fn):
+    """Runs fn(shell, home) in a shell of its own, so that a shell the
+    check ends (or kills) takes no other check with it."""
+    home = tempfile.mkdtemp(prefix="vista-repl-")
+    sh = Shell(vista, home)
+    try:
+        sh.expect("vista> ")
+        fn(sh, home)
+    finally:
+        sh.kill()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def ctrl_c_empty_line(sh, home):
+    sh.send("\x03")
+    sh.expect("vista> ", timeout=5)
+    sh.send("2 + 3\n")
+    out = sh.expect("vista> ")
+    assert "5" in out, out
+
+
+def ctrl_c_half_typed_line(sh, home):
+    sh.send("error('abandoned')")
+    sh.expect("error('abandoned')")
+    sh.send("\x03")
+    sh.expect("vista> ", timeout=5)
+    sh.send("7 * 6\n")
+    out = sh.expect("vista> ")
+    assert "42" in out and "abandoned" not in out, out
+
+
+def ctrl_c_unfinished_chunk(sh, home):
+    sh.send("for i = 1, 2 do\n")
+    sh.expect("...> ")
+    sh.send("print('inside', i)\n")
+    sh.expect("...> ")
+    sh.send("\x03")
+    out = sh.expect("vista> ", timeout=5)
+    assert "...>" not in out, out
+    sh.send("40 + 2\n")
+    out = sh.expect("vista> ")
+    assert "42" in out and "inside" not in out, out
+
+
+def ctrl_c_then_ctrl_d_keeps_history(sh, home):
+    sh.send("11 + 22\n")
+    sh.expect("vista> ")
+    sh.send("\x03")
+    sh.expect("vista> ", timeout=5)
+    status = sh.ctrl_d()
+    assert status == 0, f"exit status {status}:\n{sh.seen}"
+    assert "11 + 22" in history_text(home)
+
+
+def quit_keeps_history(sh, home):
+    sh.send("10 + 20\n")
+    sh.expect("vista> ")
+    sh.send(".quit\n")
+    status = sh.wait(5)
+    assert status == 0, f"exit status {status}:\n{sh.seen}"
+    assert "10 + 20" in history_text(home)
+
+
+def sigterm_keeps_history(sh, home):
+    sh.send("12 + 34\n")
+    sh.expect("vista> ")
+    os.kill(sh.pid, signal.SIGTERM)
+    status = sh.wait(5)
+    assert status == -signal.SIGTERM, f"exit status {status}:\n{sh.seen}"
+    assert "12 + 34" in history_text(home)
+
+
+def sighup_keeps_history(sh, home):
+    # The terminal went away (a closed window, a dropped ssh session).
+    sh.send("98 + 76\n")
+    sh.expect("vista> ")
+    os.kill(sh.pid, signal.SIGHUP)
+    status = sh.wait(5)
+    assert status == -signal.SIGHUP, f"exit status {status}:\n{sh.seen}"
+    assert "98 + 76" in history_text(home)
+
+
+def sigterm_stops_a_chunk_and_keeps_history(sh, home):
+    sh.send("56 + 78\n")
+    sh.expect("vista> ")
+    sh.send("while true do end\n")
+    time.sleep(0.5)
+    os.kill(sh.pid, signal.SIGTERM)
+    status = sh.wait(5)
+    assert status == -signal.SIGTERM, f"exit status {status}:\n{sh.seen}"
+    assert "56 + 78" in history_text(home)
+
+
+def ctrl_c_stops_a_script(vista):
+    """vista run / -e: Ctrl-C stops the script as a limit does, status 3."""
+    import subprocess
+    p = subprocess.Popen([vista, "--db", ":memory:", "-e", "while true do end"],
+                         stderr=subprocess.PIPE)
+    time.sleep(0.5)
+    p.send_signal(signal.SIGINT)
+    try:
+        err = p.communicate(timeout=10)[1].decode()
+    except subprocess.TimeoutExpired:
+        p.kill()
+        raise AssertionError("the script did not stop")
+    assert p.returncode == 3 and err == "vista: interrupted\n", (p.returncode, err)
 
 
 def main():
@@ -134,23 +267,9 @@ def main():
         assert ".tables" in out and ".schema" in out, out
 
     def ctrl_d_and_history():
-        # A Ctrl-D typed ahead, while the line editor is still switching the
-        # terminal's mode, can land in the line instead of ending it (the
-        # editor then beeps at the next one); a person would clear the line
-        # and press it again, and so does the test: Ctrl-U, Ctrl-D.
-        for attempt in range(10):
-            sh.send("\x04" if attempt == 0 else "\x15\x04")
-            try:
-                sh.wait(3)
-                break
-            except AssertionError:
-                continue
-        assert sh.status == 0, f"exit status {sh.status}:\n{sh.seen}"
-        hist = os.path.join(home, ".local", "state", "vista", "history")
-        assert os.path.exists(hist), "no history file"
-        with open(hist, encoding="utf-8", errors="replace") as f:
-            # libedit writes spaces as \040; GNU readline as they are.
-            text = f.read().replace("\\040", " ")
+        status = sh.ctrl_d()
+        assert status == 0, f"exit status {status}:\n{sh.seen}"
+        text = history_text(home)
         assert "1 + 1" in text, text
 
     for name, fn in [("an expression prints its value", expression),
@@ -163,6 +282,18 @@ def main():
         check(name, fn)
     sh.kill()
     shutil.rmtree(home, ignore_errors=True)
+    for name, fn in [("Ctrl-C on an empty line gives a fresh prompt", ctrl_c_empty_line),
+                     ("Ctrl-C drops a half-typed line", ctrl_c_half_typed_line),
+                     ("Ctrl-C drops an unfinished chunk", ctrl_c_unfinished_chunk),
+                     ("Ctrl-C, then Ctrl-D leaves with status 0 and history",
+                      ctrl_c_then_ctrl_d_keeps_history),
+                     (".quit keeps the history", quit_keeps_history),
+                     ("SIGTERM at the prompt keeps the history", sigterm_keeps_history),
+                     ("SIGHUP at the prompt keeps the history", sighup_keeps_history),
+                     ("SIGTERM stops a running chunk and keeps the history",
+                      sigterm_stops_a_chunk_and_keeps_history)]:
+        check(name, lambda: fresh_shell(vista, fn))
+    check("Ctrl-C stops a script with status 3", lambda: ctrl_c_stops_a_script(vista))
     failed = 0
     for name, err in checks:
         if err:

@@ -37,12 +37,14 @@ static int on_row(void *ud, const vista_csv_row *row) {
   trace *t = ud;
   fuzz_say("row line %lld index %lld fields %zu bad %zu raw %zu",
            (long long)row->line, (long long)row->index, row->nfields,
-           row->bad_utf8, row->raw_len);
+           row->bad_text, row->raw_len);
   put(t, "R", 1);
   put_u64(t, (uint64_t)row->line);
   put_u64(t, (uint64_t)row->index);
   put_u64(t, row->nfields);
-  put_u64(t, row->bad_utf8);
+  put_u64(t, row->bad_text);
+  if (row->bad_text)
+    put(t, row->bad_text_why, strlen(row->bad_text_why));
   put(t, &row->delim, 1);
   for (size_t i = 0; i < row->nfields; i++) {
     if (row->fields[i][row->lens[i]] != '\0')

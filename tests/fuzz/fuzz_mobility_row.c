@@ -126,10 +126,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   vista_dict_free(im->labels);
   vista_dict_free(im->institutions);
   vista_dict_free(im->projects);
+  /* As mobility.c's cleanup() frees an importer (the database is empty,
+   * so its setup() loads nothing). */
   for (int f = 0; f < MF_COUNT; f++)
     free(im->last[f].text);
   mob_ka_free(&im->ka);
   free(im->activity_kind);
+  free(im->key);
+  for (size_t i = 0; i < im->inst_names_cap; i++)
+    free(im->inst_names[i].text);
+  free(im->inst_names);
   free(im);
   vista_session_free(rs);
   return 0;

@@ -17,8 +17,11 @@ t.run {
   { "first and last mobility per partner and per country", function()
     local partners, countries = tl.reach(HOME)
     local p = by(partners, "partner")
-    t.eq(p["Partner A"].first, "2021-03-01"); t.eq(p["Partner A"].last, "2024-10-01")
+    -- A milestone names Partner A in 2019, before the records' first.
+    t.eq(p["Partner A"].first, "2019-06-01"); t.eq(p["Partner A"].first_source, "milestone")
+    t.eq(p["Partner A"].records_first, "2021-03-01"); t.eq(p["Partner A"].last, "2024-10-01")
     t.eq(p["Partner A"].participants, 6)
+    t.eq(p["Partner B"].first_source, "records"); t.eq(p["Partner B"].records_first, nil)
     t.eq(p["Partner B"].first, "2022-05-01"); t.eq(p["Partner B"].last, "2022-11-01")
     t.eq(p["Partner C"].first, "2025-02-01")
     t.eq(by(countries, "country").DE.participants, 4)
@@ -32,14 +35,31 @@ t.run {
     t.eq(titles["first long-term (ErasmusPro) learner mobility"].date, "2022-11-01")
     t.eq(titles["first incoming learner"].date, "2025-04-01")
     t.eq(titles["first staff mobility"].date, "2025-02-01")
-    t.eq(titles["first mobility to Finland"].date, "2021-03-01")
+    -- The records' first to Finland (2021) yields to the 2019 milestone.
+    local fi = titles["first mobility to Finland"]
+    t.eq(fi.date, "2019-06-01"); t.eq(fi.source, "milestone"); t.eq(fi.country, "FI")
+    t.eq(fi.note, "milestone 'Construction learners to Helsinki'; the mobility records begin 2021-03")
+    t.eq(titles["first mobility to Germany"].source, "records")
+    -- A country only a milestone names.
+    t.eq(titles["first mobility to Netherlands"].date, "2020-03-01")
+    t.eq(titles["first mobility to Netherlands"].note, "milestone 'Staff visit to Utrecht'; none in the mobility records")
+    t.eq(titles["Construction learners to Helsinki"].partner, "Partner A")
+    -- The stored strategy, which no milestone records, is one.
+    local st = titles["strategy: Test School goes abroad"]
+    t.eq(st.date, "2024-09-01"); t.eq(st["until"], "2027-08-31"); t.eq(st.source, "strategy"); t.eq(st.kind, "strategy")
+    local n = 0
+    for _, e in ipairs(ev) do if e.title:find("^first mobility to Finland") then n = n + 1 end end
+    t.eq(n, 1)
     local projects = 0
     for _, e in ipairs(ev) do if e.kind == "project" and e.source == "records" then projects = projects + 1 end end
     t.eq(projects, 3)
     for i = 2, #ev do t.ok((ev[i - 1].date or "") <= (ev[i].date or ""), "events in date order") end
   end },
-  { "years: volumes where there are records, unknown outside them", function()
+  { "years: volumes where there are records, unknown outside them; each event says its source", function()
     local y = by(tl.years(HOME), "year")
+    t.eq(y[2019].started, { "Construction learners to Helsinki (project) [milestone]", "first mobility to Finland [milestone]" })
+    t.eq(y[2024].started[1], "strategy: Test School goes abroad (strategy) [strategy]")
+    t.eq(y[2024].started[2], "KA121-VET project: 5 participants sent (project) [records]")
     t.eq(y[2017].learners, nil)
     t.eq(y[2021].learners, 2); t.eq(y[2022].learners, 4)
     t.eq(y[2025].staff, 1); t.eq(y[2025].incoming, 1)
@@ -51,7 +71,7 @@ t.run {
     t.eq(names(c.new_partners, "partner"), { "Partner C" })
     t.eq(names(c.quiet_partners, "partner"), { "Partner B", "Partner D" })
     t.eq(names(c.new_countries, "country"), { "ES" })
-    t.eq(names(c.quiet_countries, "country"), { "DE" })
+    t.eq(names(c.quiet_countries, "country"), { "DE", "NL" })
     t.raises(function() tl.changes(HOME, "last year") end, "is not a date")
   end },
   { "activities never tried", function()
@@ -59,7 +79,8 @@ t.run {
     for _, a in ipairs(tl.untried(HOME)) do ids[a.id] = true end
     t.eq(ids.short_learner, nil); t.eq(ids.long_learner, nil); t.eq(ids.job_shadowing, nil)
     t.eq(ids.charter, nil); t.eq(ids.competition, nil); t.eq(ids.accreditation, nil)
-    t.ok(ids.teaching and ids.courses and ids.incoming_staff and ids.partnership and ids.network and ids.strategy)
+    t.ok(ids.teaching and ids.courses and ids.incoming_staff and ids.partnership and ids.network)
+    t.eq(ids.strategy, nil) -- a stored strategy is a written strategy
   end },
   { "language coverage at B2, small counts suppressed", function()
     local r = sk.report { institution = HOME }

@@ -19,7 +19,7 @@ typedef struct seen {
   int64_t lines[16];
   char first[16][64];
   size_t nfields[16];
-  size_t bad_utf8[16];
+  size_t bad_text[16];
   char last_field[16][64];
   int bad;
   int64_t bad_line;
@@ -33,7 +33,7 @@ static int collect(void *ud, const vista_csv_row *row) {
     snprintf(s->last_field[s->n], 64, "%s",
              row->nfields ? row->fields[row->nfields - 1] : "");
     s->nfields[s->n] = row->nfields;
-    s->bad_utf8[s->n] = row->bad_utf8;
+    s->bad_text[s->n] = row->bad_text;
   }
   s->n++;
   return VISTA_OK;
@@ -142,10 +142,10 @@ static void put_text(transcript *t, const char *p, size_t n) {
 
 static int record_row(void *ud, const vista_csv_row *row) {
   transcript *t = ud;
-  char head[96];
-  int k = snprintf(head, sizeof head, "row %lld #%lld utf8 %zu fields %zu:",
-                   (long long)row->line, (long long)row->index, row->bad_utf8,
-                   row->nfields);
+  char head[160];
+  int k = snprintf(head, sizeof head, "row %lld #%lld text %zu %s fields %zu:",
+                   (long long)row->line, (long long)row->index, row->bad_text,
+                   row->bad_text ? row->bad_text_why : "ok", row->nfields);
   put(t, head, (size_t)k);
   for (size_t i = 0; i < row->nfields; i++) {
     assert_int_equal(strlen(row->fields[i]) <= row->lens[i], 1);
@@ -181,10 +181,13 @@ static void random_field(transcript *f, unsigned *seed, char delim) {
   static const char *const bits[] = {
       "a", "bc", " ", "\t", "\xC3\xA9", "x y", "1", "\"\"", ";", ",", "\n",
       "\r\n", "\xFF", "'", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xC0\x80",
-      "\xED\xA0\x80", "\x80", "\xE2\x82", "\xF4\x90\x80\x80", "\""};
+      "\xED\xA0\x80", "\x80", "\xE2\x82", "\xF4\x90\x80\x80", "\x01",
+      "\x1B", "\x7F", "\""};
   /* Plain text may hold any of the bits but quotes, delimiters and line
-   * ends: the first seven, and UTF-8 good and bad (from 14 on). */
-  static const int plain[] = {0, 1, 2, 3, 4, 5, 6, 14, 15, 16, 17, 18, 19, 20};
+   * ends: the first seven, UTF-8 good and bad (from 14 on) and control
+   * characters (21 on). */
+  static const int plain[] = {0,  1,  2,  3,  4,  5,  6,  14, 15,
+                              16, 17, 18, 19, 20, 21, 22, 23};
   static const char *const pads[] = {"", "", "", " ", "\t", "  "};
   int kind = (int)(next_random(seed) % 10);
   const char *pad = pads[next_random(seed) % 6];
@@ -195,13 +198,13 @@ static void random_field(transcript *f, unsigned *seed, char delim) {
                                       : (int)(next_random(seed) % 6);
   if (kind < 4) { /* plain: no quote, no delimiter, no line end */
     for (int i = 0; i < n; i++) {
-      const char *b = bits[plain[next_random(seed) % 14]];
+      const char *b = bits[plain[next_random(seed) % 17]];
       put(f, b, strlen(b));
     }
   } else if (kind < 9) { /* quoted, anything inside but a lone quote */
     put(f, "\"", 1);
     for (int i = 0; i < n; i++) {
-      unsigned r = next_random(seed) % 21;
+      unsigned r = next_random(seed) % 24;
       const char *b = bits[r];
       if (r == 8 || r == 9)
         put(f, &delim, 1);
@@ -308,8 +311,34 @@ static void test_csv_flags_invalid_utf8(void **st) {
   vista_session *s = memory_session();
   seen got = {0};
   assert_int_equal(vista_csv_read(s, path, NULL, collect, NULL, &got), VISTA_OK);
-  assert_int_equal(got.bad_utf8[0], 0);
-  assert_int_equal(got.bad_utf8[1], 2);
+  assert_int_equal(got.bad_text[0], 0);
+  assert_int_equal(got.bad_text[1], 2);
+  vista_session_free(s);
+}
+
+/* A NUL or another control character is not text, on the fast path and
+ * through libcsv alike; a tab and a line end inside quotes are. */
+static void test_csv_flags_control_characters(void **st) {
+  (void)st;
+  WRITE("a,b\nok,Va\0lencia\nok,\"two\nlines\x1B\"\nt\tab,\"two\r\nlines\"\n");
+  vista_session *s = memory_session();
+  for (int mode = 0; mode < 2; mode++) {
+    seen got = {0};
+    vista_csv_options o = {.libcsv_only = mode};
+    assert_int_equal(vista_csv_read(s, path, &o, collect, NULL, &got),
+                     VISTA_OK);
+    assert_int_equal(got.n, 4);
+    assert_int_equal(got.bad_text[0], 0);
+    assert_int_equal(got.bad_text[1], 2);
+    assert_int_equal(got.bad_text[2], 2);
+    assert_int_equal(got.bad_text[3], 0);
+  }
+  char why[48];
+  assert_int_equal(vista_text_invalid("ab\x7F", 3, why), 3);
+  assert_string_equal(why, "holds a control character (0x7F): not text");
+  assert_int_equal(vista_text_invalid("caf\xE9", 4, why), 4);
+  assert_string_equal(why, "is not valid UTF-8");
+  assert_int_equal(vista_text_invalid("a\tb\r\n", 5, why), 0);
   vista_session_free(s);
 }
 
@@ -435,6 +464,7 @@ int main(void) {
       cmocka_unit_test_teardown(
           test_csv_fast_path_waits_for_a_field_libcsv_holds, cleanup),
       cmocka_unit_test_teardown(test_csv_flags_invalid_utf8, cleanup),
+      cmocka_unit_test_teardown(test_csv_flags_control_characters, cleanup),
       cmocka_unit_test_teardown(test_csv_reports_a_quote_that_never_closes,
                                 cleanup),
       cmocka_unit_test(test_csv_missing_file_names_it),

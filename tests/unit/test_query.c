@@ -103,6 +103,35 @@ static void test_query_errors_carry_sqlites_message(void **state) {
   expect_refused(f, "''", "no statement");
 }
 
+static void test_query_calls_only_listed_functions(void **state) {
+  fixture *f = *state;
+  /* fts3_tokenizer('simple') returns a pointer into the library. */
+  expect_refused(f, "\"SELECT fts3_tokenizer('simple')\"",
+                 "vista.sql: the SQL function fts3_tokenizer() is not "
+                 "available in vista scripts");
+  expect_refused(f, "\"SELECT Load_Extension('/tmp/x.so')\"",
+                 "the SQL function load_extension() is not available");
+  expect_refused(f, "\"SELECT 1 FROM institution WHERE sqlite_log(1, 'x')\"",
+                 "the SQL function sqlite_log() is not available");
+  expect_refused(f, "\"SELECT rtreenode(2, x'00')\"",
+                 "the SQL function rtreenode() is not available");
+  /* What scripts use: core, aggregate, window, date, math, JSON. */
+  assert_string_equal(
+      eval(f, "vista.sql([[SELECT printf('%s-%d', upper(country), count(*)"
+              " OVER ()) || json_extract('{\"a\": 2}', '$.a') || "
+              "(date('2024-01-31', '+1 day') = '2024-02-01') || floor(pi()) "
+              "|| sum(length(name)) OVER (ORDER BY id) AS v FROM institution"
+              " ORDER BY id LIMIT 1]])[1].v"),
+      "BE-2213.010");
+  /* The connection refuses to register a tokenizer from a pointer. */
+  int on = -1;
+  assert_int_equal(sqlite3_db_config(vista_store_db(f->s),
+                                     SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER,
+                                     -1, &on),
+                   SQLITE_OK);
+  assert_int_equal(on, 0);
+}
+
 static void test_query_long_query_stops_at_the_time_limit(void **state) {
   fixture *f = *state;
   vista_sandbox_free(f->sb);
@@ -123,6 +152,7 @@ int main(void) {
       T(test_query_binds_parameters),
       T(test_query_keeps_types),
       T(test_query_errors_carry_sqlites_message),
+      T(test_query_calls_only_listed_functions),
       T(test_query_long_query_stops_at_the_time_limit),
 #undef T
   };

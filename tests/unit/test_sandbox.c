@@ -67,6 +67,61 @@ static void test_sandbox_globals_are_strict_and_tables_read_only(void **st) {
   assert_string_equal(eval(f, "rawequal(_G, _ENV)"), "true");
 }
 
+static void test_sandbox_read_only_tables_give_out_no_raw_table(void **st) {
+  fixture *f = *st;
+  /* pairs once returned the real table as its state. */
+  expect_error(f, "local _, raw = pairs(vista) raw.sql = 1",
+               "attempt to modify read-only table 'vista'");
+  expect_error(f, "local it = pairs(vista) for _, m in it, nil, nil do "
+                  "if type(m) == 'table' then m.x = 1 end end",
+               "attempt to modify read-only table 'vista.");
+  expect_error(f, "vista.benchmark.measures.learners = 1",
+               "read-only table 'vista.benchmark.measures'");
+  /* require gives the same read-only model as the global. */
+  expect_error(f, "require('vista.mobility').figures = print",
+               "read-only table 'vista.mobility'");
+  assert_string_equal(eval(f, "require('vista.mobility') == vista.mobility"),
+                      "true");
+  /* Every table reachable from the read-only ones through pairs, the
+   * iterator, next, rawget and getmetatable refuses writes, by assignment
+   * and by rawset. */
+  assert_string_equal(
+      eval(f,
+           "(function()\n"
+           "  local seen, todo, n = {}, {vista, string, table, math, utf8, os,"
+           "    coroutine, getmetatable('') or false}, 0\n"
+           "  local function got(v)\n"
+           "    if type(v) == 'table' and not seen[v] then\n"
+           "      seen[v] = true todo[#todo + 1] = v end end\n"
+           "  while #todo > 0 do\n"
+           "    local t = table.remove(todo)\n"
+           "    if type(t) == 'table' then\n"
+           "      n = n + 1\n"
+           "      if pcall(function() t.vista_probe = 1 end)"
+           "        or pcall(rawset, t, 'vista_probe', 1) then\n"
+           "        return 'writable' end\n"
+           "      local it, state, init = pairs(t)\n"
+           "      got(state) got(init) got(getmetatable(t))\n"
+           "      got(select(2, it(nil, nil))) got(select(2, next(t)))\n"
+           "      got(rawget(t, 'sql')) got(rawget(t, '\\0removed'))\n"
+           "      for k, v in pairs(t) do got(k) got(v) end\n"
+           "    end\n"
+           "  end\n"
+           "  return n > 10 and 'read-only' or 'too few'\n"
+           "end)()"),
+      "read-only");
+  /* What a proxy hands out keeps its identity, and reads as the table. */
+  assert_string_equal(eval(f, "vista.benchmark.measures == "
+                              "vista.benchmark.measures"),
+                      "true");
+  assert_string_equal(eval(f, "table.concat(vista.benchmark.size_bands, ' ')"
+                              " .. ' ' .. #vista.benchmark.size_bands"),
+                      "1-19 20-49 50-99 100-249 250+ 5");
+  assert_string_equal(eval(f, "(''):upper() .. ('x'):rep(2) .. "
+                              "tostring(('')['\\0removed'])"),
+                      "xxnil");
+}
+
 static void test_sandbox_step_limit_cannot_be_caught(void **state) {
   fixture *f = *state;
   expect_error(f, "while true do pcall(function() while true do end end) end",
@@ -77,6 +132,24 @@ static void test_sandbox_step_limit_cannot_be_caught(void **state) {
                LIMIT_MSG("instruction"));
   /* After a stop the sandbox is usable again (the shell goes on). */
   assert_string_equal(eval(f, "1 + 2"), "3");
+}
+
+static void test_sandbox_step_limit_counts_sql_steps(void **state) {
+  fixture *f = *state;
+  vista_sandbox_free(f->sb);
+  vista_limits lim = {2000000, 256u << 20, 0.0, NULL}; /* no time limit */
+  assert_int_equal(vista_sandbox_new(&f->sb, f->s, &lim, 0), VISTA_OK);
+  int rc = run(f, "vista.sql('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
+                  "SELECT x + 1 FROM c) SELECT count(*) FROM c')");
+  assert_int_equal(rc, VISTA_ERR_LIMIT);
+  assert_non_null(
+      strstr(vista_sandbox_errmsg(f->sb), LIMIT_MSG("instruction")));
+  /* The budget is per run: a bounded query runs in the next one. */
+  assert_string_equal(
+      eval(f, "vista.sql('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT "
+              "x + 1 FROM c WHERE x < 1000) SELECT count(*) AS n FROM c')"
+              "[1].n"),
+      "1000");
 }
 
 static void test_sandbox_step_limit_reaches_coroutines(void **state) {
@@ -136,6 +209,29 @@ static void test_sandbox_error_objects_become_text(void **state) {
                   "return 'custom' end}))",
                "custom");
   expect_error(f, "error('plain', 0)", "plain");
+  expect_error(f, "error(setmetatable({}, {__tostring = function() "
+                  "error('broken', 0) end}))",
+               "(error object is a table value; its __tostring failed: "
+               "broken)");
+  expect_error(f, "error(setmetatable({}, {__tostring = function() "
+                  "return {} end}))",
+               "(error object is a table value; its __tostring returned a "
+               "table, not a string)");
+  expect_error(f, "error(setmetatable({}, {__tostring = function() "
+                  "error(setmetatable({}, {__tostring = error})) end}))",
+               "(error object is a table value; its __tostring failed)");
+}
+
+static void test_sandbox_runaway_tostring_is_a_limit(void **state) {
+  fixture *f = *state;
+  /* The error object's text is made under the limits: a __tostring that
+   * never ends is a stop (exit status 3), not an error. */
+  int rc = run(f, "error(setmetatable({}, {__tostring = function() "
+                  "while true do end end}))");
+  assert_int_equal(rc, VISTA_ERR_LIMIT);
+  assert_non_null(
+      strstr(vista_sandbox_errmsg(f->sb), LIMIT_MSG("instruction")));
+  assert_string_equal(eval(f, "1 + 2"), "3");
 }
 
 static void test_sandbox_require_finds_the_stdlib(void **state) {
@@ -157,11 +253,14 @@ int main(void) {
       T(test_sandbox_removes_dangerous_functions),
       T(test_sandbox_refuses_binary_chunks),
       T(test_sandbox_globals_are_strict_and_tables_read_only),
+      T(test_sandbox_read_only_tables_give_out_no_raw_table),
       T(test_sandbox_step_limit_cannot_be_caught),
+      T(test_sandbox_step_limit_counts_sql_steps),
       T(test_sandbox_step_limit_reaches_coroutines),
       T(test_sandbox_memory_limit_stops_the_script),
       T(test_sandbox_nested_coroutine_close_is_a_clean_error),
       T(test_sandbox_error_objects_become_text),
+      T(test_sandbox_runaway_tostring_is_a_limit),
       T(test_sandbox_require_finds_the_stdlib),
 #undef T
   };
