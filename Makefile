@@ -1,13 +1,17 @@
 # The two README commands. Everything else is CMake's job.
 #   make demo   install what is missing, build, run the main job on the example
-#   make test   install, build, run the suite; then again with ASan + UBSan
+#   make test   install, build, run the suite; then again with ASan + UBSan;
+#               then each fuzzer for a few seconds
+#   make fuzz   the fuzzers for longer (FUZZ_SECONDS each, default 300)
 
 BUILD     ?= build
 BUILD_SAN ?= build-san
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 300
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DB   ?= $(BUILD)/demo.db
 
-.PHONY: all deps build build-san demo test test-fast bench bench-benchmark clean
+.PHONY: all deps build build-san build-fuzz demo test test-fast fuzz bench bench-benchmark clean
 .PHONY: install uninstall
 
 all: build
@@ -22,6 +26,13 @@ build: deps
 build-san: deps
 	@cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DVISTA_SANITIZE=ON >/dev/null
 	@cmake --build $(BUILD_SAN) -j $(JOBS)
+
+# The libFuzzer targets: clang, with libFuzzer, ASan and UBSan, in a build
+# directory of their own (the gcc builds stay as they are).
+build-fuzz: deps
+	@sh tools/deps.sh test
+	@CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVISTA_FUZZ=ON >/dev/null
+	@cmake --build $(BUILD_FUZZ) -j $(JOBS)
 
 demo: build
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
@@ -59,12 +70,20 @@ demo: build
 	@echo; echo "== The college's report, to open in a browser (vista run report --out FILE)"
 	@$(BUILD)/vista --db $(DEMO_DB) run report --out $(BUILD)/college-report.html
 
-test: build build-san
+test: build build-san build-fuzz
 	@sh tools/deps.sh test
 	@echo "== test pass 1: release build =="
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	@echo "== test pass 2: AddressSanitizer + UndefinedBehaviorSanitizer =="
 	@ctest --test-dir $(BUILD_SAN) --output-on-failure -j $(JOBS)
+	@echo "== test pass 3: the fuzzers, a few seconds each (make fuzz: longer) =="
+	@ctest --test-dir $(BUILD_FUZZ) --output-on-failure -j $(JOBS)
+
+# Each fuzzer for FUZZ_SECONDS, one after another. New corpus entries and
+# crashes go under $(BUILD_FUZZ)/tests/fuzz/, never into the source tree.
+fuzz: build-fuzz
+	@VISTA_FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --test-dir $(BUILD_FUZZ) \
+	  --output-on-failure --timeout $$(( $(FUZZ_SECONDS) * 2 + 300 ))
 
 # The benchmark against sqlite3, pandas and DuckDB (not part of the tests:
 # it takes minutes and installs the peers). BENCH_ARGS="--rows 100000".
@@ -83,7 +102,7 @@ test-fast: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_SAN)
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)
 
 # make install [PREFIX=/usr/local] [DESTDIR=...] [bindir= datadir= mandir=
 # docdir=]: the binary, vista(1), bash and zsh completion, the examples and

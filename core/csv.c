@@ -245,6 +245,10 @@ static int malformed(reader *r, const char *reason) {
                    r->keep_raw ? r->raw : NULL, r->raw_len);
 }
 
+/* libcsv's parser state between records (ROW_NOT_BEGUN in libcsv.c; the
+ * state is the public struct's pstate). */
+#define LIBCSV_ROW_NOT_BEGUN 0
+
 static int parser_init(struct csv_parser *p, char delim) {
   /* Strict: a stray quote is malformed CSV, reported with its line, never
    * guessed at; and a quote still open at the end is an error. */
@@ -637,7 +641,11 @@ int vista_csv_read(vista_session *s, const char *path,
         rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: out of memory", path);
         goto done;
       }
-      int plain = starts && (nl || eof) && !libcsv_only
+      /* Only between records as libcsv sees them too: a bare CR ends a
+       * record in libcsv mid-line, and a quote after it opens a field that
+       * goes on past the line end (the fuzzer found `y\r"\na`). */
+      int plain = starts && (nl || eof) && !libcsv_only &&
+                          p.pstate == LIBCSV_ROW_NOT_BEGUN
                       ? split_line(&r, in + start, n, delim)
                       : 0;
       if (plain < 0) {

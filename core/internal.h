@@ -45,7 +45,8 @@ int vista_scope_check(vista_session *s, int action, const char *a,
 /* Installs the session's standing authorizer (the scope's, or none). */
 void vista_store_authorizer(vista_session *s);
 
-/* Formats the session's error message and returns status. */
+/* Formats the session's error message and returns status. A message of
+ * VISTA_ERR_INPUT is made one line (vista_one_line). */
 int vista_seterr(vista_session *s, int status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
@@ -84,6 +85,11 @@ int vista_store_import_begin(vista_session *s, const char *kind,
 int vista_store_import_end(vista_session *s, const vista_import_report *r);
 int vista_store_reject(vista_session *s, int64_t import_id, int64_t line,
                        int column, const char *reason);
+
+/* Turns every control character of text into a space, in place: a reason
+ * that quotes a value may hold the line end of a quoted field, and a
+ * message is one line (the fuzzer found it). */
+void vista_one_line(char *text);
 
 /* A rejected row of a CSV import: counted in r, told to on_reject (may be
  * NULL) as "path:line[:field]: reason" (field 0: the whole row), and

@@ -342,9 +342,12 @@ static void write_reject_row(mob_importer *im, const char *raw, size_t len,
 }
 
 static int reject(mob_importer *im, int64_t line, size_t column,
-                  const char *reason, const char *raw, size_t raw_len,
+                  const char *why, const char *raw, size_t raw_len,
                   char delim) {
   char msg[VISTA_ERRMSG_SIZE];
+  char reason[256]; /* reasons are short; room for the path in msg */
+  snprintf(reason, sizeof reason, "%s", why);
+  vista_one_line(reason); /* it may quote a quoted field's line end */
   if (column)
     snprintf(msg, sizeof msg, "%s:%lld:%zu: %s", im->path, (long long)line,
              column, reason);

@@ -544,6 +544,10 @@ int vista_seterr(vista_session *s, int status, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
   va_end(ap);
+  /* A data error quotes the input, which may hold line ends (a quoted
+   * header name, found by the fuzzer); its message is still one line. */
+  if (status == VISTA_ERR_INPUT)
+    vista_one_line(s->errmsg);
   return status;
 }
 
@@ -906,17 +910,26 @@ int vista_store_reject(vista_session *s, int64_t import_id, int64_t line,
   return rc;
 }
 
+void vista_one_line(char *text) {
+  for (unsigned char *p = (unsigned char *)text; *p; p++)
+    if (*p < 0x20 || *p == 0x7F)
+      *p = ' ';
+}
+
 int vista_reject_row(vista_session *s, vista_import_report *r,
                      const char *path, int64_t line, size_t field,
                      const char *reason, vista_reject_fn on_reject, void *ud) {
   char msg[VISTA_ERRMSG_SIZE];
+  char why[256]; /* reasons are short; room for the path in msg */
+  snprintf(why, sizeof why, "%s", reason);
+  vista_one_line(why); /* it may quote a quoted field's line end */
   if (field)
     snprintf(msg, sizeof msg, "%s:%lld:%zu: %s", path, (long long)line, field,
-             reason);
+             why);
   else
-    snprintf(msg, sizeof msg, "%s:%lld: %s", path, (long long)line, reason);
+    snprintf(msg, sizeof msg, "%s:%lld: %s", path, (long long)line, why);
   r->rows_rejected++;
   if (on_reject)
     on_reject(ud, msg);
-  return vista_store_reject(s, r->import_id, line, (int)field, reason);
+  return vista_store_reject(s, r->import_id, line, (int)field, why);
 }

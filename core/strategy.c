@@ -446,27 +446,15 @@ done:
   return rc;
 }
 
-int vista_strategy_import(vista_session *s, const char *source,
-                          int check_only, const vista_limits *limits,
-                          void (*on_problem)(void *ud, const char *msg),
-                          void *ud, vista_strategy_report *r) {
-  const char *path = vista_input_name(source); /* for messages */
+int vista_strategy_import_text(vista_session *s, vista_sandbox *sb,
+                               const char *path, const char *text,
+                               size_t len, int check_only,
+                               void (*on_problem)(void *ud, const char *msg),
+                               void *ud, vista_strategy_report *r) {
   memset(r, 0, sizeof *r);
-  size_t len = 0;
-  char *text;
-  int rc = read_source(s, source, &text, &len);
-  if (rc != VISTA_OK)
-    return rc;
-  rc = vista_store_open(s);
-  vista_sandbox *sb = NULL;
-  if (rc != VISTA_OK || (rc = vista_sandbox_new(&sb, s, limits, 0)) !=
-                            VISTA_OK) {
-    if (rc == VISTA_ERR_NOMEM)
-      vista_seterr(s, rc, "out of memory");
-    free(text);
-    return rc;
-  }
   lua_State *L = vista_sandbox_lua(sb);
+  int top = lua_gettop(L); /* the sandbox may read another file next */
+  int rc;
   static const char reader[] =
       "return require('vista.strategy_file').read(...)";
   int incomplete;
@@ -523,6 +511,32 @@ int vista_strategy_import(vista_session *s, const char *source,
     vista_store_rollback(s);
 
 done:
+  lua_settop(L, top);
+  return rc;
+}
+
+int vista_strategy_import(vista_session *s, const char *source,
+                          int check_only, const vista_limits *limits,
+                          void (*on_problem)(void *ud, const char *msg),
+                          void *ud, vista_strategy_report *r) {
+  const char *path = vista_input_name(source); /* for messages */
+  memset(r, 0, sizeof *r);
+  size_t len = 0;
+  char *text;
+  int rc = read_source(s, source, &text, &len);
+  if (rc != VISTA_OK)
+    return rc;
+  rc = vista_store_open(s);
+  vista_sandbox *sb = NULL;
+  if (rc != VISTA_OK || (rc = vista_sandbox_new(&sb, s, limits, 0)) !=
+                            VISTA_OK) {
+    if (rc == VISTA_ERR_NOMEM)
+      vista_seterr(s, rc, "out of memory");
+    free(text);
+    return rc;
+  }
+  rc = vista_strategy_import_text(s, sb, path, text, len, check_only,
+                                  on_problem, ud, r);
   vista_sandbox_free(sb);
   free(text);
   return rc;

@@ -23,4 +23,14 @@ int vista_strategy_import(vista_session *s, const char *path, int check_only,
                           const vista_limits *limits,
                           void (*on_problem)(void *ud, const char *msg),
                           void *ud, vista_strategy_report *r);
+
+/* The same for a file's contents text[0..len) (borrowed), read in the
+ * open sandbox sb of session s (whose database is open), which is left
+ * ready for the next file: what the fuzzer calls, one state for many
+ * files. */
+int vista_strategy_import_text(vista_session *s, vista_sandbox *sb,
+                               const char *path, const char *text,
+                               size_t len, int check_only,
+                               void (*on_problem)(void *ud, const char *msg),
+                               void *ud, vista_strategy_report *r);
 #endif

@@ -9,9 +9,10 @@ set -eu
 # sqlite3 shell that the tests use as an independent oracle.
 packages="pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev libcmocka-dev libedit-dev sqlite3 python3"
 # The tests render the HTML report in a real browser: Debian's Chromium,
-# with a font to draw text with.
+# with a font to draw text with; the fuzzers need clang and its runtime
+# (libFuzzer and the sanitizers).
 if [ "${1:-}" = test ]; then
-  packages="$packages chromium fonts-dejavu-core"
+  packages="$packages chromium fonts-dejavu-core clang libclang-rt-14-dev"
   # The install test reads the manual page with man, and checks the zsh
   # completion with zsh.
   packages="$packages man-db zsh"

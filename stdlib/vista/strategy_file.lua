@@ -704,7 +704,7 @@ function M.read(text, name)
           problem(a.line, "%s: %s '%s' is not a date (YYYY-MM or YYYY-MM-DD)", label, f, tostring(a[f]))
           a[f] = nil
         elseif not in_period(date) then
-          if s.from then problem(a.line, "%s: %s %s is outside the strategy period %s to %s", label, f, date, s.from, s.to) end
+          if s.from and s.to then problem(a.line, "%s: %s %s is outside the strategy period %s to %s", label, f, date, s.from, s.to) end
           a[f] = date
         else
           a[f] = date

@@ -273,6 +273,27 @@ static void test_csv_fast_path_equals_libcsv_on_random_files(void **st) {
   vista_session_free(s);
 }
 
+/* Found by the fuzzer (tests/fuzz/regressions/csv): a bare CR ends a
+ * record inside libcsv and the quote after it opens a field that runs on
+ * into the next line, which the fast path must then leave to libcsv. */
+static void test_csv_fast_path_waits_for_a_field_libcsv_holds(void **st) {
+  (void)st;
+  vista_session *s = memory_session();
+  write_file("y\r\"\na", 5);
+  transcript got[2] = {{0}, {0}};
+  for (int mode = 0; mode < 2; mode++) {
+    vista_csv_options o = {.delim = ',', .keep_raw = 1, .libcsv_only = mode};
+    assert_int_equal(
+        vista_csv_read(s, path, &o, record_row, record_bad, &got[mode]),
+        VISTA_OK);
+  }
+  assert_int_equal(got[0].len, got[1].len);
+  assert_memory_equal(got[0].buf, got[1].buf, got[0].len);
+  free(got[0].buf);
+  free(got[1].buf);
+  vista_session_free(s);
+}
+
 static void test_csv_detects_the_delimiter(void **st) {
   (void)st;
   WRITE("\"Name, full\",Country\nA,BE\n");
@@ -440,6 +461,8 @@ int main(void) {
                                 cleanup),
       cmocka_unit_test_teardown(
           test_csv_fast_path_equals_libcsv_on_random_files, cleanup),
+      cmocka_unit_test_teardown(
+          test_csv_fast_path_waits_for_a_field_libcsv_holds, cleanup),
       cmocka_unit_test_teardown(test_csv_flags_invalid_utf8, cleanup),
       cmocka_unit_test_teardown(test_csv_flags_control_characters, cleanup),
       cmocka_unit_test_teardown(test_csv_reports_a_quote_that_never_closes,
