@@ -70,8 +70,11 @@ demo: build
 	@echo; echo "== The college's report, to open in a browser (vista run report --out FILE)"
 	@$(BUILD)/vista --db $(DEMO_DB) run report --out $(BUILD)/college-report.html
 
-test: build build-san build-fuzz
+# The test packages come first: CMake looks for some of them (lua5.4) when
+# it configures the build directories.
+test:
 	@sh tools/deps.sh test
+	@$(MAKE) --no-print-directory build build-san build-fuzz
 	@echo "== test pass 1: release build =="
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	@echo "== test pass 2: AddressSanitizer + UndefinedBehaviorSanitizer =="
@@ -97,8 +100,9 @@ bench-benchmark: build
 	@/usr/bin/python3 bench/benchmark.py --vista $(BUILD)/vista $(BENCH_ARGS)
 
 # One pass only, for the edit-build-test loop.
-test-fast: build
+test-fast:
 	@sh tools/deps.sh test
+	@$(MAKE) --no-print-directory build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 clean:

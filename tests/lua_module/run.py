@@ -9,6 +9,7 @@ MODULE_DIR holds vista.so. ASAN_RUNTIME, for a sanitized build, is preloaded
 into lua5.4 (the sanitizers' runtime must come first in the process).
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,6 +19,10 @@ ASAN = sys.argv[4] if len(sys.argv) > 4 else ""
 SOURCE = os.environ.get("VISTA_SOURCE", os.path.join(os.path.dirname(__file__), "..", ".."))
 EX = os.path.join(SOURCE, "examples")
 
+# Configured before the interpreter was installed, the path is NOTFOUND:
+# look for it again now.
+if not os.path.isfile(LUA):
+    LUA = shutil.which("lua5.4") or LUA
 if not os.path.isfile(LUA):
     sys.exit("lua5.4 not found (%s): sh tools/deps.sh test installs it" % LUA)
 
