@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Band and code edges: every threshold the figures depend on, with a row
+on each side of it (tests/data/edges/), recomputed here with Python's csv
+module from the fixture files and compared with what vista prints.
+
+The edges: durations 9/10 (EU IVET, short-term band), 14/15 (Go
+International), 89/90 (ErasmusPro), 365/366; staff 4/5 days; ISCED 2/3 and
+4/5; the VET key actions KA102, KA116, KA121-VET, KA122-VET, KA202 beside
+codes that are not VET (KA101, KA103, KA121-SCH, KA122-SCH, KA122-ADU,
+KA203, KA220-VET); EL/GR and UK/GB as one country each; a group leader
+and an accompanying person, who are never learners.
+
+Compared three times: after a plain import (the importer's summaries), after
+another file is replaced (the summaries rebuilt in SQL from the records),
+and in a session scoped to each institution (its own rebuild).
+
+usage: test_edges.py VISTA_BINARY
+"""
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+
+VISTA = os.path.abspath(sys.argv[1])
+SOURCE = os.environ.get("VISTA_SOURCE", os.path.join(os.path.dirname(
+    os.path.abspath(__file__)), "..", ".."))
+DATA = os.path.join(SOURCE, "tests", "data", "edges")
+
+# DOMAIN.md's rules, written again here (never read from vista).
+VET_KEY_ACTIONS = {"KA102", "KA116", "KA121-VET", "KA122-VET", "KA202"}
+SAME_COUNTRY = {"GR": "EL", "GB": "UK"}
+failures = []
+checks = 0
+
+
+def check(what, got, want):
+    global checks
+    checks += 1
+    if got != want:
+        failures.append("%s: vista %r, python %r" % (what, got, want))
+
+
+def run(db, *args, scope=None):
+    cmd = [VISTA, "--db", db] + (["--scope", scope] if scope else []) + list(args)
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("vista %s failed (%d): %s" % (" ".join(args), r.returncode,
+                                               r.stderr.strip()))
+    return r.stdout
+
+
+def r2(x):
+    return round(x + 1e-12, 2)
+
+
+def key_action(reference):
+    # YYYY-R-NA00-KA000[-XXX]-NNNNNNNNN: the fourth part, and its suffix.
+    parts = reference.split("-")
+    return "-".join(parts[3:-1])
+
+
+def school_year(month):
+    y, m = int(month[:4]), int(month[5:7])
+    start = y if m >= 9 else y - 1
+    return "%d-%02d" % (start, (start + 1) % 100)
+
+
+def oracle():
+    """Per sending institution and period, the sums the built-ins divide."""
+    sums = defaultdict(lambda: defaultdict(int))
+    dest = defaultdict(set)
+    by_vet = defaultdict(lambda: defaultdict(int))
+    with open(os.path.join(DATA, "mobility.csv"), newline="") as f:
+        for row in csv.DictReader(f):
+            code = row["sending_erasmus_code"]
+            p = int(row["participants"])
+            d = int(row["duration_days"])
+            cal, school = row["start_month"][:4], school_year(row["start_month"])
+            vet = key_action(row["project_reference"]) in VET_KEY_ACTIONS
+            leader = (row["group_leader"] == "Yes"
+                      or "accompany" in row["activity"].lower())
+            learner = row["profile"] == "Learner" and not leader
+            staff = row["profile"] == "Staff" and not leader
+            isced34 = row["education_level"][:7] in ("ISCED-3", "ISCED-4")
+            country = SAME_COUNTRY.get(row["receiving_country"],
+                                       row["receiving_country"])
+            for period in (cal, school):
+                s = sums[(code, period)]
+                dest[(code, period)].add(country)
+                if learner:
+                    s["learners"] += p
+                    s["learners_10d"] += p if d >= 10 else 0
+                    s["learners_15d"] += p if d > 14 else 0
+                    s["ivet_10d"] += p if d >= 10 and vet and isced34 else 0
+                    # vista's band: 90 days or more. DOMAIN.md C1 says
+                    # ErasmusPro is 90-365 days; the 366-day row shows it.
+                    s["long_term"] += p if d >= 90 else 0
+                    s["female"] += p if row["gender"] == "Female" else 0
+                    s["gendered"] += p
+                if staff:
+                    s["staff_5d"] += p if d >= 5 else 0
+            b = by_vet[(code, vet)]
+            b["participants"] += p
+            b["learners"] += p if learner else 0
+            b["long_term"] += p if learner and d >= 90 else 0
+    facts = defaultdict(dict)
+    with open(os.path.join(DATA, "facts.csv"), newline="") as f:
+        for row in csv.DictReader(f):
+            for name in ("learners_enrolled", "graduates"):
+                if row[name]:
+                    facts[(row["institution"], row["period"])][name] = int(row[name])
+    return sums, dest, by_vet, facts
+
+
+SUMS, DEST, BY_VET, FACTS = oracle()
+CODES = sorted({code for code, _ in SUMS})
+
+
+def expected(code, indicator, period):
+    """(numerator, denominator, value) of a built-in, or None to skip."""
+    s = SUMS.get((code, period))
+    if s is None:
+        return None
+    if indicator == "eu_ivet_mobility_rate":
+        den = FACTS[(code, period)]["graduates"]
+        return s["ivet_10d"], den, r2(100 * s["ivet_10d"] / den)
+    if indicator == "gi_student_exchange_rate":
+        den = FACTS[(code, period)]["learners_enrolled"]
+        return s["learners_15d"], den, r2(100 * s["learners_15d"] / den)
+    if s["learners"] == 0 and indicator in ("female_share", "long_term_share"):
+        return None
+    if indicator == "female_share":
+        return s["female"], s["gendered"], r2(100 * s["female"] / s["gendered"])
+    if indicator == "long_term_share":
+        return s["long_term"], s["learners"], r2(100 * s["long_term"] / s["learners"])
+    if indicator == "staff_exchanges_5d":
+        return s["staff_5d"], None, s["staff_5d"]
+    if indicator == "destination_diversity":
+        n = len(DEST[(code, period)])
+        return n, None, n
+    return None
+
+
+INDICATORS = ("eu_ivet_mobility_rate", "gi_student_exchange_rate",
+              "female_share", "long_term_share", "staff_exchanges_5d",
+              "destination_diversity")
+
+
+def compare_indicators(db, when, scoped=False):
+    for code in CODES:
+        out = run(db, "run", "indicators", "--all", "--institution", code,
+                  "--indicator", ",".join(INDICATORS), "--format", "json",
+                  scope=code if scoped else None)
+        seen = 0
+        for r in json.loads(out):
+            want = expected(code, r["indicator"], r["period"])
+            if want is None:
+                continue
+            seen += 1
+            what = "%s %s %s %s" % (when, code, r["indicator"], r["period"])
+            got = (r.get("numerator"), r.get("denominator"), r.get("value"))
+            check(what, got, want)
+        check("%s %s: indicators compared" % (when, code), seen > 0, True)
+
+
+def compare_mobility(db, when):
+    out = run(db, "run", "mobility", "--by", "institution,vet", "--all",
+              "--format", "json")
+    got = {}
+    for r in json.loads(out):
+        if r["institution_code"] not in CODES:
+            continue
+        got[(r["institution_code"], r["vet"])] = {
+            k: r[k] for k in ("participants", "learners", "long_term")}
+    want = {k: dict(v) for k, v in BY_VET.items()}
+    check(when + " vista run mobility --by institution,vet", got, want)
+
+
+def compare_benchmark(db, when):
+    for indicator, period, num in (("eu_ivet_mobility_rate", "2023", "ivet_10d"),
+                                   ("eu_ivet_mobility_rate", "2024", "ivet_10d"),
+                                   ("gi_student_exchange_rate", "2023-24", "learners_15d"),
+                                   ("learners", "2023", "learners")):
+        out = json.loads(run(db, "run", "benchmark", "--indicator", indicator,
+                             "--period", period, "--format", "json"))
+        got = {r["code"]: r.get("numerator", r.get("value"))
+               for r in out["institutions"] if r["code"] in CODES}
+        want = {code: SUMS[(code, period)][num] for code in CODES
+                if (code, period) in SUMS and SUMS[(code, period)]["learners"]}
+        check("%s benchmark %s %s" % (when, indicator, period), got, want)
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="vista-edges-")
+    try:
+        db = os.path.join(work, "e.db")
+        run(db, "import", "institutions", os.path.join(DATA, "institutions.csv"))
+        run(db, "import", "mobility", os.path.join(DATA, "mobility.csv"))
+        run(db, "import", "facts", os.path.join(DATA, "facts.csv"))
+        compare_indicators(db, "import")
+        compare_mobility(db, "import")
+        compare_benchmark(db, "import")
+        # Replacing another file rebuilds every summary from the records.
+        other = os.path.join(work, "other.csv")
+        with open(os.path.join(DATA, "mobility.csv"), newline="") as f:
+            lines = f.read().splitlines()
+        with open(other, "w") as f:
+            f.write(lines[0] + "\n" + lines[1].replace("B  EDGE01", "B  OTHER9")
+                    .replace("Edge College", "Other School") + "\n")
+        run(db, "import", "mobility", other)
+        run(db, "import", "mobility", other, "--replace")
+        compare_indicators(db, "rebuilt")
+        compare_mobility(db, "rebuilt")
+        compare_benchmark(db, "rebuilt")
+        compare_indicators(db, "scoped", scoped=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for f in failures:
+        print("FAILED " + f)
+    print("%d checks, %d failed" % (checks, len(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
