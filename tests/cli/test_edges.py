@@ -72,6 +72,7 @@ def school_year(month):
 def oracle():
     """Per sending institution and period, the sums the built-ins divide."""
     sums = defaultdict(lambda: defaultdict(int))
+    incoming = defaultdict(lambda: defaultdict(int))
     dest = defaultdict(set)
     by_vet = defaultdict(lambda: defaultdict(int))
     with open(os.path.join(DATA, "mobility.csv"), newline="") as f:
@@ -100,9 +101,15 @@ def oracle():
                     # ErasmusPro is 90-365 days; the 366-day row shows it.
                     s["long_term"] += p if d >= 90 else 0
                     s["female"] += p if row["gender"] == "Female" else 0
+                    s["male"] += p if row["gender"] == "Male" else 0
                     s["gendered"] += p
+                    s["fewer"] += p if row["fewer_opportunities"] == "Yes" else 0
+                    s["special"] += p if row["special_needs"] == "Yes" else 0
+                    incoming[(row["receiving_organisation"], period)]["learners"] += p
                 if staff:
+                    s["staff"] += p
                     s["staff_5d"] += p if d >= 5 else 0
+                    incoming[(row["receiving_organisation"], period)]["staff"] += p
             b = by_vet[(code, vet)]
             b["participants"] += p
             b["learners"] += p if learner else 0
@@ -113,10 +120,10 @@ def oracle():
             for name in ("learners_enrolled", "graduates"):
                 if row[name]:
                     facts[(row["institution"], row["period"])][name] = int(row[name])
-    return sums, dest, by_vet, facts
+    return sums, dest, by_vet, facts, incoming
 
 
-SUMS, DEST, BY_VET, FACTS = oracle()
+SUMS, DEST, BY_VET, FACTS, INCOMING = oracle()
 CODES = sorted({code for code, _ in SUMS})
 
 
@@ -167,6 +174,40 @@ def compare_indicators(db, when, scoped=False):
         check("%s %s: indicators compared" % (when, code), seen > 0, True)
 
 
+def lua_json(db, expr):
+    return json.loads(run(db, "-e", "print(require('vista.format').json(%s))" % expr))
+
+
+def compare_base(db, when):
+    """vista.indicator.base and .incoming: every figure the built-ins and
+    custom indicators divide, by calendar and by school year."""
+    names = {r["id"]: (r.get("erasmus_code"), r["name"]) for r in lua_json(
+        db, "vista.sql('SELECT id, erasmus_code, name FROM institution')")}
+    figures = ("learners", "learners_10d", "learners_15d", "ivet_10d",
+               "long_term", "female", "male", "fewer", "special", "staff",
+               "staff_5d")
+    for period in ("calendar", "school"):
+        got, want = {}, {}
+        for r in lua_json(db, "vista.indicator.base{period='%s'}" % period):
+            code = names[r["institution"]][0]
+            if code in CODES:
+                got[(code, r["period"])] = {k: r[k] for k in figures + ("destinations",)}
+        for (code, p), s in SUMS.items():
+            if (len(p) == 4) == (period == "calendar"):
+                want[(code, p)] = {k: s[k] for k in figures}
+                want[(code, p)]["destinations"] = len(DEST[(code, p)])
+        check("%s vista.indicator.base %s" % (when, period), got, want)
+        got, want = {}, {}
+        for r in lua_json(db, "vista.indicator.incoming{period='%s'}" % period):
+            name = names[r["institution"]][1]
+            if name.startswith("Host "):
+                got[(name, r["period"])] = {"learners": r["learners"], "staff": r["staff"]}
+        for (name, p), s in INCOMING.items():
+            if (len(p) == 4) == (period == "calendar"):
+                want[(name, p)] = {"learners": s["learners"], "staff": s["staff"]}
+        check("%s vista.indicator.incoming %s" % (when, period), got, want)
+
+
 def compare_mobility(db, when):
     out = run(db, "run", "mobility", "--by", "institution,vet", "--all",
               "--format", "json")
@@ -202,6 +243,7 @@ def main():
         run(db, "import", "mobility", os.path.join(DATA, "mobility.csv"))
         run(db, "import", "facts", os.path.join(DATA, "facts.csv"))
         compare_indicators(db, "import")
+        compare_base(db, "import")
         compare_mobility(db, "import")
         compare_benchmark(db, "import")
         # Replacing another file rebuilds every summary from the records.
@@ -210,10 +252,12 @@ def main():
             lines = f.read().splitlines()
         with open(other, "w") as f:
             f.write(lines[0] + "\n" + lines[1].replace("B  EDGE01", "B  OTHER9")
-                    .replace("Edge College", "Other School") + "\n")
+                    .replace("Edge College", "Other School")
+                    .replace("Host DE", "Other Host") + "\n")
         run(db, "import", "mobility", other)
         run(db, "import", "mobility", other, "--replace")
         compare_indicators(db, "rebuilt")
+        compare_base(db, "rebuilt")
         compare_mobility(db, "rebuilt")
         compare_benchmark(db, "rebuilt")
         compare_indicators(db, "scoped", scoped=True)
