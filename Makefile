@@ -7,7 +7,8 @@ BUILD_SAN ?= build-san
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DB   ?= $(BUILD)/demo.db
 
-.PHONY: all deps build build-san demo test test-fast bench bench-benchmark clean
+.PHONY: all deps build build-san demo test test-fast bench bench-benchmark \
+        coverage mutate clean
 
 all: build
 
@@ -79,5 +80,12 @@ test-fast: build
 	@sh tools/deps.sh test
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
+# Does the suite notice a wrong rule? Small mistakes put one at a time into
+# the files that decide figures and privacy (not part of make test: it takes
+# long; resumable). MUTATE_ARGS="--file core/suppress.c --limit 20".
+mutate: deps
+	@sh tools/deps.sh test
+	@/usr/bin/python3 tools/mutate.py $(MUTATE_ARGS)
+
 clean:
-	rm -rf $(BUILD) $(BUILD_SAN)
+	rm -rf $(BUILD) $(BUILD_SAN) build-coverage build-mutate
