@@ -13,6 +13,11 @@ packages="pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev libcmocka-dev libed
 if [ "${1:-}" = test ]; then
   packages="$packages chromium fonts-dejavu-core"
 fi
+# make coverage: gcc's gcov, gcovr for the report, luac5.4 to list the
+# executable Lua lines.
+if [ "${1:-}" = coverage ]; then
+  packages="$packages gcc gcovr lua5.4"
+fi
 # The benchmark's peers (make bench): pandas, and Node for DuckDB.
 if [ "${1:-}" = bench ]; then
   packages="$packages python3-pandas"
