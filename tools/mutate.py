@@ -4,7 +4,9 @@
 Puts small mistakes, one at a time, into the files that decide figures and
 privacy (FILES), rebuilds the release build, runs the suite until the first
 failing test, restores the file, and prints the mutants that survived and
-the score (killed / all that built).
+the score (killed / all that built). It works on a copy of the source tree
+(build-mutate/src, refreshed at every start) so that the worktree never
+holds a mutant, whatever stops the run, and other builds can go on.
 
 The mistakes (OPERATORS): a comparison flipped or shifted by one (`<` <->
 `<=`, `>= 10` -> `>= 11`), `==` <-> `!=`, `&&` <-> `||`, a `!` dropped, a
@@ -32,6 +34,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -52,6 +56,7 @@ FILES = [
 # The tests, cheapest and most to the point first: the run stops at the
 # first failure, so a killed mutant usually costs a few seconds.
 ORDER = ["unit_suppress", "edges_oracle", "unit_mobility", "indicators_oracle",
+         "consortium_oracle",
          "lua_test_mobility", "lua_test_stdlib", "benchmark_oracle",
          "mobility_oracle", "unit_store", "unit_query", "unit_csv",
          "unit_sandbox", "lua_test_format", "lua_test_strategy", "lua_journey",
@@ -174,6 +179,15 @@ def sum_columns(lines):
     return cols
 
 
+def copy_tree(src, dst):
+    """The sources and tests, without builds and data of other runs."""
+    skip = shutil.ignore_patterns(".git", "build*", "bench", "*.db", "*.db-*",
+                                  "__pycache__")
+    if os.path.isdir(dst):
+        shutil.rmtree(dst)
+    shutil.copytree(src, dst, ignore=skip)
+
+
 def mutants(path):
     seen = {}
     for m in raw_mutants(path):
@@ -229,7 +243,7 @@ def raw_mutants(path):
                    "original": line, "mutated": full}
 
 
-def sh(cmd, cwd=ROOT, timeout=None):
+def sh(cmd, cwd=None, timeout=None):
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True,
                           timeout=timeout)
 
@@ -265,7 +279,8 @@ def run_tests(bdir, tests, stop=True):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--build", default=os.path.join(ROOT, "build-mutate"))
+    ap.add_argument("--dir", default=os.path.join(ROOT, "build-mutate"),
+                    help="where the copy, its build and the results go")
     ap.add_argument("--file", action="append")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--list", action="store_true")
@@ -291,9 +306,14 @@ def main():
         print("%d mutants" % len(all_mutants))
         return 0
 
-    bdir = a.build
-    results_path = a.results or os.path.join(bdir, "mutate-results.json")
-    if sh(["cmake", "-S", ROOT, "-B", bdir, "-DCMAKE_BUILD_TYPE=RelWithDebInfo"]).returncode:
+    src = os.path.join(a.dir, "src")
+    bdir = os.path.join(a.dir, "build")
+    results_path = a.results or os.path.join(a.dir, "mutate-results.json")
+    os.makedirs(a.dir, exist_ok=True)
+    copy_tree(ROOT, src)
+    # A stop by signal unwinds like Ctrl-C, through the finally below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("mutate.py: stopped"))
+    if sh(["cmake", "-S", src, "-B", bdir, "-DCMAKE_BUILD_TYPE=RelWithDebInfo"]).returncode:
         sys.exit("mutate.py: cmake failed for " + bdir)
     if not build(bdir):
         sys.exit("mutate.py: the unmutated code does not build")
@@ -326,7 +346,7 @@ def main():
             continue
         if a.limit and done >= a.limit:
             break
-        path = os.path.join(ROOT, m["file"])
+        path = os.path.join(src, m["file"])
         with open(path) as f:
             original = f.read()
         lines = original.split("\n")
