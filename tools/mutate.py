@@ -55,7 +55,7 @@ FILES = [
 
 # The tests, cheapest and most to the point first: the run stops at the
 # first failure, so a killed mutant usually costs a few seconds.
-ORDER = ["unit_suppress", "edges_oracle", "unit_mobility", "indicators_oracle",
+ORDER = ["unit_rules", "unit_suppress", "edges_oracle", "unit_mobility", "indicators_oracle",
          "consortium_oracle",
          "lua_test_mobility", "lua_test_stdlib", "benchmark_oracle",
          "mobility_oracle", "unit_store", "unit_query", "unit_csv",
