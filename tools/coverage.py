@@ -39,7 +39,8 @@ def c_report(build):
     cmd = ["gcovr", "-r", ROOT, build, "--filter", os.path.join(ROOT, "core") + "/",
            "--exclude-unreachable-branches", "--exclude-throw-branches",
            "--html-details", os.path.join(out, "index.html"),
-           "--json-summary", summary, "-j", "2"]
+           "--json-summary", summary, "--json", os.path.join(out, "coverage.json"),
+           "-j", "2"]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit("coverage.py: gcovr failed: " + r.stderr.strip())
@@ -57,6 +58,31 @@ def c_report(build):
             x["branch_covered"], x["branch_total"],
             pct(x["branch_covered"], x["branch_total"])))
     print("HTML report: %s" % os.path.relpath(os.path.join(out, "index.html"), ROOT))
+    missed_branches(out)
+
+
+def missed_branches(out):
+    """Every branch of the listed files not taken, with its line."""
+    with open(os.path.join(out, "coverage.json")) as f:
+        files = {x["file"]: x for x in json.load(f)["files"]}
+    report = []
+    for name in C_FILES:
+        x = files.get(name)
+        if not x:
+            continue
+        with open(os.path.join(ROOT, name)) as f:
+            text = f.read().split("\n")
+        for line in x["lines"]:
+            branches = line.get("branches", [])
+            missed = sum(1 for b in branches if b["count"] == 0)
+            if missed:
+                n = line["line_number"]
+                report.append("%s:%d: %d of %d not taken: %s" % (
+                    name, n, missed, len(branches), text[n - 1].strip()))
+    path = os.path.join(out, "branches-missed.txt")
+    with open(path, "w") as f:
+        f.write("\n".join(report) + "\n")
+    print("C branches not taken: %s" % os.path.relpath(path, ROOT))
 
 
 def executable_lines(path):
