@@ -100,8 +100,50 @@ static void test_total_is_hidden_when_it_gives_a_cell_away(void **state) {
   assert_true(sup_total_shown(0, 1, rows, none, 3, 5));
 }
 
+/* A share or a mean over a base hidden for another reason than its size
+ * is hidden too; one without a base stands alone. */
+static void test_a_hidden_base_hides_what_divides_by_it(void **state) {
+  (void)state;
+  enum { ALL, PART, PART_OF_PART, MEAN_OF_PART, LONE_SHARE, LONE_MEAN, M };
+  static const sup_column c[M] = {
+      {"all", SUP_COUNT, -1, 0},          {"part", SUP_SHARE, ALL, 0},
+      {"part_of_part", SUP_SHARE, PART, 0}, {"mean", SUP_MEAN, PART, 0},
+      {"lone_share", SUP_SHARE, -1, 0},   {"lone_mean", SUP_MEAN, -1, 0}};
+  unsigned char h[M];
+  /* 97 of 100: the complement 3 hides part, though 97 is large. */
+  int64_t v[M] = {100, 97, 50, 2000, 30, 1};
+  sup_row(c, M, v, 1, 5, h);
+  assert_int_equal(h[PART], SUP_OTHER);
+  assert_int_equal(h[PART_OF_PART], SUP_OTHER);
+  assert_int_equal(h[MEAN_OF_PART], SUP_OTHER);
+  assert_int_equal(h[LONE_SHARE], SUP_SHOWN);
+  assert_int_equal(h[LONE_MEAN], SUP_SHOWN);
+  int64_t w[M] = {100, 50, 25, 1000, 3, 1};
+  sup_row(c, M, w, 1, 5, h);
+  assert_int_equal(h[PART], SUP_SHOWN);
+  assert_int_equal(h[PART_OF_PART], SUP_SHOWN);
+  assert_int_equal(h[MEAN_OF_PART], SUP_SHOWN);
+  assert_int_equal(h[LONE_SHARE], SUP_SMALL);
+}
+
+/* Small hidden cells that are neither all 1 nor all k-1 may stand beside
+ * their total: 1 and 4 could be 2 and 3. */
+static void test_mixed_small_cells_keep_their_total(void **state) {
+  (void)state;
+  int64_t rows[3] = {1, 4, 50};
+  unsigned char hid[3] = {SUP_SMALL, SUP_SMALL, 0};
+  assert_true(sup_total_shown(0, 1, rows, hid, 3, 5));
+  int64_t threes[3] = {2, 2, 2}; /* 6 = 3 x 2: neither all 1 nor all 4 */
+  unsigned char hid3[3] = {SUP_SMALL, SUP_SMALL, SUP_SMALL};
+  assert_true(sup_total_shown(0, 1, threes, hid3, 3, 5));
+  int64_t k3[2] = {2, 2}; /* k = 3: all at k-1 */
+  assert_false(sup_total_shown(0, 1, k3, hid3, 2, 3));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_a_hidden_base_hides_what_divides_by_it),
+      cmocka_unit_test(test_mixed_small_cells_keep_their_total),
       cmocka_unit_test(test_counts_under_k_are_hidden_and_zero_is_shown),
       cmocka_unit_test(test_share_needs_a_base_of_23_and_a_large_complement),
       cmocka_unit_test(test_mean_needs_8),
