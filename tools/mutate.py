@@ -180,12 +180,24 @@ def sum_columns(lines):
 
 
 def copy_tree(src, dst):
-    """The sources and tests, without builds and data of other runs."""
+    """The sources and tests, without builds and data of other runs. A file
+    that changed is written anew, so that it is newer than what was built
+    from it (a stopped run may have built a mutant); the others keep their
+    time, so that a rebuild compiles only what changed."""
     skip = shutil.ignore_patterns(".git", "build*", "bench", "*.db", "*.db-*",
                                   "__pycache__")
-    if os.path.isdir(dst):
-        shutil.rmtree(dst)
-    shutil.copytree(src, dst, ignore=skip)
+
+    def copy(s, d):
+        if os.path.exists(d):
+            with open(s, "rb") as a, open(d, "rb") as b:
+                if a.read() == b.read():
+                    return d
+            os.remove(d)
+        shutil.copyfile(s, d)
+        shutil.copymode(s, d)
+        return d
+    shutil.copytree(src, dst, ignore=skip, copy_function=copy,
+                    dirs_exist_ok=True)
 
 
 def mutants(path):
@@ -365,7 +377,8 @@ def main():
         finally:
             with open(path, "w") as f:
                 f.write(original)
-        r = dict(m, status=status, killed_by=killer, seconds=round(time.time() - t0, 1))
+        r = dict(m, status=status, killed_by=killer, seconds=round(time.time() - t0, 1),
+                 at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         results[m["id"]] = r
         done += 1
         print("%-9s %s:%d %s%s (%.0f s)" % (status, m["file"], m["line"], m["what"],
