@@ -197,6 +197,12 @@ def compare_base(db, when):
                 want[(code, p)] = {k: s[k] for k in figures}
                 want[(code, p)]["destinations"] = len(DEST[(code, p)])
         check("%s vista.indicator.base %s" % (when, period), got, want)
+        # One institution, by its code: the same rows.
+        one = {(code, r["period"]): {k: r[k] for k in figures + ("destinations",)}
+               for code in CODES[:1] for r in lua_json(
+                   db, "vista.indicator.base{period='%s', institution='%s'}" % (period, code))}
+        check("%s vista.indicator.base %s of %s" % (when, period, CODES[0]), one,
+              {k: v for k, v in want.items() if k[0] == CODES[0]})
         got, want = {}, {}
         for r in lua_json(db, "vista.indicator.incoming{period='%s'}" % period):
             name = names[r["institution"]][1]
