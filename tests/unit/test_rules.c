@@ -128,6 +128,10 @@ static void test_months_and_academic_years(void **st) {
   assert_int_equal(mob_parse_month(S("2023.01"), &v), -1);
   assert_int_equal(mob_parse_month(S("2023-1"), &v), -1);
   assert_int_equal(mob_parse_month(S("2023-011"), &v), -1);
+  /* ':' follows '9': no digit, though it would read as 10. */
+  assert_int_equal(mob_parse_month(S("2023-0:"), &v), -1);
+  assert_int_equal(mob_parse_month(S("202:-01"), &v), -1);
+  assert_int_equal(mob_parse_month(S("2023-/1"), &v), -1);
   assert_int_equal(mob_parse_academic_year(S("2018-2019"), &v), 0);
   assert_int_equal(v, 2018);
   assert_int_equal(mob_parse_academic_year(S("2018/19"), &v), 0);
