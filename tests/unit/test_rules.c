@@ -212,6 +212,10 @@ static void test_project_references(void **st) {
   assert_int_equal(mob_parse_project(S("2022-1-BE02-KA102-1"), &r), -1);
   assert_int_equal(mob_parse_project(S("2022-1-BE02-KA10-0001"), &r), -1);
   assert_int_equal(mob_parse_project(S("2022-1-BE02-KA102-0001"), &r), 0);
+  /* The longest: a 15-character key action, an 11-digit serial: 40. */
+  assert_int_equal(mob_parse_project(S("2022-12-BE02-KA121-VETVETVET-00000000001"), &r), 0);
+  assert_string_equal(r.key_action, "KA121-VETVETVET");
+  assert_int_equal(mob_parse_project(S("2022-12-BE02-KA121-VETVETVETV-0000000001"), &r), -1);
 }
 
 int main(void) {
