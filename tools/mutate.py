@@ -75,7 +75,19 @@ PLUMBING = re.compile(r"^\s*for \(|SQLITE_|VISTA_OK|VISTA_ERR|vista_seterr|luaL_
 NOT_FOR_RULES = {"fuzz_import"}
 
 # (file, mutated line stripped) -> why no test can tell it from the code.
-EQUIVALENT = {}
+EQUIVALENT = {
+    ("core/mobility_rules.c",
+     "if (n <= 20 || n > 40 || mob_parse_int(p, 4, 1990, 2100, &v) != 0 ||"):
+        "the shortest reference the parts allow is 21 characters "
+        "(YYYY-R-NA00-KA000-NNN), so none has 20",
+    ("core/mobility_rules.c",
+     "if (n < 21 || n > 40 || mob_parse_int(p, 4, 1990, 2100, &v) != 0 ||"):
+        "the shortest reference the parts allow is 21 characters",
+    ("core/mobility_rules.c",
+     "if (n < 20 || n > 41 || mob_parse_int(p, 4, 1990, 2100, &v) != 0 ||"):
+        "the longest reference the parts allow is 40 characters (a 15-character "
+        "key action, an 11-digit serial), so none has 41",
+}
 
 SQL_HINT = re.compile(r"\b(SELECT|WHERE|WHEN|THEN|JOIN|GROUP BY|sum\(|count\(|CASE)\b|\bAND\b")
 
