@@ -26,8 +26,8 @@ Equivalent mutants (no test can tell them from the code: same behaviour)
 are listed in EQUIVALENT with the reason, by file and mutant text, and not
 counted.
 
-usage: mutate.py [--build DIR] [--file F] [--limit N] [--list] [--fresh]
-                 [--results FILE]
+usage: mutate.py [--dir DIR] [--file F] [--limit N] [--id ID] [--list]
+                 [--summary] [--fresh] [--retry-survivors] [--all-tests]
 """
 import argparse
 import hashlib
@@ -309,6 +309,8 @@ def main():
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--id", action="append", help="run only this mutant (see --list)")
+    ap.add_argument("--summary", action="store_true",
+                    help="print the survivors and the score on record, run nothing")
     ap.add_argument("--fresh", action="store_true")
     ap.add_argument("--results")
     ap.add_argument("--all-tests", action="store_true")
@@ -333,6 +335,9 @@ def main():
     src = os.path.join(a.dir, "src")
     bdir = os.path.join(a.dir, "build")
     results_path = a.results or os.path.join(a.dir, "mutate-results.json")
+    if a.summary:
+        with open(results_path) as f:
+            return summary(json.load(f), all_mutants, 0, 0)
     os.makedirs(a.dir, exist_ok=True)
     copy_tree(ROOT, src)
     # A stop by signal unwinds like Ctrl-C, through the finally below.
@@ -400,7 +405,10 @@ def main():
             json.dump(results, f, indent=1, sort_keys=True)
         os.replace(results_path + ".tmp", results_path)
     build(bdir)  # leave the build as the code is
+    return summary(results, all_mutants, done, time.time() - started)
 
+
+def summary(results, all_mutants, done, seconds):
     # The score over the files asked for, from every result on record.
     ids = {m["id"] for m in all_mutants}
     rs = [r for k, r in results.items() if k != "_baseline" and r["id"] in ids]
@@ -423,7 +431,7 @@ def main():
     print("score: %d of %d killed (%.1f %%); %d equivalent, %d did not build, "
           "%d not run yet; this run: %d mutants in %.0f s" % (
               len(killed), len(counted), 100.0 * len(killed) / max(1, len(counted)),
-              len(equivalent), stillborn, pending, done, time.time() - started))
+              len(equivalent), stillborn, pending, done, seconds))
     return 0
 
 
