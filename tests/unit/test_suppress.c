@@ -126,6 +126,48 @@ static void test_a_hidden_base_hides_what_divides_by_it(void **state) {
   assert_int_equal(h[LONE_SHARE], SUP_SMALL);
 }
 
+/* Each edge of a share from both sides: its count 1 / k-1 / k, its
+ * complement 0 / k-1 / k. */
+static void test_share_edges(void **state) {
+  (void)state;
+  unsigned char h[N];
+  int64_t one[N] = {100, 1, 0, 100, 1800, 3};
+  sup_row(cols, N, one, 1, 5, h);
+  assert_int_equal(h[FEMALE], SUP_SMALL);
+  int64_t k[N] = {100, 5, 0, 100, 1800, 3};
+  sup_row(cols, N, k, 1, 5, h);
+  assert_int_equal(h[FEMALE], SUP_SHOWN);
+  int64_t all[N] = {100, 100, 0, 100, 1800, 3}; /* complement 0: a true zero */
+  sup_row(cols, N, all, 1, 5, h);
+  assert_int_equal(h[FEMALE], SUP_SHOWN);
+  int64_t comp4[N] = {100, 96, 0, 100, 1800, 3};
+  sup_row(cols, N, comp4, 1, 5, h);
+  assert_int_equal(h[FEMALE], SUP_OTHER);
+  int64_t comp5[N] = {100, 95, 0, 100, 1800, 3};
+  sup_row(cols, N, comp5, 1, 5, h);
+  assert_int_equal(h[FEMALE], SUP_SHOWN);
+  int64_t comp1[N] = {100, 99, 0, 100, 1800, 3};
+  sup_row(cols, N, comp1, 1, 5, h);
+  assert_int_equal(h[FEMALE], SUP_OTHER);
+}
+
+/* A mean or a share whose base is the first column. */
+static void test_base_in_the_first_column(void **state) {
+  (void)state;
+  static const sup_column c[3] = {{"n", SUP_COUNT, -1, 0},
+                                  {"sum", SUP_MEAN, 0, 0},
+                                  {"part", SUP_SHARE, 0, 0}};
+  unsigned char h[3];
+  int64_t seven[3] = {7, 126, 0};
+  sup_row(c, 3, seven, 1, 5, h);
+  assert_int_equal(h[1], SUP_OTHER);
+  assert_int_equal(h[2], SUP_OTHER);
+  int64_t many[3] = {30, 540, 15};
+  sup_row(c, 3, many, 1, 5, h);
+  assert_int_equal(h[1], SUP_SHOWN);
+  assert_int_equal(h[2], SUP_SHOWN);
+}
+
 /* Small hidden cells that are neither all 1 nor all k-1 may stand beside
  * their total: 1 and 4 could be 2 and 3. */
 static void test_mixed_small_cells_keep_their_total(void **state) {
@@ -143,6 +185,8 @@ static void test_mixed_small_cells_keep_their_total(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_a_hidden_base_hides_what_divides_by_it),
+      cmocka_unit_test(test_share_edges),
+      cmocka_unit_test(test_base_in_the_first_column),
       cmocka_unit_test(test_mixed_small_cells_keep_their_total),
       cmocka_unit_test(test_counts_under_k_are_hidden_and_zero_is_shown),
       cmocka_unit_test(test_share_needs_a_base_of_23_and_a_large_complement),
