@@ -117,6 +117,33 @@ def oracle():
 YEARS, SCHOOLS, DEST, SENDERS = oracle()
 
 
+def project_oracle(ref, year):
+    """With a project: its senders are the members, its records the sent."""
+    with open(os.path.join(EX, "mobility.csv"), newline="", encoding="utf-8-sig") as f:
+        rows = [r for r in csv.DictReader(f, delimiter=";")
+                if school_year(r["Mobility Start Month"]) == year]
+    def who(r, side):
+        return r[side + " Organisation Erasmus Code"] or r[side + " Organization"]
+    members = {who(r, "Sending") for r in rows if r["Project Reference"] == ref}
+    t = defaultdict(int)
+    for r in rows:
+        p = int(r["Participants"])
+        leader = r["GroupLeader"] == "Yes" or "accompany" in r["Activity (mob)"].lower()
+        learner = r["Participant Profile"] == "Learner" and not leader
+        sender = who(r, "Sending") in members
+        if r["Project Reference"] == ref and sender:
+            t["learners"] += p if learner else 0
+            t["female"] += p if learner and r["Participant Gender"] == "Female" else 0
+            t["fewer_opportunities"] += p if learner and r["Fewer Opportunities"] == "Yes" else 0
+            t["staff"] += p if r["Participant Profile"] == "Staff" and not leader else 0
+        if learner and who(r, "Receiving") in members and not sender \
+                and r["Sending Country Code"] != r["Receiving Country Code"]:
+            t["incoming"] += p
+    t["members"] = len(members)
+    t.setdefault("incoming", 0)
+    return dict(t)
+
+
 def expected_total(year):
     t = YEARS[year]
     n = t["learners"]
@@ -217,6 +244,32 @@ def main():
                 if s["age_n"] < 8:
                     check("%s published %s mean age base under 8" % (year, r.get("code") or r["name"]),
                           "age_sum" in r.get("suppressed", []), True)
+        # A project's own senders and records.
+        for ref, year in (("2022-1-BE01-KA121-VET-000078123", "2022-23"),
+                          ("2023-1-BE01-KA121-VET-000134567", "2023-24")):
+            got = json.loads(run(db, "run", "consortium", "--project", ref, "--year",
+                                 year, "--format", "json"))
+            want = project_oracle(ref, year)
+            check("project %s" % ref, {k: got.get(k) for k in want}, want)
+            check("project %s named" % ref, got.get("project"), ref)
+        # Scoped to one member: its own row exact, every other protected.
+        own = "B  AALST40"
+        got = json.loads(run(db, "--scope", own, "run", "consortium", "--project",
+                             "2022-1-BE01-KA121-VET-000078123", "--year", "2022-23",
+                             "--format", "json", "--schools"))
+        for r in got["by_school"]:
+            s = SCHOOLS["2022-23"][r.get("code") or r["name"]]
+            if r.get("code") == own:
+                check("scoped: own row exact", (r.get("learners"), r.get("female")),
+                      (s["learners"], s["female"]))
+            else:
+                check("scoped: %s learners protected" % r.get("code"),
+                      r.get("learners"), None if small(s["learners"]) else s["learners"])
+        r = subprocess.run([VISTA, "--db", db, "--scope", own, "run", "consortium",
+                            "--members", members, "--year", "2022-23"],
+                           capture_output=True, text=True)
+        check("scoped: no member list", (r.returncode != 0, "member" in r.stderr),
+              (True, True))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for f in failures:
