@@ -7,7 +7,7 @@ the stdlib files behind the indicators, the benchmark and the consortium.
 Lua: the coverage build's sandbox writes the lines each process ran to
 BUILD/lua-coverage/*.lines (VISTA_LUA_COVERAGE, see core/lua_coverage.c);
 the executable lines of a file are those luac5.4 -l lists an instruction
-for, less lines that hold only `end`, `else` or a closing bracket (the
+for (but the chunk's VARARGPREP), less lines that hold only `end`, `else` or a closing bracket (the
 closing RETURN of a function left early is never a line of its own).
 
 usage: coverage.py BUILD_DIR
@@ -90,7 +90,9 @@ def executable_lines(path):
                        text=True)
     if r.returncode != 0:
         sys.exit("coverage.py: luac5.4 -l %s failed: %s" % (path, r.stderr.strip()))
-    lines = {int(m) for m in re.findall(r"^\s*\d+\s+\[(\d+)\]", r.stdout, re.M)}
+    # VARARGPREP opens a vararg chunk before its first line: no hook sees it.
+    lines = {int(n) for n, op in re.findall(r"^\s*\d+\s+\[(\d+)\]\s+(\w+)", r.stdout, re.M)
+             if op != "VARARGPREP"}
     with open(path) as f:
         text = f.read().split("\n")
     return {n for n in lines if 0 < n <= len(text) and not CLOSING.match(text[n - 1])}
