@@ -100,6 +100,7 @@ def oracle():
                     # vista's band: 90 days or more. DOMAIN.md C1 says
                     # ErasmusPro is 90-365 days; the 366-day row shows it.
                     s["long_term"] += p if d >= 90 else 0
+                    s["duration_sum"] += d * p
                     s["female"] += p if row["gender"] == "Female" else 0
                     s["male"] += p if row["gender"] == "Male" else 0
                     s["gendered"] += p
@@ -227,6 +228,33 @@ def compare_mobility(db, when):
     check(when + " vista run mobility --by institution,vet", got, want)
 
 
+def compare_benchmark_more(db, when):
+    """A mean (its numerator and base), the latest period by default, peer
+    groups by size, over time, and an indicator that does not exist."""
+    out = json.loads(run(db, "run", "benchmark", "--indicator", "mean_duration",
+                         "--period", "2023", "--format", "json"))
+    got = {r["code"]: (r["numerator"], r["denominator"], r["value"])
+           for r in out["institutions"] if r["code"] in CODES}
+    want = {c: (s["duration_sum"], s["learners"], r2(s["duration_sum"] / s["learners"]))
+            for (c, p), s in SUMS.items() if p == "2023" and s["learners"]}
+    check(when + " benchmark mean_duration 2023", got, want)
+    out = json.loads(run(db, "run", "benchmark", "--group", "size", "--format", "json"))
+    got = {r["code"]: (r["period"], r["group"], r["value"]) for r in out["institutions"]
+           if r["code"] in CODES}
+    check(when + " benchmark, latest period, by size", got,
+          {"B  EDGE04": ("2024", "100-249", SUMS[("B  EDGE04", "2024")]["learners"])})
+    out = json.loads(run(db, "run", "benchmark", "--indicator", "learners", "--period",
+                         "2023,2024", "--over-time", "--format", "json"))
+    got = {r["code"]: (r.get("2023"), r.get("2024")) for r in out["trend"] if r["code"] in CODES}
+    want = {c: (SUMS.get((c, "2023"), {}).get("learners"), SUMS.get((c, "2024"), {}).get("learners"))
+            for c in CODES}
+    check(when + " benchmark over time", got, want)
+    r = subprocess.run([VISTA, "--db", db, "run", "benchmark", "--indicator", "nope"],
+                       capture_output=True, text=True)
+    check(when + " benchmark of no indicator", (r.returncode != 0,
+          "no indicator 'nope' (one of: " in r.stderr), (True, True))
+
+
 def compare_benchmark(db, when):
     for indicator, period, num in (("eu_ivet_mobility_rate", "2023", "ivet_10d"),
                                    ("eu_ivet_mobility_rate", "2024", "ivet_10d"),
@@ -297,6 +325,7 @@ def main():
         compare_base(db, "import")
         compare_mobility(db, "import")
         compare_benchmark(db, "import")
+        compare_benchmark_more(db, "import")
         if failures:  # the rest would repeat them
             return report()
         # Replacing another file rebuilds every summary from the records.
