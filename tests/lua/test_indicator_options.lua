@@ -26,6 +26,11 @@ t.run {
              "institution must be an id or an Erasmus code")
     t.eq(#ind.base({ institution = 12 }), 0)
   end },
+  { "compute: an institution that does not exist is refused", function()
+    t.raises(function() vista.indicator.compute { institution = "B  NOWHERE9" } end,
+             "no institution B  NOWHERE9")
+    t.raises(function() vista.indicator.compute { institution = {} } end, "no institution")
+  end },
   { "facts: of everyone, of an id, of a code", function()
     t.eq(#ind.facts(), 0)
     t.eq(#ind.facts(3), 0)
