@@ -101,6 +101,7 @@ def oracle():
                     # ErasmusPro is 90-365 days; the 366-day row shows it.
                     s["long_term"] += p if d >= 90 else 0
                     s["duration_sum"] += d * p
+                    s["age_sum"] += int(row["age"]) * p
                     s["female"] += p if row["gender"] == "Female" else 0
                     s["male"] += p if row["gender"] == "Male" else 0
                     s["gendered"] += p
@@ -113,6 +114,10 @@ def oracle():
                     incoming[(row["receiving_organisation"], period)]["staff"] += p
             b = by_vet[(code, vet)]
             b["participants"] += p
+            b["female"] += p if row["gender"] == "Female" else 0
+            b["male"] += p if row["gender"] == "Male" else 0
+            b["fewer_opportunities"] += p if row["fewer_opportunities"] == "Yes" else 0
+            b["special_needs"] += p if row["special_needs"] == "Yes" else 0
             b["learners"] += p if learner else 0
             b["long_term"] += p if learner and d >= 90 else 0
     facts = defaultdict(dict)
@@ -223,7 +228,8 @@ def compare_mobility(db, when):
         if r["institution_code"] not in CODES:
             continue
         got[(r["institution_code"], r["vet"])] = {
-            k: r[k] for k in ("participants", "learners", "long_term")}
+            k: r[k] for k in ("participants", "learners", "long_term", "female",
+                              "male", "fewer_opportunities", "special_needs")}
     want = {k: dict(v) for k, v in BY_VET.items()}
     check(when + " vista run mobility --by institution,vet", got, want)
 
@@ -238,6 +244,13 @@ def compare_benchmark_more(db, when):
     want = {c: (s["duration_sum"], s["learners"], r2(s["duration_sum"] / s["learners"]))
             for (c, p), s in SUMS.items() if p == "2023" and s["learners"]}
     check(when + " benchmark mean_duration 2023", got, want)
+    out = json.loads(run(db, "run", "benchmark", "--indicator", "mean_age",
+                         "--period", "2023-24", "--format", "json"))
+    got = {r["code"]: (r["numerator"], r["denominator"]) for r in out["institutions"]
+           if r["code"] in CODES}
+    want = {c: (s["age_sum"], s["learners"])
+            for (c, p), s in SUMS.items() if p == "2023-24" and s["learners"]}
+    check(when + " benchmark mean_age 2023-24", got, want)
     out = json.loads(run(db, "run", "benchmark", "--group", "size", "--format", "json"))
     got = {r["code"]: (r["period"], r["group"], r["value"]) for r in out["institutions"]
            if r["code"] in CODES}
