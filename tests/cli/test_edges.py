@@ -75,6 +75,7 @@ def oracle():
     incoming = defaultdict(lambda: defaultdict(int))
     dest = defaultdict(set)
     by_vet = defaultdict(lambda: defaultdict(int))
+    by_vet_countries = defaultdict(set)
     with open(os.path.join(DATA, "mobility.csv"), newline="") as f:
         for row in csv.DictReader(f):
             code = row["sending_erasmus_code"]
@@ -118,6 +119,7 @@ def oracle():
             b["male"] += p if row["gender"] == "Male" else 0
             b["fewer_opportunities"] += p if row["fewer_opportunities"] == "Yes" else 0
             b["special_needs"] += p if row["special_needs"] == "Yes" else 0
+            by_vet_countries[(code, vet)].add(country)
             b["learners"] += p if learner else 0
             b["long_term"] += p if learner and d >= 90 else 0
     facts = defaultdict(dict)
@@ -126,6 +128,8 @@ def oracle():
             for name in ("learners_enrolled", "graduates"):
                 if row[name]:
                     facts[(row["institution"], row["period"])][name] = int(row[name])
+    for key, countries in by_vet_countries.items():
+        by_vet[key]["receiving_countries"] = len(countries)
     return sums, dest, by_vet, facts, incoming
 
 
@@ -229,7 +233,8 @@ def compare_mobility(db, when):
             continue
         got[(r["institution_code"], r["vet"])] = {
             k: r[k] for k in ("participants", "learners", "long_term", "female",
-                              "male", "fewer_opportunities", "special_needs")}
+                              "male", "fewer_opportunities", "special_needs",
+                              "receiving_countries")}
     want = {k: dict(v) for k, v in BY_VET.items()}
     check(when + " vista run mobility --by institution,vet", got, want)
 
