@@ -87,6 +87,12 @@ EQUIVALENT = {
      "if (n < 20 || n > 41 || mob_parse_int(p, 4, 1990, 2100, &v) != 0 ||"):
         "the longest reference the parts allow is 40 characters (a 15-character "
         "key action, an 11-digit serial), so none has 41",
+    ("core/mobility_summary.c", "if ((k->in & 1u << m))"):
+        "mob_summary_hint only prefetches memory: which maps it touches changes "
+        "speed, never a figure",
+    ("core/mobility_summary.c", "if (stage != 0) {"):
+        "mob_summary_hint only prefetches memory: which stage prefetches what "
+        "changes speed, never a figure",
 }
 
 SQL_HINT = re.compile(r"\b(SELECT|WHERE|WHEN|THEN|JOIN|GROUP BY|sum\(|count\(|CASE)\b|\bAND\b")
