@@ -332,6 +332,30 @@ def compare_many(work):
               {c: {k: x for k, x in v.items() if x} for c, v in want.items()})
 
 
+def compare_agencies(work):
+    """255 National Agencies, the most the summaries name (one byte, 0 for
+    none): each institution's peer group by agency is its own agency."""
+    db = os.path.join(work, "na.db")
+    path = os.path.join(work, "na.csv")
+    want = {}
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["project_reference", "start_month", "duration_days", "profile",
+                    "sending_erasmus_code", "sending_organisation", "sending_country",
+                    "participants"])
+        for i in range(255):
+            na = "%s%s%02d" % (chr(65 + i // 26 % 26), chr(65 + i % 26), i % 100)
+            code = "B  NA%05d" % i
+            w.writerow(["2023-1-%s-KA121-VET-%06d" % (na, i), "2023-03", 20,
+                        "Learner", code, "Agency school %d" % i, "BE", 1])
+            want[code] = na
+    run(db, "import", "mobility", path)
+    out = json.loads(run(db, "run", "benchmark", "--group", "na", "--period", "2023",
+                         "--format", "json"))
+    got = {r["code"]: r["group"] for r in out["institutions"]}
+    check("255 National Agencies as peer groups", got, want)
+
+
 def main():
     work = tempfile.mkdtemp(prefix="vista-edges-")
     try:
@@ -362,6 +386,7 @@ def main():
         compare_benchmark(db, "rebuilt")
         compare_indicators(db, "scoped", scoped=True)
         compare_many(work)
+        compare_agencies(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return report()
