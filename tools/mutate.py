@@ -413,7 +413,9 @@ def main():
         ", ".join(broken) if broken else ""))
     if a.retry_survivors:
         for k in [k for k, r in results.items()
-                  if k != "_baseline" and r["status"] == "survived"]:
+                  if k != "_baseline" and r["status"] == "survived"
+                  and (r["file"], r["mutated"].strip()) not in EQUIVALENT
+                  and (r["file"], r["mutated"].strip()) not in OOM_ONLY]:
             del results[k]
 
     done = 0
