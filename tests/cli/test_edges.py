@@ -250,6 +250,14 @@ def compare_mobility(db, when):
     if when == "rebuilt":  # the other school's one record (main() adds it)
         want[("KA121-VET", "DE")] += 1
     check(when + " vista run mobility --by key_action,receiving_country", got, want)
+    out = run(db, "run", "mobility", "--by", "key_action", "--format", "json")
+    got = {r["key_action"]: r["receiving_countries"] for r in json.loads(out)
+           if r["key_action"] in {ka for ka, _ in by_ka_country}}
+    want = defaultdict(int)
+    for ka, _ in by_ka_country:
+        want[ka] += 1
+    check(when + " vista run mobility --by key_action: receiving countries", got,
+          dict(want))
 
 
 def compare_benchmark_more(db, when):
