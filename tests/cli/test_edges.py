@@ -109,6 +109,8 @@ def oracle():
                     s["gendered"] += p
                     s["fewer"] += p if row["fewer_opportunities"] == "Yes" else 0
                     s["special"] += p if row["special_needs"] == "Yes" else 0
+                    s["recognised"] += p if row["recognised"] == "Yes" else 0
+                    s["recognition_known"] += p if row["recognised"] in ("Yes", "No") else 0
                     incoming[(row["receiving_organisation"], period)]["learners"] += p
                 if staff:
                     s["staff"] += p
@@ -198,7 +200,7 @@ def compare_base(db, when):
         db, "vista.sql('SELECT id, erasmus_code, name FROM institution')")}
     figures = ("learners", "learners_10d", "learners_15d", "ivet_10d",
                "long_term", "female", "male", "fewer", "special", "staff",
-               "staff_5d")
+               "staff_5d", "recognised", "recognition_known")
     for period in ("calendar", "school"):
         got, want = {}, {}
         for r in lua_json(db, "vista.indicator.base{period='%s'}" % period):
