@@ -55,6 +55,37 @@ static void test_isced_3_and_4_only(void **st) {
   assert_false(mob_is_isced34(S("ISCED-")));
   assert_false(mob_is_isced34(S("ISCEX-3 - Upper")));
   assert_false(mob_is_isced34("ISCED-3", 6));
+  assert_true(mob_is_isced34(S("ISCED-3"))); /* 7 characters are enough */
+  assert_true(mob_is_isced34(S("ISCED 4")));
+}
+
+static void test_trim_and_missing_markers(void **st) {
+  (void)st;
+  size_t n = strlen(" \tab c\t ");
+  const char *p = mob_trim(" \tab c\t ", &n);
+  assert_int_equal(n, 4);
+  assert_memory_equal(p, "ab c", 4);
+  n = 3;
+  p = mob_trim("ab\t", &n);
+  assert_int_equal(n, 2);
+  n = 3;
+  p = mob_trim("a\tb", &n);
+  assert_int_equal(n, 3);
+  n = 2;
+  mob_trim(" \t", &n);
+  assert_int_equal(n, 0);
+  assert_int_equal(mob_is_missing(S("???")), 1);
+  assert_int_equal(mob_is_missing(S("? Unknown ?")), 1);
+  assert_int_equal(mob_is_missing(S("??? - ? Unknown ?")), 1);
+  assert_int_equal(mob_is_missing(S("")), 1);
+  assert_int_equal(mob_is_missing(S("-")), 1);
+  assert_int_equal(mob_is_missing(S("undefined")), 1);
+  /* The same lengths with other text, and the markers' neighbours. */
+  assert_int_equal(mob_is_missing(S("?ab")), 0);
+  assert_int_equal(mob_is_missing(S("? Unknown !")), 0);
+  assert_int_equal(mob_is_missing(S("??? - ? Unknown !")), 0);
+  assert_int_equal(mob_is_missing(S("????")), 0);
+  assert_int_equal(mob_is_missing(S("--")), 0);
 }
 
 static void test_header_names(void **st) {
@@ -186,6 +217,7 @@ static void test_project_references(void **st) {
       "2022_1-BE02-KA121-VET-000020840",
       "2022--BE02-KA121-VET-0000208400", /* round */
       "2022-123-BE02-KA121-VET-00020840",
+      "2022-012-BE02-KA121-VET-00020840", /* a round of two digits at most */
       "2022-1-bE02-KA121-VET-000020840", /* National Agency */
       "2022-1-Be02-KA121-VET-000020840",
       "2022-1-BEX2-KA121-VET-000020840",
@@ -225,6 +257,7 @@ int main(void) {
       cmocka_unit_test(test_isced_3_and_4_only),
       cmocka_unit_test(test_header_names),
       cmocka_unit_test(test_whole_numbers),
+      cmocka_unit_test(test_trim_and_missing_markers),
       cmocka_unit_test(test_months_and_academic_years),
       cmocka_unit_test(test_yes_and_no),
       cmocka_unit_test(test_project_references),
