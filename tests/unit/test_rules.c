@@ -38,6 +38,9 @@ static void test_vet_activity_names(void **st) {
   assert_false(mob_activity_is_vet(S("vet learners")));
   assert_false(mob_activity_is_vet(S("ErasmusPr")));
   assert_false(mob_activity_is_vet(S("Higher education students")));
+  assert_false(mob_activity_is_vet(S("Volunteering")));
+  assert_false(mob_activity_is_vet(S("xxT Teacher")));
+  assert_false(mob_activity_is_vet(S("VEX")));
   /* Only the first n bytes count. */
   assert_false(mob_activity_is_vet("VET", 2));
   assert_false(mob_activity_is_vet("ErasmusPro", 9));
