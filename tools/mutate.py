@@ -412,8 +412,9 @@ def main():
         len(tests), base["seconds"], "; left out, failing without a mutant: " +
         ", ".join(broken) if broken else ""))
     if a.retry_survivors:
+        asked = {m["id"] for m in all_mutants}
         for k in [k for k, r in results.items()
-                  if k != "_baseline" and r["status"] == "survived"
+                  if k in asked and r["status"] == "survived"
                   and (r["file"], r["mutated"].strip()) not in EQUIVALENT
                   and (r["file"], r["mutated"].strip()) not in OOM_ONLY]:
             del results[k]
