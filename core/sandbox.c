@@ -46,6 +46,13 @@
 #include "sandbox_lib.h"
 #include "ticker.h"
 
+#ifdef VISTA_COVERAGE
+#include "lua_coverage.h"
+#define HOOK_MASK (LUA_MASKCOUNT | vista_lua_coverage_mask())
+#else
+#define HOOK_MASK LUA_MASKCOUNT
+#endif
+
 #define HOOK_EVERY 1000
 #define GRACE_NS ((int64_t)2000000000)
 #define WATCHDOG_TICK_NS 50000000 /* how often the watchdog looks */
@@ -149,6 +156,10 @@ static void collect_near_cap(vista_sandbox *sb, lua_State *L) {
  * instruction so that no handler can continue. */
 static void hook(lua_State *L, lua_Debug *ar) {
   vista_sandbox *sb = vista_sandbox_of(L);
+#ifdef VISTA_COVERAGE
+  if (ar->event == LUA_HOOKLINE)
+    vista_lua_coverage_line(L, ar);
+#endif
   if (ar->event == LUA_HOOKCOUNT && get_stop(sb) == STOP_NONE) {
     sb->steps += HOOK_EVERY;
     if (sb->lim.max_steps && sb->steps > sb->lim.max_steps)
@@ -160,7 +171,7 @@ static void hook(lua_State *L, lua_Debug *ar) {
     return;
   char msg[160];
   stop_message(sb, why, msg, sizeof msg);
-  lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+  lua_sethook(L, hook, HOOK_MASK, 1);
   lua_pushstring(L, msg);
   lua_error(L);
 }
@@ -179,7 +190,7 @@ static int sql_progress(void *ud) {
 
 void vista_sandbox_arm_hook(lua_State *L) {
   vista_sandbox *sb = vista_sandbox_of(L);
-  lua_sethook(L, hook, LUA_MASKCOUNT, get_stop(sb) ? 1 : HOOK_EVERY);
+  lua_sethook(L, hook, HOOK_MASK, get_stop(sb) ? 1 : HOOK_EVERY);
 }
 
 static void on_sigint(int sig) {
@@ -399,6 +410,10 @@ int vista_sandbox_new(vista_sandbox **out, vista_session *s,
     return VISTA_ERR_NOMEM;
   }
   *(vista_sandbox **)lua_getextraspace(sb->L) = sb;
+#ifdef VISTA_COVERAGE
+  /* The stdlib modules the setup loads run their top level now. */
+  lua_sethook(sb->L, hook, vista_lua_coverage_mask(), 0);
+#endif
   vista_store_set_progress(s, sql_progress, sb);
   lua_pushcfunction(sb->L, vista_sandbox_setup);
   lua_pushlightuserdata(sb->L, s);

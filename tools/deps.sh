@@ -19,6 +19,11 @@ if [ "${1:-}" = test ]; then
   # The Lua module's test requires it from Debian's own interpreter.
   packages="$packages lua5.4"
 fi
+# make coverage: gcc's gcov, gcovr for the report, luac5.4 to list the
+# executable Lua lines.
+if [ "${1:-}" = coverage ]; then
+  packages="$packages gcc gcovr lua5.4"
+fi
 # The benchmark's peers (make bench): pandas, and Node for DuckDB.
 if [ "${1:-}" = bench ]; then
   packages="$packages python3-pandas"
