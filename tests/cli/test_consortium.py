@@ -2,7 +2,7 @@
 """The example consortium (examples/consortium) against Python's csv
 module: `vista run consortium --format json` for both school years, in
 total and per school, exact and published (--publish, k = 5), and the
-figures the consortium published (DOMAIN.md C5, README).
+figures the consortium published (README, docs/definitions.md).
 
 usage: test_consortium.py VISTA_BINARY
 """
@@ -24,7 +24,7 @@ K = 5
 failures = []
 checks = 0
 
-# What the consortium published (DOMAIN.md C5), by school year.
+# What the consortium published, by school year.
 PUBLISHED = {
     "2022-23": {"learners": 196, "schools": 28, "female_share": 57.14,
                 "fewer_opportunities_share": 20.41, "destination_countries": 15,

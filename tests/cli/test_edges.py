@@ -30,7 +30,7 @@ SOURCE = os.environ.get("VISTA_SOURCE", os.path.join(os.path.dirname(
     os.path.abspath(__file__)), "..", ".."))
 DATA = os.path.join(SOURCE, "tests", "data", "edges")
 
-# DOMAIN.md's rules, written again here (never read from vista).
+# The rules of docs/definitions.md, written again here (never read from vista).
 VET_KEY_ACTIONS = {"KA102", "KA116", "KA121-VET", "KA122-VET", "KA202"}
 SAME_COUNTRY = {"GR": "EL", "GB": "UK"}
 failures = []
@@ -99,8 +99,9 @@ def oracle():
                     s["learners_10d"] += p if d >= 10 else 0
                     s["learners_15d"] += p if d > 14 else 0
                     s["ivet_10d"] += p if d >= 10 and vet and isced34 else 0
-                    # vista's band: 90 days or more. DOMAIN.md C1 says
-                    # ErasmusPro is 90-365 days; the 366-day row shows it.
+                    # vista's band: 90 days or more, with no upper bound (the
+                    # field's ErasmusPro is 90-365 days; the 366-day row shows it;
+                    # docs/definitions.md, Known limitations).
                     s["long_term"] += p if d >= 90 else 0
                     s["duration_sum"] += d * p
                     s["age_sum"] += int(row["age"]) * p

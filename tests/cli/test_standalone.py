@@ -147,7 +147,12 @@ def referenced_paths(files):
             # A script with a folder of test data names its files by name
             # alone ("erasmus_....csv"): each must be in that folder.
             data_dirs = [d for d in known.values() if d.startswith("tests/data")]
+            # A name joined to a lower-case folder (a temporary one, made
+            # by the script) is written there, not read from the tree.
+            made = set(re.findall(r'os\.path\.join\(\s*[a-z_]\w*\s*,\s*"([^"]+)"', text))
             for name in DATA_NAME.findall(text) if data_dirs else ():
+                if name in made:
+                    continue
                 found = [d for d in data_dirs if os.path.exists(os.path.join(SOURCE, d, name))]
                 refs.append((rel, os.path.join(found[0] if found else data_dirs[0], name)))
         for m in WRITTEN.finditer(text):
