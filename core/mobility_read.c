@@ -540,8 +540,9 @@ static void pack(const int64_t *c, int64_t *s) {
  * institutions are counted by them) and its participants; an institution's
  * own list (vista's format, also what `vista export` writes from files
  * that lacked columns) must only say how many participants it stands for.
- * Anything else left blank or marked missing is unknown (docs/definitions.md, unknown values): a
- * project left unknown, for one, makes VET come from the activity. */
+ * Anything else left blank or marked missing is unknown (docs/definitions.md,
+ * unknown values): a project left unknown, for one, makes VET come from the
+ * activity. */
 static const struct {
   int field;
   int official; /* only in the official format */

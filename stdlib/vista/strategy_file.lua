@@ -33,7 +33,8 @@ local MILESTONE_KINDS = { "project", "accreditation", "charter", "partnership", 
                           "competition", "strategy", "milestone" }
 M.milestone_kinds = MILESTONE_KINDS
 
---- The themes an operating-environment scan should cover (the Cedefop Mobility Scoreboard areas and EQAVET indicator 9):
+--- The themes an operating-environment scan should cover (the Cedefop
+--- Mobility Scoreboard areas and EQAVET indicator 9):
 --- the ten key action areas of Cedefop's Mobility Scoreboard for initial
 --- VET, by their names there, and labour-market needs (EQAVET indicator 9).
 --- Ids are stable: they are stored with the factors.
