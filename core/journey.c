@@ -596,9 +596,9 @@ int vista_survey_import(vista_session *s, const char *path,
       "INSERT INTO survey_response(institution_id, import_id, line,"
       " department, role, interest, support)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
-      "INSERT INTO survey_language(response_id, language, level)"
-      " VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET"
-      " level = max(level, excluded.level)",
+      ("INSERT INTO survey_language(response_id, language, level)"
+       " VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET"
+       " level = max(level, excluded.level)"),
       "INSERT OR IGNORE INTO survey_answer(response_id, kind)"
       " VALUES (?1, ?2)"};
   /* department (1) */
