@@ -446,6 +446,22 @@ int vista_mobility_import(vista_session *s, const char *source,
       goto done;
   }
   before = before ? before : known_before;
+  /* The same records in another form (line ends, quoting, header): the
+   * SHA-256 differs, the records' fingerprint does not. */
+  if (!before) {
+    char when[40] = "", from[256] = "";
+    before = mob_find_records(s, &writer, when, sizeof when, from,
+                              sizeof from);
+    if (before && !im->opts->replace) {
+      rc = vista_seterr(s, VISTA_ERR_INPUT,
+                        "%s: these records were imported before (import "
+                        "%lld, %s, from %s; same records, in another form or"
+                        " order): nothing imported; --replace imports them"
+                        " again in place of the old rows",
+                        path, (long long)before, when, from);
+      goto done;
+    }
+  }
   if ((rc = mob_record_file(s, &writer, report, im->file_size)) != VISTA_OK ||
       (rc = vista_store_import_end(s, &report->rows)) != VISTA_OK)
     goto done;
@@ -453,6 +469,15 @@ int vista_mobility_import(vista_session *s, const char *source,
     if ((rc = mob_remove_import(s, before)) != VISTA_OK)
       goto done;
     report->replaced_import = before;
+  }
+  if ((rc = mob_record_fingerprint(s, &writer)) != VISTA_OK)
+    goto done;
+  double share;
+  int64_t over = mob_find_overlap(s, &writer, &share, report->overlap_source,
+                                  sizeof report->overlap_source);
+  if (over && share >= MOB_OVERLAP_WARN) {
+    report->overlap_import = over;
+    report->overlap_share = share;
   }
   rc = vista_store_commit(s);
   in_tx = rc != VISTA_OK;
