@@ -10,7 +10,8 @@
  * the summaries in memory; a fourth computes the file's SHA-256; a fifth
  * (writeback.c) has the disk write the WAL, then the database, while the
  * others work. This file sets them up, draws the progress bar, and ends
- * the import: the summaries, the duplicate check, the file log, the
+ * the import: the summaries, the duplicate checks (the same file, the
+ * same records in another form), the file log, the overlap warning, the
  * commit. Entry point: vista_mobility_import(). */
 #define _DEFAULT_SOURCE /* syscall(), for the hash thread's priority */
 #include <errno.h>

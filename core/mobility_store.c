@@ -5,7 +5,9 @@
  * labels, projects and institutions before the records that use them,
  * records 32 to an INSERT statement, rejects. Parsing and inserting then
  * run on the two cores at once. Also here: the file log (SHA-256, the rows
- * an import wrote) and removing an earlier import. */
+ * an import wrote), the records' fingerprint and sample (the writer hashes
+ * each record it stores: it sees the final values, ids included, and has
+ * time to spare between inserts) and removing an earlier import. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
