@@ -247,6 +247,12 @@ static int import_mobility(const options *o, char **args, int nargs) {
     return fail(s);
   if (shown > 20)
     fprintf(stderr, "vista: ... and %d more rejected rows\n", shown - 20);
+  if (r.overlap_import)
+    fprintf(stderr,
+            "vista: warning: %s: about %.0f%% of its records were imported "
+            "before (import %" PRId64 ", from %s); imported all the same\n",
+            source_name(file), 100 * r.overlap_share, r.overlap_import,
+            r.overlap_source);
   printf("%s: %" PRId64 " rows read, %" PRId64 " stored, %" PRId64
          " rejected; %" PRId64 " participants stored (%s format)",
          source_name(file), r.rows.rows_read, r.rows.rows_stored,

@@ -10,7 +10,8 @@
  * the summaries in memory; a fourth computes the file's SHA-256; a fifth
  * (writeback.c) has the disk write the WAL, then the database, while the
  * others work. This file sets them up, draws the progress bar, and ends
- * the import: the summaries, the duplicate check, the file log, the
+ * the import: the summaries, the duplicate checks (the same file, the
+ * same records in another form), the file log, the overlap warning, the
  * commit. Entry point: vista_mobility_import(). */
 #define _DEFAULT_SOURCE /* syscall(), for the hash thread's priority */
 #include <errno.h>
@@ -446,6 +447,22 @@ int vista_mobility_import(vista_session *s, const char *source,
       goto done;
   }
   before = before ? before : known_before;
+  /* The same records in another form (line ends, quoting, header): the
+   * SHA-256 differs, the records' fingerprint does not. */
+  if (!before) {
+    char when[40] = "", from[256] = "";
+    before = mob_find_records(s, &writer, when, sizeof when, from,
+                              sizeof from);
+    if (before && !im->opts->replace) {
+      rc = vista_seterr(s, VISTA_ERR_INPUT,
+                        "%s: these records were imported before (import "
+                        "%lld, %s, from %s; same records, in another form or"
+                        " order): nothing imported; --replace imports them"
+                        " again in place of the old rows",
+                        path, (long long)before, when, from);
+      goto done;
+    }
+  }
   if ((rc = mob_record_file(s, &writer, report, im->file_size)) != VISTA_OK ||
       (rc = vista_store_import_end(s, &report->rows)) != VISTA_OK)
     goto done;
@@ -453,6 +470,15 @@ int vista_mobility_import(vista_session *s, const char *source,
     if ((rc = mob_remove_import(s, before)) != VISTA_OK)
       goto done;
     report->replaced_import = before;
+  }
+  if ((rc = mob_record_fingerprint(s, &writer)) != VISTA_OK)
+    goto done;
+  double share;
+  int64_t over = mob_find_overlap(s, &writer, &share, report->overlap_source,
+                                  sizeof report->overlap_source);
+  if (over && share >= MOB_OVERLAP_WARN) {
+    report->overlap_import = over;
+    report->overlap_share = share;
   }
   rc = vista_store_commit(s);
   in_tx = rc != VISTA_OK;

@@ -48,6 +48,11 @@ typedef struct vista_mobility_report {
   vista_import_report rows;
   int64_t participants;      /* summed over the stored rows */
   int64_t replaced_import;   /* the import this one replaced, or 0 */
+  /* The earlier import estimated to hold the largest share (at least
+   * half) of this file's records, or 0; its share and its file. */
+  int64_t overlap_import;
+  double overlap_share;
+  char overlap_source[256];
   char format[8];            /* "erasmus" or "vista" */
   char sha256[65];
 } vista_mobility_report;

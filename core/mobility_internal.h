@@ -224,6 +224,10 @@ enum { MSG_FACT = 1, MSG_LABEL, MSG_PROJECT, MSG_INSTITUTION, MSG_REJECT };
 #define MOB_BLOCK_FACTS (MOB_BLOCK_SIZE / (1 + S_COUNT * sizeof(int64_t)) + 1)
 
 #define MOB_BATCH 2048 /* records per INSERT statement */
+#define MOB_SAMPLE 256 /* record hashes kept per import for overlaps */
+/* An earlier import holding at least this share of a new file's records
+ * (estimated) is named in a warning. */
+#define MOB_OVERLAP_WARN 0.5
 
 typedef struct mob_block {
   char *data;
@@ -262,6 +266,13 @@ typedef struct mob_writer {
   int nbatch;
   mob_rows rows; /* what vista_rows gives SQLite now */
   int64_t first_id, last_id; /* the records this import wrote */
+  /* The records' fingerprint (store.c, step 8): sum and xor of each
+   * record's hash, how many and their participants, and the MOB_SAMPLE
+   * smallest distinct hashes (a max-heap) to estimate overlaps. */
+  uint64_t fp_sum, fp_xor;
+  int64_t fp_count, fp_participants;
+  int64_t sample[MOB_SAMPLE];
+  int nsample;
 } mob_writer;
 
 /* The summaries, kept by a thread of their own that reads the blocks after
@@ -293,6 +304,17 @@ int mob_writer_consume(mob_writer *w, const char *data, size_t len);
 /* Stores the records still in the batch. */
 int mob_writer_finish(mob_writer *w);
 void mob_writer_close(mob_writer *w);
+
+/* An earlier import with the same records as w's (in any form and
+ * order), or 0; when and source say when and from which file. */
+int64_t mob_find_records(vista_session *s, const mob_writer *w, char *when,
+                         size_t n, char *source, size_t m);
+/* The earlier import estimated to hold the largest share of w's records,
+ * or 0; *share is that share, source its file. */
+int64_t mob_find_overlap(vista_session *s, const mob_writer *w,
+                         double *share, char *source, size_t m);
+/* Stores w's fingerprint and sample with its import. */
+int mob_record_fingerprint(vista_session *s, const mob_writer *w);
 
 /* The import that stored a file with this SHA-256 (and when), or 0. */
 int64_t mob_find_import(vista_session *s, const char *hex, char *when,

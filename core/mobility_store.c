@@ -5,7 +5,9 @@
  * labels, projects and institutions before the records that use them,
  * records 32 to an INSERT statement, rejects. Parsing and inserting then
  * run on the two cores at once. Also here: the file log (SHA-256, the rows
- * an import wrote) and removing an earlier import. */
+ * an import wrote), the records' fingerprint and sample (the writer hashes
+ * each record it stores: it sees the final values, ids included, and has
+ * time to spare between inserts) and removing an earlier import. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -435,6 +437,63 @@ static int bind_text_or_null(sqlite3_stmt *st, int i, const char *p,
            : sqlite3_bind_null(st, i);
 }
 
+/* A record's hash: its parsed values, not its line or import, so that
+ * the same record saved in another form hashes the same (label, project
+ * and institution ids are the database's, the same for the same text).
+ * 63 bits: stored as a non-negative SQLite integer, ordered alike. */
+static int64_t record_hash(const int64_t *row) {
+  uint64_t h = 0x9e3779b97f4a7c15u;
+  for (int k = S_PROJECT; k < S_COUNT; k++) {
+    h ^= (uint64_t)row[k];
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 32;
+  }
+  h ^= h >> 29;
+  h *= 0xc4ceb9fe1a85ec53u;
+  h ^= h >> 32;
+  return (int64_t)(h >> 1);
+}
+
+/* Adds a record to the fingerprint; the sample keeps the smallest distinct
+ * hashes, so after the first few hundred records most pass one compare. */
+static void fingerprint(mob_writer *w, const int64_t *row) {
+  int64_t h = record_hash(row);
+  w->fp_sum += (uint64_t)h;
+  w->fp_xor ^= (uint64_t)h;
+  w->fp_count++;
+  if (row[S_PARTICIPANTS] != NONE)
+    w->fp_participants += row[S_PARTICIPANTS];
+  int64_t *heap = w->sample;
+  int n = w->nsample;
+  if (n == MOB_SAMPLE && h >= heap[0])
+    return;
+  for (int i = 0; i < n; i++)
+    if (heap[i] == h)
+      return;
+  int i;
+  if (n < MOB_SAMPLE) { /* sift up from the end */
+    i = w->nsample++;
+    while (i > 0 && heap[(i - 1) / 2] < h) {
+      heap[i] = heap[(i - 1) / 2];
+      i = (i - 1) / 2;
+    }
+  } else { /* replace the largest, sift down */
+    i = 0;
+    for (;;) {
+      int c = 2 * i + 1;
+      if (c >= n)
+        break;
+      if (c + 1 < n && heap[c + 1] > heap[c])
+        c++;
+      if (heap[c] <= h)
+        break;
+      heap[i] = heap[c];
+      i = c;
+    }
+  }
+  heap[i] = h;
+}
+
 int mob_writer_consume(mob_writer *w, const char *data, size_t len) {
   cursor c = {data, data + len};
   int rc = VISTA_OK;
@@ -447,6 +506,7 @@ int mob_writer_consume(mob_writer *w, const char *data, size_t len) {
     case MSG_FACT: {
       memcpy(w->batch[w->nbatch], c.p, sizeof w->batch[0]);
       c.p += sizeof w->batch[0];
+      fingerprint(w, w->batch[w->nbatch]);
       if (++w->nbatch == MOB_BATCH)
         rc = flush(w);
       break;
@@ -678,6 +738,140 @@ int64_t mob_find_import(vista_session *s, const char *hex, char *when,
   }
   sqlite3_finalize(st);
   return id;
+}
+
+int64_t mob_find_records(vista_session *s, const mob_writer *w, char *when,
+                         size_t n, char *source, size_t m) {
+  sqlite3_stmt *st = NULL;
+  int64_t id = 0;
+  if (!w->fp_count) /* no records: nothing to compare */
+    return 0;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT id, imported_at, source FROM import_log"
+                         " WHERE record_sum = ?1 AND record_xor = ?2"
+                         " AND record_count = ?3 AND record_participants = ?4"
+                         " AND kind = 'mobility' AND id != ?5 ORDER BY id",
+                         -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_bind_int64(st, 1, (int64_t)w->fp_sum) == SQLITE_OK &&
+      sqlite3_bind_int64(st, 2, (int64_t)w->fp_xor) == SQLITE_OK &&
+      sqlite3_bind_int64(st, 3, w->fp_count) == SQLITE_OK &&
+      sqlite3_bind_int64(st, 4, w->fp_participants) == SQLITE_OK &&
+      sqlite3_bind_int64(st, 5, w->import_id) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    id = sqlite3_column_int64(st, 0);
+    snprintf(when, n, "%s", (const char *)sqlite3_column_text(st, 1));
+    snprintf(source, m, "%s", (const char *)sqlite3_column_text(st, 2));
+  }
+  sqlite3_finalize(st);
+  return id;
+}
+
+static int cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* The share of a's sample found in b's, over the hashes both samples
+ * cover: a sample of fewer than MOB_SAMPLE hashes holds every distinct
+ * record, a full one those up to its largest (both sorted). */
+static double sample_share(const int64_t *a, int na, const int64_t *b,
+                           int nb) {
+  int64_t top = INT64_MAX;
+  if (na == MOB_SAMPLE)
+    top = a[na - 1];
+  if (nb == MOB_SAMPLE && b[nb - 1] < top)
+    top = b[nb - 1];
+  int in = 0, both = 0, j = 0;
+  for (int i = 0; i < na && a[i] <= top; i++) {
+    in++;
+    while (j < nb && b[j] < a[i])
+      j++;
+    both += j < nb && b[j] == a[i];
+  }
+  return in ? (double)both / in : 0;
+}
+
+int64_t mob_find_overlap(vista_session *s, const mob_writer *w,
+                         double *share, char *source, size_t m) {
+  sqlite3_stmt *st = NULL;
+  int64_t a[MOB_SAMPLE], b[MOB_SAMPLE], best = 0, cur = 0;
+  int na = w->nsample, nb = 0, more = 1;
+  *share = 0;
+  if (!na)
+    return 0;
+  memcpy(a, w->sample, sizeof a[0] * (size_t)na);
+  qsort(a, (size_t)na, sizeof a[0], cmp_i64);
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT x.import_id, x.hash, l.source FROM"
+                         " import_sample x JOIN import_log l"
+                         " ON l.id = x.import_id WHERE x.import_id != ?1"
+                         " ORDER BY x.import_id, x.hash",
+                         -1, &st, NULL) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 1, w->import_id) != SQLITE_OK) {
+    sqlite3_finalize(st);
+    return 0;
+  }
+  char cur_source[512] = "";
+  while (more) {
+    more = sqlite3_step(st) == SQLITE_ROW;
+    int64_t id = more ? sqlite3_column_int64(st, 0) : 0;
+    if (id != cur && nb) { /* import cur's sample is complete */
+      double sh = sample_share(a, na, b, nb);
+      if (sh > *share) {
+        *share = sh;
+        best = cur;
+        snprintf(source, m, "%s", cur_source);
+      }
+      nb = 0;
+    }
+    if (!more)
+      break;
+    if (id != cur) {
+      cur = id;
+      snprintf(cur_source, sizeof cur_source, "%s",
+               (const char *)sqlite3_column_text(st, 2));
+    }
+    if (nb < MOB_SAMPLE)
+      b[nb++] = sqlite3_column_int64(st, 1);
+  }
+  sqlite3_finalize(st);
+  return best;
+}
+
+int mob_record_fingerprint(vista_session *s, const mob_writer *w) {
+  sqlite3_stmt *st = NULL;
+  int rc = VISTA_OK;
+  if (!w->fp_count)
+    return VISTA_OK;
+  if (sqlite3_prepare_v2(s->db,
+                         "UPDATE import_log SET record_sum = ?2,"
+                         " record_xor = ?3, record_count = ?4,"
+                         " record_participants = ?5 WHERE id = ?1",
+                         -1, &st, NULL) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 1, w->import_id) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 2, (int64_t)w->fp_sum) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 3, (int64_t)w->fp_xor) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 4, w->fp_count) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 5, w->fp_participants) != SQLITE_OK ||
+      sqlite3_step(st) != SQLITE_DONE)
+    rc = vista_seterr_sql(s, "recording the records' fingerprint");
+  sqlite3_finalize(st);
+  st = NULL;
+  if (rc == VISTA_OK &&
+      sqlite3_prepare_v2(s->db,
+                         "INSERT INTO import_sample(import_id, hash)"
+                         " VALUES (?1, ?2)",
+                         -1, &st, NULL) != SQLITE_OK)
+    rc = vista_seterr_sql(s, "recording the records' fingerprint");
+  for (int i = 0; rc == VISTA_OK && i < w->nsample; i++) {
+    sqlite3_reset(st);
+    if (sqlite3_bind_int64(st, 1, w->import_id) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, w->sample[i]) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+      rc = vista_seterr_sql(s, "recording the records' fingerprint");
+  }
+  sqlite3_finalize(st);
+  return rc;
 }
 
 int mob_size_imported(vista_session *s, int64_t size) {

@@ -507,6 +507,23 @@ static const struct {
    "  CHECK (length(country) = 2 AND country = upper(country));"
    "ALTER TABLE milestone ADD COLUMN partner TEXT;",
    NULL},
+  /* 8: the records' fingerprint per import, for the same data saved in
+   * another form (CRLF, quoted, a translated header): the file's SHA-256
+   * differs, the parsed records do not. record_sum and record_xor combine
+   * a 64-bit hash of each record in any order (a multiset: a row twice
+   * counts twice); import_sample keeps the smallest distinct hashes, to
+   * estimate how much of a new file an earlier import already holds. */
+  {"ALTER TABLE import_log ADD COLUMN record_sum INTEGER;"
+   "ALTER TABLE import_log ADD COLUMN record_xor INTEGER;"
+   "ALTER TABLE import_log ADD COLUMN record_count INTEGER;"
+   "ALTER TABLE import_log ADD COLUMN record_participants INTEGER;"
+   "CREATE INDEX import_log_records ON import_log(record_sum, record_xor);"
+   "CREATE TABLE import_sample ("
+   "  import_id INTEGER NOT NULL REFERENCES import_log(id) ON DELETE CASCADE,"
+   "  hash INTEGER NOT NULL CHECK (hash >= 0),"
+   "  PRIMARY KEY (import_id, hash)"
+   ") STRICT, WITHOUT ROWID;",
+   NULL},
 };
 
 static int fill_countries(vista_session *s) {
