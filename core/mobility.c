@@ -198,7 +198,7 @@ static int setup(mob_importer *im, vista_session *s) {
   return rc;
 }
 
-static void cleanup(mob_importer *im) {
+void mob_importer_cleanup(mob_importer *im) {
   vista_dict_free(im->labels);
   vista_dict_free(im->institutions);
   vista_dict_free(im->projects);
@@ -513,7 +513,7 @@ done:
       rc = vista_seterr(s, VISTA_ERR_IO, "%s: %s",
                         im->opts->rejects_path, strerror(werr));
   }
-  cleanup(im);
+  mob_importer_cleanup(im);
   free(im);
   vista_session_free(rs);
   return rc;

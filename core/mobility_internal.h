@@ -391,6 +391,11 @@ typedef struct mob_importer {
   double started, last_draw;
 } mob_importer;
 
+/* Frees what an importer holds (its dictionaries, buffers and rejects
+ * file), not the importer itself: mobility.c's import and the fuzz
+ * harness end an importer the same way. */
+void mob_importer_cleanup(mob_importer *im);
+
 /* The csv reader's callbacks: a record (the header first), and a line that
  * is not well-formed CSV. ud is the importer. */
 int mob_read_row(void *ud, const vista_csv_row *row);

@@ -123,19 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   vista_store_rollback(db);
   if (im->block)
     mob_channel_give_back(&ch, im->block);
-  vista_dict_free(im->labels);
-  vista_dict_free(im->institutions);
-  vista_dict_free(im->projects);
-  /* As mobility.c's cleanup() frees an importer (the database is empty,
-   * so its setup() loads nothing). */
-  for (int f = 0; f < MF_COUNT; f++)
-    free(im->last[f].text);
-  mob_ka_free(&im->ka);
-  free(im->activity_kind);
-  free(im->key);
-  for (size_t i = 0; i < im->inst_names_cap; i++)
-    free(im->inst_names[i].text);
-  free(im->inst_names);
+  mob_importer_cleanup(im);
   free(im);
   vista_session_free(rs);
   return 0;
