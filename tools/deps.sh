@@ -5,9 +5,10 @@
 # what to run and fails.
 set -eu
 
-# Build and test: the four libraries, line editing, pkg-config, and the
-# sqlite3 shell that the tests use as an independent oracle.
-packages="pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev libcmocka-dev libedit-dev sqlite3 python3"
+# Build and test: the libraries (libcrypto for SHA-256), line editing,
+# pkg-config, and the sqlite3 shell that the tests use as an independent
+# oracle.
+packages="pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev libssl-dev libcmocka-dev libedit-dev sqlite3 python3"
 # The tests render the HTML report in a real browser: Debian's Chromium,
 # with a font to draw text with; the fuzzers need clang and its runtime
 # (libFuzzer and the sanitizers).
