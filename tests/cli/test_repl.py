@@ -193,9 +193,13 @@ def sigterm_stops_a_chunk_and_keeps_history(sh, home):
 def ctrl_c_stops_a_script(vista):
     """vista run / -e: Ctrl-C stops the script as a limit does, status 3."""
     import subprocess
-    p = subprocess.Popen([vista, "--db", ":memory:", "-e", "while true do end"],
-                         stderr=subprocess.PIPE)
-    time.sleep(0.5)
+    # The script says it runs before it loops: the signal is sent then, not
+    # after a guessed delay (a loaded machine or a sanitizer build starts
+    # slower than any delay).
+    p = subprocess.Popen([vista, "--db", ":memory:", "-e",
+                          "print('running') while true do end"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert p.stdout.readline() == b"running\n", "the script did not start"
     p.send_signal(signal.SIGINT)
     try:
         err = p.communicate(timeout=10)[1].decode()
