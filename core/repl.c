@@ -599,7 +599,7 @@ static size_t rewrite_local(rewriter *w, size_t at) {
       blank(w, at, at + 5);
       declare(w, name, nn);
     }
-    return pos + n;
+    return pos; /* `function` opens a block: the caller counts it */
   }
   /* NAME [<attrib>] {, NAME [<attrib>]} */
   size_t attribs[2 * 64];
