@@ -3,7 +3,7 @@
 use it: prompts, multi-line input, printed values and tables, Ctrl-C to stop
 a running chunk or drop the line being typed, history kept in the XDG state
 directory on every way out (Ctrl-D, .quit, SIGTERM, SIGHUP), Ctrl-D to
-leave; and Ctrl-C stopping a script run by `vista -e` with status 3.
+leave, a top-level `local` lasting to the next lines; and Ctrl-C stopping a script run by `vista -e` with status 3.
 
 usage: test_repl.py VISTA_BINARY
 """
@@ -269,6 +269,33 @@ def main():
         sh.send(".help\n")
         out = sh.expect("vista> ")
         assert ".tables" in out and ".schema" in out, out
+        assert "local x = 1" in out and "session variable" in out, out
+
+    def locals_last():
+        # A top-level local is a session variable: the next line sees it,
+        # a function defined on one line sees the value another line set,
+        # and `local x` alone reads as nil.
+        for line, want in [("local x = 40 + 2", None), ("x", "42"),
+                           ("local n = 0", None),
+                           ("local function bump() n = n + 1 return n end", None),
+                           ("bump()", "1"), ("n = n + 10", None), ("bump()", "12"),
+                           ("local nothing", None), ("nothing == nil", "true")]:
+            sh.send(line + "\n")
+            out = sh.expect("vista> ")
+            assert "vista:" not in out, (line, out)
+            if want is not None:
+                got = [l.strip("\r ") for l in out.split("\n")]
+                assert want in got, (line, out)
+
+    def inner_locals_stay_local():
+        # Inside a block or a function a local is Lua's; so is <close>.
+        for line in ["do local inner = 1 end", "local c <close> = nil"]:
+            sh.send(line + "\n")
+            sh.expect("vista> ")
+        for name in ["inner", "c"]:
+            sh.send(name + "\n")
+            out = sh.expect("vista> ")
+            assert f"undefined global '{name}'" in out, out
 
     def ctrl_d_and_history():
         status = sh.ctrl_d()
@@ -282,6 +309,9 @@ def main():
                      ("Ctrl-C stops a running chunk", ctrl_c),
                      ("an error keeps the shell", errors_keep_the_shell),
                      ("help() and .help", help_),
+                     ("a top-level local lasts to the next lines", locals_last),
+                     ("a local in a block, or <close>, stays local",
+                      inner_locals_stay_local),
                      ("Ctrl-D leaves and history is kept", ctrl_d_and_history)]:
         check(name, fn)
     sh.kill()
