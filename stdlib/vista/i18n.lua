@@ -90,17 +90,17 @@ function M.new(lang)
   --- statuses that carry figures or a fact keep them.
   function L.status(st)
     if st == nil then return "" end
+    if st:find("; ", 1, true) then
+      local parts = {}
+      for part in st:gmatch("[^;]+") do parts[#parts + 1] = L.status((part:gsub("^%s+", ""))) end
+      return table.concat(parts, "; ")
+    end
     local v, t = st:match("^no baseline: (.-) of (.+)$")
     if v then return L.t("no baseline: %s of %s", L.numtext(v), L.numtext(t)) end
     local f, p = st:match("^denominator missing %((.-) for (.+)%)$")
     if f then return L.t("denominator missing (%s for %s)", f, p) end
     local since = st:match("^overdue since (.+)$")
     if since then return L.t("overdue since %s", L.date(since)) end
-    if st:find("; ", 1, true) then
-      local parts = {}
-      for part in st:gmatch("[^;]+") do parts[#parts + 1] = L.status((part:gsub("^%s+", ""))) end
-      return table.concat(parts, "; ")
-    end
     return L.t(st)
   end
   return L

@@ -385,7 +385,7 @@ local function content(d)
       values = pdat.values, institutions = pdat.institutions }
   end
   c.title = s.institution.name .. ": " .. (s.title or L.t("internationalisation strategy"))
-  c.subtitle = L.t("Strategy %s to %s · indicators as of %s", s.from or "", s.to or "", L.date(d.as_of))
+  c.subtitle = L.t("Strategy %s to %s · indicators as of %s", L.date(s.from), L.date(s.to), L.date(d.as_of))
   return c
 end
 
