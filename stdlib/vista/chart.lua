@@ -470,7 +470,8 @@ function M.tree(o)
   local depth_max = 0
   local y = 10
   local placed = {}
-  local function lines_of(n) return wrap(n.label, boxw - 16, 12) end
+  -- Strategic goals are drawn bold, about a tenth wider.
+  local function lines_of(n) return wrap(n.label, (boxw - 16) / (n.kind == "strategic" and 1.12 or 1), 12) end
   local function place(n, depth, seen)
     if seen[n.id] then return end
     seen[n.id] = true

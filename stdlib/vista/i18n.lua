@@ -99,6 +99,8 @@ function M.new(lang)
     if v then return L.t("no baseline: %s of %s", L.numtext(v), L.numtext(t)) end
     local f, p = st:match("^denominator missing %((.-) for (.+)%)$")
     if f then return L.t("denominator missing (%s for %s)", f, p) end
+    local fact, fp = st:match("^not recorded %(no (.-) fact for (.+)%)$")
+    if fact then return L.t("not recorded (no %s fact for %s)", fact, fp) end
     local since = st:match("^overdue since (.+)$")
     if since then return L.t("overdue since %s", L.date(since)) end
     return L.t(st)

@@ -238,6 +238,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
   { background: #eceff3; color: #4a5563; }
 .s-provisional { background: #fff; color: #4a5563; border: 1px dashed #8a94a3; }
 td.d, span.d { white-space: nowrap; }
+.scroll { overflow-x: auto; }
 .kpi { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; margin: 8px 0 4px; }
 .kpi div { background: #f0f5fb; border-radius: 8px; padding: 10px 12px; }
 .kpi b { display: block; font-size: 1.5rem; color: #14365f; }
@@ -525,14 +526,14 @@ function M.html(d)
   add('<section id="plan"><h2>' .. esc(T("The action plan")) .. "</h2>")
   add(figure { svg = chart.bar { title = T("Actions by status"), labels = labels, series = { { values = values } },
     horizontal = true, width = 960 }, caption = T("%d actions, as of %s.", #d.plan, L.date(d.as_of)) })
-  add("<table><thead><tr>")
+  add('<div class="scroll"><table><thead><tr>')
   for _, h in ipairs { "Goal", "Action", "Owner", "Due", "Status", "To act on" } do add("<th>" .. esc(T(h)) .. "</th>") end
   add("</tr></thead><tbody>")
   for _, a in ipairs(c.plan) do
     add(string.format('<tr><td>%s</td><td>%s</td><td>%s</td><td class="d">%s</td><td>%s</td><td>%s</td></tr>', esc(a.goal),
       esc(a.what), esc(a.owner), esc(a.due), status_chip(L, a.status_key), esc(a.issue)))
   end
-  add("</tbody></table></section>")
+  add("</tbody></table></div></section>")
   -- 7. Peers.
   if #c.peers > 0 then
     add('<section id="peers"><h2>' .. esc(T("Among our peers")) .. '</h2><p class="note">'
