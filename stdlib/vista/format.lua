@@ -93,9 +93,15 @@ function M.is_rows(v)
   return true
 end
 
+-- The decimal mark of the table and Markdown being written ("," for a
+-- reader whose language writes one: vista.i18n); CSV and JSON keep ".".
+local decimal = "."
+
 -- A number as every format writes it; "" when it is no value.
 local function number(v)
-  return mtype(v) == "float" and (json.number(v) or "") or tostring(v)
+  local s = mtype(v) == "float" and (json.number(v) or "") or tostring(v)
+  if decimal ~= "." then s = s:gsub("%.", decimal) end
+  return s
 end
 
 local function text(v)
@@ -109,10 +115,10 @@ local function pad(s, width, right)
   return right and fill .. s or s .. fill
 end
 
-local function render_table(rows, cols)
+local function render_table(rows, cols, headers)
   local widths, numeric = {}, {}
   for j, c in ipairs(cols) do
-    widths[j] = M.width(tostring(c))
+    widths[j] = M.width(tostring(headers[j]))
     numeric[j] = true
   end
   local cells = {}
@@ -131,7 +137,7 @@ local function render_table(rows, cols)
   local out = {}
   local head, rule = {}, {}
   for j, c in ipairs(cols) do
-    head[j] = pad(tostring(c), widths[j], numeric[j])
+    head[j] = pad(tostring(headers[j]), widths[j], numeric[j])
     rule[j] = rep("-", widths[j])
   end
   insert(out, (concat(head, "  "):gsub("%s+$", "")))
@@ -151,7 +157,7 @@ local function csv_field(v)
   return s
 end
 
-local function render_csv(rows, cols)
+local function render_csv(rows, cols, _)
   local out, head = {}, {}
   for j, c in ipairs(cols) do head[j] = csv_field(c) end
   insert(out, concat(head, ","))
@@ -172,7 +178,7 @@ M.json = json.encode
 
 -- One object per row, its keys in column order (a missing value is null),
 -- one row per line, as vista export writes them.
-local function render_json(rows, cols)
+local function render_json(rows, cols, _)
   local order = getmetatable(json.object({}, cols))
   local out = json.array {}
   for i, row in ipairs(rows) do
@@ -187,10 +193,10 @@ local function md_cell(v)
   return (text(v):gsub("|", "\\|"))
 end
 
-local function render_md(rows, cols)
+local function render_md(rows, cols, headers)
   local out, head, rule = {}, {}, {}
   for j, c in ipairs(cols) do
-    head[j] = md_cell(c)
+    head[j] = md_cell(headers[j])
     local numeric = true
     for _, row in ipairs(rows) do
       if row[c] ~= nil and type(row[c]) ~= "number" then numeric = false; break end
@@ -209,22 +215,33 @@ end
 
 local renderers = { table = render_table, csv = render_csv, json = render_json, md = render_md }
 
---- Rows as text in one of the formats.
+--- Rows as text in one of the formats. opts (table and md only):
+--- headers = the columns' titles, in cols' order (default: their names);
+--- decimal = "," to write numbers with a decimal comma.
 ---@param rows table
 ---@param fmt? string "table" (default), "csv", "json" or "md"
 ---@param cols? string[] the columns to show, in order
+---@param opts? table
 ---@return string
-function M.render(rows, fmt, cols)
+function M.render(rows, fmt, cols, opts)
   fmt = fmt or "table"
   if not known[fmt] then
     error("unknown format '" .. tostring(fmt) .. "' (use table, csv, json or md)", 2)
   end
-  return renderers[fmt](rows, cols or M.columns(rows))
+  cols = cols or M.columns(rows)
+  local human = fmt == "table" or fmt == "md"
+  local headers = human and opts and opts.headers or cols
+  local before = decimal
+  decimal = human and opts and opts.decimal or "."
+  local ok, out = pcall(renderers[fmt], rows, cols, headers)
+  decimal = before
+  if not ok then error(out, 0) end
+  return out
 end
 
 --- Prints rows in one of the formats.
-function M.print(rows, fmt, cols)
-  print(M.render(rows, fmt, cols))
+function M.print(rows, fmt, cols, opts)
+  print(M.render(rows, fmt, cols, opts))
 end
 
 --- Prints a report of several sections, each { key = "goals", title = ...,
@@ -232,7 +249,9 @@ end
 --- table and md print every section under its title; json prints one object
 --- from each key to its rows (or lines); csv prints the rows of the section
 --- marked main = true (else the first with rows), for other tools.
-function M.sections(list, fmt)
+--- A section's headers (and opts.decimal) title its columns in table and
+--- md, as M.render's opts.
+function M.sections(list, fmt, opts)
   fmt = fmt or "table"
   if not known[fmt] then
     error("unknown format '" .. tostring(fmt) .. "' (use table, csv, json or md)", 2)
@@ -277,7 +296,7 @@ function M.sections(list, fmt)
     end
     if s.rows then
       if #s.rows == 0 then print(s.empty or "(none)")
-      else print(M.render(s.rows, fmt, s.cols)) end
+      else print(M.render(s.rows, fmt, s.cols, { headers = s.headers, decimal = opts and opts.decimal })) end
     end
     for _, line in ipairs(s.lines or {}) do
       print(fmt == "md" and line ~= "" and not line:match("^[%-%*] ") and not line:match("^ ") and line .. "  " or line)
