@@ -245,7 +245,8 @@ function M.print(rows, fmt, cols, opts)
 end
 
 --- Prints a report of several sections, each { key = "goals", title = ...,
---- rows = ..., cols = ... } or { key = ..., title = ..., lines = {...} }.
+--- rows = ..., cols = ... } or { key = ..., title = ..., lines = {...} }
+--- (code = true: the lines are a drawing, a code block in Markdown).
 --- table and md print every section under its title; json prints one object
 --- from each key to its rows (or lines); csv prints the rows of the section
 --- marked main = true (else the first with rows), for other tools.
@@ -298,8 +299,16 @@ function M.sections(list, fmt, opts)
       if #s.rows == 0 then print(s.empty or "(none)")
       else print(M.render(s.rows, fmt, s.cols, { headers = s.headers, decimal = opts and opts.decimal })) end
     end
-    for _, line in ipairs(s.lines or {}) do
-      print(fmt == "md" and line ~= "" and not line:match("^[%-%*] ") and not line:match("^ ") and line .. "  " or line)
+    -- Lines drawn as text (a tree) are a code block in Markdown, where
+    -- their backticks and bars would be read as markup.
+    if fmt == "md" and s.code and s.lines and #s.lines > 0 then
+      print("```")
+      for _, line in ipairs(s.lines) do print(line) end
+      print("```")
+    else
+      for _, line in ipairs(s.lines or {}) do
+        print(fmt == "md" and line ~= "" and not line:match("^[%-%*] ") and not line:match("^ ") and line .. "  " or line)
+      end
     end
   end
 end

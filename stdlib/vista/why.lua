@@ -206,7 +206,7 @@ function M.report(s)
   findings[#findings + 1] = "Goals without an indicator: " .. list_or_none(a.no_indicator)
   findings[#findings + 1] = "Goals without an action: " .. list_or_none(a.no_action)
   return {
-    { key = "tree", title = "Why-chains of " .. (s.title or "the strategy"), lines = M.tree(s) },
+    { key = "tree", title = "Why-chains of " .. (s.title or "the strategy"), lines = M.tree(s), code = true },
     { key = "findings", title = "Findings", lines = findings,
       value = a },
     { key = "goals", title = "Goals", rows = a.goals, main = true,
