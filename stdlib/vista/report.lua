@@ -5,8 +5,13 @@
 --- suppressed.
 ---
 ---   local report = require "vista.report"
----   local d = report.collect{ institution = ..., as_of = "2026-11-23" }
+---   local d = report.collect{ institution = ..., as_of = "2026-11-23", lang = "nl" }
 ---   report.html(d) / report.markdown(d)
+---
+--- as_of judges the indicators as vista run pdca does (a period not ended
+--- then is provisional: shown, marked, not judged); lang (en, nl, de, fr,
+--- fi; default en) writes the fixed words, numbers and dates through
+--- vista.i18n. The HTML and the Markdown are made from one content().
 ---   report.benchmark_html{ indicators = {...}, period = ..., group = ..., k = 5 }
 local M = {}
 local chart = require "vista.chart"
