@@ -290,6 +290,18 @@ local function with_decimal(L, f, ...)
   return res
 end
 
+-- A milestone's title in the reader's language when vista wrote it (from
+-- the records); a title the institution wrote stays as written.
+local function event_title(L, e)
+  if e.source == "records" then
+    local action, n = e.title:match("^(.-) project: (%d+) participants sent$")
+    if action then return L.t("%s project: %s participants sent", action, L.num(tonumber(n))) end
+  end
+  local st = e.title:match("^strategy: (.+)$")
+  if st and e.source == "strategy" then return L.t("strategy: %s", st) end
+  return e.title
+end
+
 -- What the report shows, in the reader's language: the parts the HTML and
 -- the Markdown both write, so that they say the same.
 local function content(d)
@@ -369,7 +381,7 @@ local function content(d)
   for _, e in ipairs(d.events) do
     if e.kind ~= "first" and e.date then
       c.events[#c.events + 1] = { n = #c.events + 1, year = e.date:sub(1, 4), date = e.date:sub(1, 7),
-        ["until"] = e["until"] and e["until"]:sub(1, 7) or nil, kind = L.t(e.kind), title = e.title }
+        ["until"] = e["until"] and e["until"]:sub(1, 7) or nil, kind = L.t(e.kind), title = event_title(L, e) }
     end
   end
   -- The action plan: the goal's text, the action, who, when, and why it is
