@@ -112,9 +112,12 @@ end
 local function open_svg(w, h, title, desc)
   ids = ids + 1
   local id = "vc" .. ids
+  -- Never drawn larger than its own size: its text stays the size it was
+  -- laid out for (a narrow chart is not blown up to the page's width).
   return { string.format('<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %d %d" ' ..
-    'role="img" aria-labelledby="%s-t %s-d" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" ' ..
-    'font-size="%d"><title id="%s-t">%s</title><desc id="%s-d">%s</desc>', w, h, id, id, FONT, id, esc(title or ""),
+    'style="max-width:%dpx" role="img" aria-labelledby="%s-t %s-d" ' ..
+    'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" ' ..
+    'font-size="%d"><title id="%s-t">%s</title><desc id="%s-d">%s</desc>', w, h, w, id, id, FONT, id, esc(title or ""),
     id, esc(desc or title or "")) }
 end
 

@@ -250,7 +250,12 @@ td.d, span.d { white-space: nowrap; }
 .note { color: var(--muted); font-size: .88rem; }
 footer { color: var(--muted); font-size: .85rem; text-align: center; padding: 10px; }
 @media (max-width: 700px) { .pair { grid-template-columns: 1fr; } header h1 { font-size: 1.45rem; }
-  section { padding: 14px 12px; } th, td { padding: 4px 5px; } }
+  section { padding: 14px 12px; } th, td { padding: 4px 5px; }
+  table.cards thead { display: none; } table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; }
+  table.cards tr { border-bottom: 1px solid var(--line); padding: 6px 0; }
+  table.cards td { border: none; padding: 1px 0; }
+  table.cards td::before { content: attr(data-label) ": "; color: var(--muted); font-size: .85rem; }
+  table.cards td:empty { display: none; } }
 @media print { body { background: #fff; } figure.wide svg.chart { min-width: 0; } header { background: #fff; color: #000; border-bottom: 2px solid #000; }
   header p { color: #333; } section { border: none; padding: 0; break-inside: avoid-page; }
   h2 { break-after: avoid; } details > summary { display: none; } details { display: block; }
@@ -485,14 +490,14 @@ function M.html(d)
   local labels, values = {}, {}
   for _, r in ipairs(c.countries) do labels[#labels + 1] = r.country; values[#values + 1] = r.participants end
   add(figure { svg = chart.bar { title = T("Participants by destination country"), labels = labels,
-    series = { { values = values } }, horizontal = true, width = 960, desc = T("%d countries", #labels) },
+    series = { { values = values } }, horizontal = true, width = 640, desc = T("%d countries", #labels) },
     title = T("Where they went"), caption = T("All years, participants sent."), rows = c.countries,
     cols = { "country", "participants", "learners", "staff" },
     headers = { T("Country"), T("Participants"), T("Learners"), T("Staff") } })
   labels, values = {}, {}
   for _, r in ipairs(c.bands) do labels[#labels + 1] = r.band; values[#values + 1] = r.participants end
   add(figure { svg = chart.bar { title = T("Participants by duration band"), labels = labels,
-    series = { { values = values } }, horizontal = true, width = 960 }, title = T("For how long"),
+    series = { { values = values } }, horizontal = true, width = 640 }, title = T("For how long"),
     caption = T("Learners: short-term 10-89 days, long-term 90 days and more."),
     rows = c.bands, cols = { "band", "participants", "mean_duration" },
     headers = { T("Band"), T("Participants"), T("Mean days") } })
@@ -542,13 +547,17 @@ function M.html(d)
   end
   add('<section id="plan"><h2>' .. esc(T("The action plan")) .. "</h2>")
   add(figure { svg = chart.bar { title = T("Actions by status"), labels = labels, series = { { values = values } },
-    horizontal = true, width = 960 }, caption = T("%d actions, as of %s.", #d.plan, L.date(d.as_of)) })
-  add('<div class="scroll"><table><thead><tr>')
+    horizontal = true, width = 640 }, caption = T("%d actions, as of %s.", #d.plan, L.date(d.as_of)) })
+  add('<div class="scroll"><table class="cards"><thead><tr>')
   for _, h in ipairs { "Goal", "Action", "Owner", "Due", "Status", "To act on" } do add("<th>" .. esc(T(h)) .. "</th>") end
   add("</tr></thead><tbody>")
   for _, a in ipairs(c.plan) do
-    add(string.format('<tr><td>%s</td><td>%s</td><td>%s</td><td class="d">%s</td><td>%s</td><td>%s</td></tr>', esc(a.goal),
-      esc(a.what), esc(a.owner), esc(a.due), status_chip(L, a.status_key), esc(a.issue)))
+    local h = {}
+    for i, x in ipairs { "Goal", "Action", "Owner", "Due", "Status", "To act on" } do h[i] = esc(T(x)) end
+    add(string.format('<tr><td data-label="%s">%s</td><td data-label="%s">%s</td><td data-label="%s">%s</td>' ..
+      '<td class="d" data-label="%s">%s</td><td data-label="%s">%s</td><td data-label="%s">%s</td></tr>',
+      h[1], esc(a.goal), h[2], esc(a.what), h[3], esc(a.owner), h[4], esc(a.due), h[5], status_chip(L, a.status_key),
+      h[6], esc(a.issue)))
   end
   add("</tbody></table></div></section>")
   -- 7. Peers.
@@ -579,7 +588,7 @@ function M.html(d)
     end
     add('<section id="skills"><h2>' .. esc(T("Our staff's international skills")) .. "</h2>")
     add(figure { svg = chart.bar { title = T("Staff speaking a language at B2 or above"), labels = labels,
-      series = { { values = values } }, horizontal = true, width = 960 },
+      series = { { values = values } }, horizontal = true, width = 640 },
       caption = T("From %d anonymous answers; languages spoken by fewer than 5 are not shown.", sk.respondents),
       rows = sk.languages, cols = { "name", "b2_or_above", "any_level" },
       headers = { T("Language"), T("B2 or above"), T("Any level") } })
