@@ -233,6 +233,24 @@ def strip_html(html):
     return " ".join(t.parts)
 
 
+def check_same_content(html, md, lang):
+    """The Markdown says what the page says: its sections, each status shown
+    in a chip, and every cell of the action plan."""
+    h2 = re.findall(r"<h2>(.*?)</h2>", html)
+    unesc = lambda t: t.replace("&#39;", "'").replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">") \
+        .replace("&amp;", "&")
+    missing = [unesc(h) for h in h2 if "## " + unesc(h) not in md]
+    check("%s Markdown has every section of the page (%d)" % (lang, len(h2)), h2 and not missing, str(missing))
+    chips = set(unesc(c) for c in re.findall(r'<span class="status [^"]*">(.*?)</span>', html))
+    missing = [c for c in chips if c not in md]
+    check("%s Markdown has every status the page shows (%d)" % (lang, len(chips)), chips and not missing, str(missing))
+    plan = html[html.index('<section id="plan">'):]
+    plan = plan[:plan.index("</section>")]
+    cells = set(unesc(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", plan))
+    missing = [c for c in cells if c and c not in md]
+    check("%s Markdown has every cell of the action plan (%d)" % (lang, len(cells)), cells and not missing, str(missing))
+
+
 def check_catalog():
     """Every text the report asks the catalog for is one of its keys."""
     src = open(os.path.join(SOURCE, "stdlib", "vista", "report.lua"), encoding="utf-8").read()
@@ -323,9 +341,11 @@ def main():
         check_layout(chromium, out_nl, tmp, "Dutch")
         md_nl = run("--db", db, "run", "report", "--lang", "nl", "--format", "md", "--as-of", AS_OF).stdout
         check_dutch(db, html_nl, md_nl, tmp)
+        check_same_content(html_nl, md_nl, "Dutch")
         check_catalog()
         # Markdown: the same figures.
         md = run("--db", db, "run", "report", "--format", "md", "--as-of", AS_OF).stdout
+        check_same_content(html, md, "English")
         check("Markdown report has the sections",
               all(h in md for h in ("## The strategy on a page", "## Indicators against targets", "## Mobility",
                                     "## The action plan")))
