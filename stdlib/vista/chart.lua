@@ -2,8 +2,10 @@
 --- scripts, no fonts, no network), and compact charts for the terminal.
 ---
 ---   local chart = require "vista.chart"
----   chart.bar{ title = ..., labels = {...}, series = {{ name = ..., values = {...} }}, unit = ... }
----   chart.line{ title = ..., x = {periods}, series = {...}, targets = {[period] = v}, baseline = v }
+---   chart.bar{ title = ..., labels = {...}, series = {{ name = ..., values = {...} }}, unit = ...,
+---              notes = {[i] = "provisional"} }
+---   chart.line{ title = ..., x = {periods}, series = {...}, targets = {[period] = v}, baseline = v,
+---               provisional = {[period] = true}, provisional_label = "provisional" }
 ---   chart.strip{ title = ..., groups = {{ label = ..., values = {...}, highlight = v }} }
 ---   chart.timeline{ title = ..., years = {...}, series = {...}, events = {{ year = y, label = ... }} }
 ---   chart.tree{ title = ..., nodes = {{ id = ..., label = ..., parent = id or nil, kind = ... }} }
@@ -11,7 +13,10 @@
 ---   chart.sparkline{ 1, 4, 2 } -> "▁█▄"      chart.text_bars(rows, "label", "value") -> lines
 ---
 --- Every SVG has a title and a description (role="img"), its marks carry
---- class "mark" and their value in data-value, and it scales to its box.
+--- class "mark" and their value in data-value (a decimal point always; the
+--- text people read uses M.decimal), and it scales to its box, never beyond
+--- its own size. Labels are measured (DejaVu Sans's widths) and wrapped
+--- where they would not fit; the report's browser test checks them.
 local M = {}
 
 M.palette = { "#1f5fa8", "#e07b00", "#2e8b57", "#8e44ad", "#c0392b", "#607d8b", "#b8860b", "#00838f" }
