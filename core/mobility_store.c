@@ -309,7 +309,7 @@ int mob_summariser_open(mob_summariser *sm, vista_session *s,
   memset(sm, 0, sizeof *sm);
   mob_ka_init(&sm->ka);
   mob_ka_init(&sm->na);
-  static const int sums[MAP_COUNT] = {9, 1, AGG_VALUES, 1, 2};
+  static const int sums[MAP_COUNT] = {SUMMARY_VALUES, 1, AGG_VALUES, 1, 2};
   sm->facts = vista_malloc(MOB_BLOCK_FACTS * sizeof *sm->facts);
   if (!sm->facts)
     return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
@@ -587,8 +587,8 @@ static mob_context context_of(const mob_summariser *sm, const int64_t *row) {
     cx.na = mob_ka_of(&sm->na, row[S_PROJECT]);
   }
   int64_t level = row[S_EDUCATION_LEVEL];
-  cx.isced34 = level != NONE && (size_t)level < sm->isced34_cap &&
-               sm->isced34[level];
+  cx.isced34 = level == NONE ? -1
+               : (size_t)level < sm->isced34_cap && sm->isced34[level];
   return cx;
 }
 
