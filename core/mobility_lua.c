@@ -406,7 +406,12 @@ static const char *const fact_figures =
     " " LRN(" AND m.duration IS NOT NULL") " AS duration_n,"
     " sum(CASE WHEN m.role = 1 THEN m.age * m.participants END) AS age_sum,"
     " " LRN(" AND m.age IS NOT NULL") " AS age_n,"
-    " " LRN(" AND m.band = 2") " AS long_term";
+    " " LRN(" AND m.band = 2") " AS long_term,"
+    " sum(m.duration * m.participants) AS all_duration_sum,"
+    " sum(CASE WHEN m.duration IS NOT NULL THEN m.participants END)"
+    "  AS all_duration_n,"
+    " sum(m.age * m.participants) AS all_age_sum,"
+    " sum(CASE WHEN m.age IS NOT NULL THEN m.participants END) AS all_age_n";
 #undef LRN
 
 #define ROLE_S MOB_ROLE_SQL("s.profile", "s.band")
@@ -429,7 +434,10 @@ static const char *const summary_figures =
     " " LRN("duration_n") " AS duration_n,"
     " " LRN("age_sum") " AS age_sum, " LRN("age_n") " AS age_n,"
     " sum(CASE WHEN " ROLE_S " = 1 AND s.band = 2 THEN s.participants"
-    "  ELSE 0 END) AS long_term";
+    "  ELSE 0 END) AS long_term,"
+    " sum(s.duration_sum) AS all_duration_sum,"
+    " sum(s.duration_n) AS all_duration_n,"
+    " sum(s.age_sum) AS all_age_sum, sum(s.age_n) AS all_age_n";
 #undef LRN
 #undef ROLE_S
 
@@ -534,6 +542,10 @@ static void build_sql(lua_State *L, const query *q) {
           "  AS duration_coverage,"
           " 1.0 * a.age_sum / nullif(a.age_n, 0) AS mean_age,"
           " 100.0 * a.age_n / nullif(a.learners, 0) AS age_coverage,"
+          " 1.0 * a.all_duration_sum / nullif(a.all_duration_n, 0)"
+          "  AS participants_mean_duration,"
+          " 1.0 * a.all_age_sum / nullif(a.all_age_n, 0)"
+          "  AS participants_mean_age,"
           " a.long_term, 100.0 * a.long_term / nullif(a.learners, 0)"
           "  AS long_term_share"
           " FROM (SELECT ");

@@ -505,7 +505,8 @@ static void pack(const int64_t *c, int64_t *s) {
                FLAG(c[C_LEADER]) << 8 | CODE(c[C_DIRECTION]) << 10 |
                FLAG(c[C_RECOGNISED]) << 12 | c[C_VET] << 14 |
                CODE(c[C_BAND]) << 15 | c[C_EDGE] << 18 |
-               (int64_t)c[C_KIND] << 19 | c[C_RANGE] << 22;
+               (int64_t)c[C_KIND] << 19 | c[C_RANGE] << 22 |
+               FLAG(c[C_GRADUATE]) << 23;
   s[S_AGE] = c[C_AGE];
   s[S_S_COUNTRY] = c[C_S_COUNTRY];
   s[S_S_CITY] = c[C_S_CITY];
@@ -517,6 +518,7 @@ static void pack(const int64_t *c, int64_t *s) {
   s[S_PARTNER] = c[C_PARTNER];
   s[S_S_NAME] = c[C_S_NAME];
   s[S_R_NAME] = c[C_R_NAME];
+  s[S_PERSON] = c[C_PERSON];
 #undef CODE
 #undef FLAG
 }
@@ -744,6 +746,8 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
   }
   TEXT(MF_PARTNER, C_PARTNER)
   FLAG(MF_RECOGNISED, C_RECOGNISED)
+  TEXT(MF_PERSON_ID, C_PERSON)
+  FLAG(MF_RECENT_GRADUATE, C_GRADUATE)
 
   /* Organisations last: a rejected row must not create institutions.
    * The institution keeps the first name it was seen with; each record

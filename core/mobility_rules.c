@@ -20,7 +20,7 @@ const char *const mob_official_columns[MF_COUNT] = {
     "Sending Organisation Erasmus Code", "Receiving Country Code",
     "Receiving City", "Receiving Organization",
     "Receiving Organisation Erasmus Code", "Participants", "Direction",
-    "Partner", "Recognised"};
+    "Partner", "Recognised", "Person Id", "Recent Graduate"};
 
 #define MF_IGNORE MF_COUNT
 
@@ -104,6 +104,9 @@ static const struct {
     {"recognized", MF_RECOGNISED},
     {"learning outcomes recognised", MF_RECOGNISED},
     {"learning outcomes recognized", MF_RECOGNISED},
+    {"person id", MF_PERSON_ID},
+    {"pseudonymous person id", MF_PERSON_ID},
+    {"recent graduate", MF_RECENT_GRADUATE},
     {"rejected because", MF_IGNORE}, /* the column our rejects file adds */
 };
 

@@ -127,7 +127,7 @@ void mob_channel_give_back(mob_channel *ch, mob_block *b) {
   " duration, activity_id, field_id, nationality_id, education_level_id,"      \
   " codes, age, sending_country_id, sending_city_id, sending_id,"              \
   " receiving_country_id, receiving_city_id, receiving_id, participants,"      \
-  " partner_id, sending_name_id, receiving_name_id"
+  " partner_id, sending_name_id, receiving_name_id, person_id"
 
 /* ---- the records to insert, as a table -------------------------------------
  *
@@ -235,7 +235,7 @@ static int rows_rowid(sqlite3_vtab_cursor *c, sqlite3_int64 *rowid) {
   return SQLITE_OK;
 }
 
-_Static_assert(S_COUNT == 23, "the INSERT below names c0 to c22");
+_Static_assert(S_COUNT == 24, "the INSERT below names c0 to c23");
 
 static const sqlite3_module rows_module = {
     .xConnect = rows_connect,
@@ -358,7 +358,7 @@ int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
                     "INSERT OR FAIL INTO mobility(" FACT_COLUMNS ")"
                     " SELECT ?1, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10,"
                     " c11, c12, c13, c14, c15, c16, c17, c18, c19, c20,"
-                    " c21, c22 FROM vista_rows")) ||
+                    " c21, c22, c23 FROM vista_rows")) ||
       (rc = prepare(w, &w->insert_label,
                     "INSERT INTO label(id, text) VALUES (?1, ?2)")) ||
       (rc = prepare(w, &w->insert_project,
