@@ -25,6 +25,9 @@ import sys
 import tempfile
 from collections import defaultdict
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import roles  # noqa: E402  who counts as what, written out in Python
+
 VISTA = os.path.abspath(sys.argv[1])
 SOURCE = os.environ.get("VISTA_SOURCE", os.path.join(os.path.dirname(
     os.path.abspath(__file__)), "..", ".."))
@@ -84,10 +87,10 @@ def oracle():
             d = int(row["duration_days"])
             cal, school = row["start_month"][:4], school_year(row["start_month"])
             vet = key_action(row["project_reference"]) in VET_KEY_ACTIONS
-            leader = (row["group_leader"] == "Yes"
-                      or "accompany" in row["activity"].lower())
-            learner = row["profile"] == "Learner" and not leader
-            staff = row["profile"] == "Staff" and not leader
+            role, band = roles.classify(row["profile"], row["group_leader"],
+                                        row["activity"], d)
+            learner = role == roles.LEARNER
+            staff = role == roles.STAFF_ROLE
             isced34 = row["education_level"][:7] in ("ISCED-3", "ISCED-4")
             country = SAME_COUNTRY.get(row["receiving_country"],
                                        row["receiving_country"])
@@ -99,10 +102,8 @@ def oracle():
                     s["learners_10d"] += p if d >= 10 else 0
                     s["learners_15d"] += p if d > 14 else 0
                     s["ivet_10d"] += p if d >= 10 and vet and isced34 else 0
-                    # vista's band: 90 days or more, with no upper bound (the
-                    # field's ErasmusPro is 90-365 days; the 366-day row shows it;
-                    # docs/definitions.md, Known limitations).
-                    s["long_term"] += p if d >= 90 else 0
+                    # The band: activity first, duration second.
+                    s["long_term"] += p if band == roles.B_LONG else 0
                     s["duration_sum"] += d * p
                     s["age_sum"] += int(row["age"]) * p
                     s["female"] += p if row["gender"] == "Female" else 0
@@ -119,14 +120,15 @@ def oracle():
                     incoming[(row["receiving_organisation"], period)]["staff"] += p
             b = by_vet[(code, vet)]
             b["participants"] += p
-            b["female"] += p if row["gender"] == "Female" else 0
-            b["male"] += p if row["gender"] == "Male" else 0
-            b["fewer_opportunities"] += p if row["fewer_opportunities"] == "Yes" else 0
-            b["special_needs"] += p if row["special_needs"] == "Yes" else 0
+            # The shares' counts are of learners.
+            b["female"] += p if learner and row["gender"] == "Female" else 0
+            b["male"] += p if learner and row["gender"] == "Male" else 0
+            b["fewer_opportunities"] += p if learner and row["fewer_opportunities"] == "Yes" else 0
+            b["special_needs"] += p if learner and row["special_needs"] == "Yes" else 0
             by_vet_countries[(code, vet)].add(country)
             by_ka_country[(key_action(row["project_reference"]), country)] += p
             b["learners"] += p if learner else 0
-            b["long_term"] += p if learner and d >= 90 else 0
+            b["long_term"] += p if learner and band == roles.B_LONG else 0
     facts = defaultdict(dict)
     with open(os.path.join(DATA, "facts.csv"), newline="") as f:
         for row in csv.DictReader(f):
