@@ -547,7 +547,7 @@ static void build_sql(lua_State *L, const query *q) {
           " 1.0 * a.all_age_sum / nullif(a.all_age_n, 0)"
           "  AS participants_mean_age,"
           " a.long_term, 100.0 * a.long_term / nullif(a.learners, 0)"
-          "  AS long_term_share"
+          "  AS long_term_share, 'learners' AS shares_over"
           " FROM (SELECT ");
   add_group_columns(&b, q, main_src, raw);
   luaL_addstring(&b, main_src ? summary_figures : fact_figures);

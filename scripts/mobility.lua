@@ -72,7 +72,7 @@ for _, c in ipairs(rows.columns) do
      and not c:match("_share$") and not c:match("^mean_") and not c:match("_coverage$")
      and not c:match("_known$") and not c:match("^participants_mean_")
      and c ~= "undefined_gender" and c ~= "fewer_opportunities" and c ~= "special_needs"
-     and c ~= "long_term" and c ~= "institution" then
+     and c ~= "long_term" and c ~= "institution" and c ~= "shares_over" then
     shown[#shown + 1] = c
   end
 end
@@ -84,14 +84,13 @@ if not all then
   end
 end
 shown[#shown + 1] = "low_coverage"
-shown[#shown + 1] = "shares_over"
+if not all then shown[#shown + 1] = "shares_over" end
 -- Shares and means to two decimals, the same in every format (README,
 -- "Numbers in outputs").
 for _, r in ipairs(rows) do
   for k, v in pairs(r) do
     if math.type(v) == "float" then r[k] = math.floor(v * 100 + 0.5) / 100 end
   end
-  r.shares_over = "learners"
 end
 coverage.mark(rows, nil, min_coverage)
 format.print(rows, fmt, shown)
