@@ -454,6 +454,20 @@ def compare_roles(work):
         db, "vista.indicator.base{period = 'calendar', institution = '%s'}" % code))
     check("roles: learners = filter profile=learner = the terms' learners",
           (fig["learners"], filt, terms), (n, n, n))
+    # A custom indicator's { mobility = { profile = "learner" } } counts
+    # what its denominator "learners" counts, period by period.
+    custom = lua_json(db, "(function() vista.indicator.define { id = 'lshare',"
+                      " name = 'L', unit = '%%', numerator = { mobility = {"
+                      " profile = 'learner' } }, denominator = 'learners' }"
+                      " local o = {} for _, r in ipairs(vista.indicator.compute"
+                      "{ institution = '%s', ids = { 'lshare' } }) do"
+                      " o[#o + 1] = { r.numerator, r.denominator } end"
+                      " return o end)()" % code)
+    per_year = defaultdict(int)
+    for r, w, _ in lrn:
+        per_year[r["start_month"][:4]] += w
+    check("roles: custom { mobility = { profile = 'learner' } } = learners",
+          custom, [[v, v] for _, v in sorted(per_year.items())])
     staff = sum(r["staff"] for r in lua_json(
         db, "vista.indicator.base{period = 'calendar', institution = '%s'}" % code))
     check("roles: staff exchanges leave out staff on learner activities",
