@@ -505,6 +505,29 @@ def compare_roles(work):
                  for r in rows])
 
 
+def compare_consortium_learners(work):
+    """vista run mobility over the example consortium's members in 2022-23
+    gives the learner shares the consortium published (57.14 % female,
+    20.41 % fewer opportunities of 196 learners), not shares of every
+    participant."""
+    ex = os.path.join(SOURCE, "examples", "consortium")
+    db = os.path.join(work, "consortium.db")
+    run(db, "import", "mobility", os.path.join(ex, "mobility.csv"))
+    with open(os.path.join(ex, "members.csv"), newline="") as f:
+        members = list(csv.DictReader(f))
+    codes = {m["Erasmus code"] for m in members if m["Erasmus code"]}
+    names = {m["Name"] for m in members if not m["Erasmus code"]}
+    ids = [str(r["id"]) for r in lua_json(
+        db, "vista.sql('SELECT id, erasmus_code, name FROM institution')")
+        if r.get("erasmus_code") in codes
+        or (r.get("erasmus_code") is None and r["name"] in names)]
+    got = json.loads(run(db, "run", "mobility", "school_year=2022",
+                         "institution=" + ",".join(ids), "--format", "json"))[0]
+    check("consortium learners' shares in vista run mobility",
+          (got["learners"], got["female_share"], got["fewer_opportunities_share"],
+           got["shares_over"]), (196, 57.14, 20.41, "learners"))
+
+
 def compare_agencies(work):
     """255 National Agencies, the most the summaries name (one byte, 0 for
     none): each institution's peer group by agency is its own agency."""
@@ -562,6 +585,7 @@ def main():
         compare_many(work)
         compare_agencies(work)
         compare_roles(work)
+        compare_consortium_learners(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return report()
