@@ -655,42 +655,57 @@ static int terms_later(vista_session *s) {
 
 /* Step 9's fill: the activity kind of every record stored before (from
  * its text, as the importer classifies it), then its band and flags by
- * the definition in mobility_fact, then the summaries again. */
+ * the definitions of mobility_internal.h, then the summaries again. One
+ * pass each over the records. (SQLite gives & | << >> one precedence,
+ * left to right: hence the parentheses.) */
+#define P9 "nullif((codes >> 2) & 3, 0)"
+#define L9 "(nullif((codes >> 8) & 3, 0) - 1)"
+#define K9 "((codes >> 19) & 7)"
+#define B9 MOB_BAND_SQL(P9, L9, K9, "duration")
 static int reband(vista_session *s) {
-  sqlite3_stmt *st = NULL, *up = NULL;
+  sqlite3_stmt *st = NULL, *ins = NULL;
   int rc = VISTA_OK;
-  if (sqlite3_prepare_v2(s->db,
+  if (sqlite3_exec(s->db,
+                   "CREATE TEMP TABLE step9_kind(id INTEGER PRIMARY KEY,"
+                   " kind INTEGER NOT NULL)",
+                   NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(s->db,
                          "SELECT id, text FROM label WHERE id IN"
                          " (SELECT DISTINCT activity_id FROM mobility)",
                          -1, &st, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(s->db,
-                         "UPDATE mobility SET codes = codes & ~(7 << 19)"
-                         " | ?2 << 19 WHERE activity_id = ?1",
-                         -1, &up, NULL) != SQLITE_OK)
+      sqlite3_prepare_v2(s->db, "INSERT INTO step9_kind VALUES (?1, ?2)", -1,
+                         &ins, NULL) != SQLITE_OK)
     rc = vista_seterr_sql(s, "classifying the activities");
   while (rc == VISTA_OK && sqlite3_step(st) == SQLITE_ROW) {
     const char *t = (const char *)sqlite3_column_text(st, 1);
     int n = sqlite3_column_bytes(st, 1);
-    sqlite3_reset(up);
-    sqlite3_bind_int64(up, 1, sqlite3_column_int64(st, 0));
-    sqlite3_bind_int(up, 2, mob_activity_kind(t, (size_t)n));
-    if (sqlite3_step(up) != SQLITE_DONE)
+    sqlite3_reset(ins);
+    sqlite3_bind_int64(ins, 1, sqlite3_column_int64(st, 0));
+    sqlite3_bind_int(ins, 2, mob_activity_kind(t, (size_t)n));
+    if (sqlite3_step(ins) != SQLITE_DONE)
       rc = vista_seterr_sql(s, "classifying the activities");
   }
   sqlite3_finalize(st);
-  sqlite3_finalize(up);
+  sqlite3_finalize(ins);
   if (rc == VISTA_OK &&
       sqlite3_exec(s->db,
-                   "UPDATE mobility SET codes = (SELECT"
-                   "  (m.codes & ~(7 << 15 | 1 << 18 | 1 << 22))"
-                   "  | coalesce(f.band, 0) << 15 | f.band_edge << 18"
-                   "  | f.out_of_range << 22"
-                   "  FROM mobility m JOIN mobility_fact f ON f.id = m.id"
-                   "  WHERE m.id = mobility.id)",
+                   "UPDATE mobility SET codes = (codes & ~(7 << 19))"
+                   " | (coalesce((SELECT kind FROM step9_kind"
+                   "  WHERE id = mobility.activity_id), 0) << 19);"
+                   "UPDATE mobility SET codes ="
+                   " (codes & ~((7 << 15) | (1 << 18) | (1 << 22)))"
+                   " | (coalesce(" B9 ", 0) << 15)"
+                   " | (" MOB_EDGE_SQL(B9, "duration") " << 18)"
+                   " | (" MOB_RANGE_SQL(B9, K9, "duration") " << 22);"
+                   "DROP TABLE step9_kind;",
                    NULL, NULL, NULL) != SQLITE_OK)
     rc = vista_seterr_sql(s, "re-banding the records");
   return rc == VISTA_OK ? vista_mobility_rebuild_summaries(s) : rc;
 }
+#undef P9
+#undef L9
+#undef K9
+#undef B9
 
 static int fill_countries(vista_session *s) {
   sqlite3_stmt *st = NULL;
