@@ -677,6 +677,14 @@ int vista_mobility_rebuild_summaries(vista_session *s) {
   W(LEARNER " AND m.special_needs IS NOT NULL") ", "                       \
   W(LEARNER " AND m.education_level_id IS NOT NULL")
 #define TERM_OF "(m.start_month / 100 * 2 + (m.start_month % 100 >= 9))"
+/* The columns the terms read, each computed once a record: LIMIT keeps
+ * SQLite from flattening the view into the aggregates, where every use
+ * of role would compute the band again. */
+#define TERM_FACTS                                                         \
+  "(SELECT sending_id, receiving_id, start_month, project_id, direction,"  \
+  " participants, duration, age, gender, fewer_opportunities,"            \
+  " special_needs, recognised, is_vet, education_level_id,"               \
+  " receiving_country_id, band, role FROM mobility_fact LIMIT -1)"
 
 int vista_mobility_rebuild_terms(vista_session *s) {
   static const char sql[] =
@@ -685,13 +693,13 @@ int vista_mobility_rebuild_terms(vista_session *s) {
       "DELETE FROM mobility_term_incoming;"
       "INSERT INTO mobility_term SELECT m.sending_id, " TERM_OF ","
       "  coalesce(p.key_action, ''), coalesce(p.na_code, ''), " TERM_SUMS
-      " FROM mobility_fact m LEFT JOIN project p ON p.id = m.project_id"
+      " FROM " TERM_FACTS " m LEFT JOIN project p ON p.id = m.project_id"
       " WHERE m.sending_id IS NOT NULL AND m.start_month IS NOT NULL"
       "  AND coalesce(m.direction, 1) = 1"
       " GROUP BY 1, 2, 3, 4;"
       "INSERT INTO mobility_term_incoming SELECT m.receiving_id, " TERM_OF ","
       "  " W(LEARNER) ", " W(STAFF)
-      " FROM mobility_fact m"
+      " FROM " TERM_FACTS " m"
       " WHERE m.receiving_id IS NOT NULL AND m.start_month IS NOT NULL"
       "  AND coalesce(m.direction, 2) = 2"
       " GROUP BY 1, 2;"
