@@ -43,11 +43,11 @@ static const sup_column columns[C_COUNT] = {
     {"destinations", SUP_NONE, -1, 0},
 };
 
-/* Learners: the learner profile less group leaders and accompanying
- * persons; staff: the staff band. Sent: by a member (under the project,
+/* Learners, staff and accompanying persons: the role mobility_fact
+ * defines (MOB_ROLE_SQL). Sent: by a member (under the project,
  * if one is given); incoming: learners received by a member from a sender
  * that is not one, from another country (or one not recorded). */
-#define LEARNER "m.profile = 1 AND coalesce(m.band, 0) <> 4"
+#define LEARNER "m.role = 1"
 #define SENT                                                               \
   "m.sending_id IN (SELECT id FROM mem) AND coalesce(m.direction, 1) = 1"  \
   " AND (?4 IS NULL OR m.project_id = (SELECT id FROM main.project"        \
@@ -70,8 +70,8 @@ static const sup_column columns[C_COUNT] = {
   W("sent AND " LEARNER " AND m.age IS NOT NULL") ", "                     \
   "coalesce(sum(CASE WHEN sent AND " LEARNER                               \
   " THEN m.age * m.participants END), 0), "                                \
-  W("sent AND m.profile = 2 AND m.band = 3") ", "                          \
-  W("sent AND m.band = 4") ", " W("incoming") ", "                         \
+  W("sent AND m.role = 2") ", "                                            \
+  W("sent AND m.role = 3") ", " W("incoming") ", "                         \
   "count(DISTINCT CASE WHEN sent AND " LEARNER                             \
   " THEN m.receiving_country_id END)"
 

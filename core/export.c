@@ -28,7 +28,8 @@ static const char mobility_sql[] =
     "  end_month / 100, end_month % 100) END AS end_month,"
     " duration AS duration_days, activity, field_of_education, nationality,"
     " education_level,"
-    " CASE gender WHEN 'female' THEN 'Female' WHEN 'male' THEN 'Male' END"
+    " CASE gender WHEN 'female' THEN 'Female' WHEN 'male' THEN 'Male'"
+    "  WHEN 'undefined' THEN 'Undefined' END"
     "  AS gender,"
     " CASE profile WHEN 'learner' THEN 'Learner' WHEN 'staff' THEN 'Staff'"
     "  END AS profile,"
@@ -42,7 +43,10 @@ static const char mobility_sql[] =
     " sending_erasmus_code, receiving_country, receiving_city,"
     " receiving_organisation, receiving_erasmus_code, participants,"
     " direction, partner,"
-    " CASE recognised WHEN 1 THEN 'Yes' WHEN 0 THEN 'No' END AS recognised"
+    " CASE recognised WHEN 1 THEN 'Yes' WHEN 0 THEN 'No' END AS recognised,"
+    " person_id,"
+    " CASE recent_graduate WHEN 1 THEN 'Yes' WHEN 0 THEN 'No' END"
+    "  AS recent_graduate"
     " FROM mobility_view ORDER BY id";
 
 /* The tables that can be exported as they are stored, and the records as

@@ -261,6 +261,11 @@ static int import_mobility(const options *o, char **args, int nargs) {
   if (r.replaced_import)
     printf("; replaced import %" PRId64, r.replaced_import);
   printf("\n");
+  if (r.out_of_range || r.band_edge)
+    printf("%s: flagged %" PRId64 " records with a duration outside their"
+           " activity's range (out_of_range), %" PRId64 " within a day of a"
+           " band edge (band_edge)\n",
+           source_name(file), r.out_of_range, r.band_edge);
   vista_session_free(s);
   return r.rows.rows_rejected ? EXIT_REJECTED : EXIT_OK;
 }

@@ -40,7 +40,7 @@ const char *const vista_mobility_columns[MF_COUNT] = {
     "sending_city", "sending_organisation", "sending_erasmus_code",
     "receiving_country", "receiving_city", "receiving_organisation",
     "receiving_erasmus_code", "participants", "direction", "partner",
-    "recognised"};
+    "recognised", "person_id", "recent_graduate"};
 
 
 static double now_seconds(void) {

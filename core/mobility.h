@@ -15,7 +15,7 @@ enum {
   MF_SENDING_COUNTRY, MF_SENDING_CITY, MF_SENDING_ORG, MF_SENDING_CODE,
   MF_RECEIVING_COUNTRY, MF_RECEIVING_CITY, MF_RECEIVING_ORG,
   MF_RECEIVING_CODE, MF_PARTICIPANTS, MF_DIRECTION, MF_PARTNER,
-  MF_RECOGNISED,
+  MF_RECOGNISED, MF_PERSON_ID, MF_RECENT_GRADUATE,
   MF_COUNT
 };
 
@@ -23,7 +23,9 @@ enum {
 extern const char *const vista_mobility_columns[MF_COUNT];
 
 /* Codes stored in the fact table (NULL is unknown). */
-enum { GENDER_FEMALE = 1, GENDER_MALE = 2 };
+/* Gender 3 is what the open data writes as Undefined (or Other): a
+ * recorded category of its own, not an unknown. */
+enum { GENDER_FEMALE = 1, GENDER_MALE = 2, GENDER_UNDEFINED = 3 };
 enum { PROFILE_LEARNER = 1, PROFILE_STAFF = 2 };
 enum { DIRECTION_OUTGOING = 1, DIRECTION_INCOMING = 2 };
 enum {
@@ -31,9 +33,24 @@ enum {
   BAND_LONG = 2,         /* learner, ErasmusPro, 90 days and more */
   BAND_STAFF = 3,        /* staff professional development */
   BAND_LEADER = 4,       /* group leader or accompanying person */
-  BAND_OTHER = 5         /* other learner activity (group, competition,
-                            under 10 days) */
+  BAND_OTHER = 5,        /* learner, activity unnamed, under 10 days */
+  BAND_GROUP = 6         /* learner on a group mobility or a skills
+                            competition */
 };
+/* What the activity text says (stored, 0 when there is none): the band is
+ * decided by it first (mob_band, mobility_internal.h). */
+enum {
+  ACT_NONE = 0,         /* no activity recorded */
+  ACT_OTHER = 1,        /* a text that names none of the below */
+  ACT_GROUP = 2,        /* group mobility of learners, 2-30 days */
+  ACT_STAFF = 3,        /* staff professional development, 2-365 days */
+  ACT_ACCOMPANYING = 4, /* accompanying persons */
+  ACT_LONG = 5,         /* ErasmusPro, long-term learner mobility, 90-365 */
+  ACT_SHORT = 6,        /* short-term learner mobility, 10-89 days */
+  ACT_COMPETITION = 7   /* skills competitions, 1-10 days */
+};
+/* A record's role, what every figure counts it as (MOB_ROLE_SQL). */
+enum { ROLE_LEARNER = 1, ROLE_STAFF = 2, ROLE_ACCOMPANYING = 3 };
 
 typedef struct vista_mobility_options {
   const char *format; /* "auto" (NULL), "erasmus" or "vista" */
@@ -48,6 +65,9 @@ typedef struct vista_mobility_report {
   vista_import_report rows;
   int64_t participants;      /* summed over the stored rows */
   int64_t replaced_import;   /* the import this one replaced, or 0 */
+  /* Records whose duration lies outside their activity's allowed range,
+   * and learners within a day of a band edge (both stored as flags). */
+  int64_t out_of_range, band_edge;
   /* The earlier import estimated to hold the largest share (at least
    * half) of this file's records, or 0; its share and its file. */
   int64_t overlap_import;

@@ -31,6 +31,110 @@ static inline int mob_is_isced34(const char *p, size_t n) {
          (p[5] == '-' || p[5] == ' ') && (p[6] == '3' || p[6] == '4');
 }
 
+/* ---- who counts as what: the one definition ----
+ *
+ * The SQL below is the definition every figure reads: the columns band,
+ * role, is_learner, is_staff, band_edge and out_of_range of the view
+ * mobility_fact (store.c, step 9) are these expressions over the stored
+ * profile, group leader flag, activity kind and duration. The C functions
+ * after them are the importer's and the summaries' fast copy; test_rules
+ * compares the two on every combination of their inputs.
+ *
+ * The band, activity first: a group leader or an accompanying activity is
+ * accompanying whatever the profile; staff (or no profile on a staff
+ * activity) on a learner activity travel as accompanying staff, otherwise
+ * staff; a learner is banded by the activity (group mobility and skills
+ * competitions their own band, ErasmusPro long, short-term short), and
+ * only when the activity says nothing by the duration. NULL: unknown. */
+#define MOB_BAND_SQL(P, L, K, D)                                           \
+  "(CASE WHEN " L " = 1 OR " K " = 4 THEN 4"                               \
+  " WHEN " P " = 2 OR (" P " IS NULL AND " K " = 3)"                       \
+  "  THEN CASE WHEN " K " IN (2, 5, 6, 7) THEN 4 ELSE 3 END"               \
+  " WHEN " P " = 1 THEN CASE WHEN " K " IN (2, 7) THEN 6"                  \
+  "  WHEN " K " = 5 THEN 2 WHEN " K " = 6 THEN 1"                           \
+  "  WHEN " D " >= 90 THEN 2 WHEN " D " >= 10 THEN 1"                      \
+  "  WHEN " D " >= 0 THEN 5 END END)"
+/* The role every figure counts a record as: 1 learner (the learner
+ * profile, never a group leader or accompanying person, whatever the
+ * duration), 2 staff on professional development (the staff band), 3
+ * group leader or accompanying person; NULL unknown. B is the band. */
+#define MOB_ROLE_SQL(P, B)                                                 \
+  "(CASE WHEN " B " = 4 THEN 3 WHEN " B " = 3 THEN 2"                      \
+  " WHEN " P " = 1 THEN 1 END)"
+/* A learner banded by duration or individual activity within a day of an
+ * edge (9/10, 89/90 days): the two ways of counting days may disagree. */
+#define MOB_EDGE_SQL(B, D)                                                 \
+  "(CASE WHEN " B " IN (1, 2, 5) AND " D " IN (9, 10, 89, 90)"             \
+  " THEN 1 ELSE 0 END)"
+/* A duration outside its activity's allowed range (Programme Guide):
+ * flagged, never re-banded. Accompanying persons follow the activity of
+ * those they accompany: not checked. */
+#define MOB_RANGE_SQL(B, K, D)                                             \
+  "(CASE WHEN " D " IS NULL OR " B " IS NULL OR " B " = 4 THEN 0"          \
+  " WHEN " K " = 2 THEN " D " NOT BETWEEN 2 AND 30"                         \
+  " WHEN " K " = 7 THEN " D " NOT BETWEEN 1 AND 10"                         \
+  " WHEN " K " = 5 THEN " D " NOT BETWEEN 90 AND 365"                       \
+  " WHEN " K " = 6 THEN " D " NOT BETWEEN 10 AND 89"                        \
+  " WHEN " K " = 3 AND " B " = 3 THEN " D " NOT BETWEEN 2 AND 365"          \
+  " ELSE " D " > 365 END)"
+
+/* The fast copies (NONE for unknown inputs; 0 for an unknown result). */
+static inline int mob_band(int64_t profile, int64_t leader, int kind,
+                           int64_t d) {
+  if (leader == 1 || kind == ACT_ACCOMPANYING)
+    return BAND_LEADER;
+  if (profile == PROFILE_STAFF || (profile == NONE && kind == ACT_STAFF))
+    return kind == ACT_GROUP || kind == ACT_LONG || kind == ACT_SHORT ||
+                   kind == ACT_COMPETITION
+               ? BAND_LEADER
+               : BAND_STAFF;
+  if (profile != PROFILE_LEARNER)
+    return 0;
+  if (kind == ACT_GROUP || kind == ACT_COMPETITION)
+    return BAND_GROUP;
+  if (kind == ACT_LONG)
+    return BAND_LONG;
+  if (kind == ACT_SHORT)
+    return BAND_SHORT;
+  if (d == NONE)
+    return 0;
+  return d >= 90 ? BAND_LONG : d >= 10 ? BAND_SHORT : BAND_OTHER;
+}
+static inline int mob_role(int64_t profile, int band) {
+  return band == BAND_LEADER            ? ROLE_ACCOMPANYING
+         : band == BAND_STAFF           ? ROLE_STAFF
+         : profile == PROFILE_LEARNER   ? ROLE_LEARNER
+                                        : 0;
+}
+static inline int mob_edge(int band, int64_t d) {
+  return (band == BAND_SHORT || band == BAND_LONG || band == BAND_OTHER) &&
+         (d == 9 || d == 10 || d == 89 || d == 90);
+}
+static inline int mob_out_of_range(int band, int kind, int64_t d) {
+  if (d == NONE || band == 0 || band == BAND_LEADER)
+    return 0;
+  switch (kind) {
+  case ACT_GROUP:
+    return d < 2 || d > 30;
+  case ACT_COMPETITION:
+    return d < 1 || d > 10;
+  case ACT_LONG:
+    return d < 90 || d > 365;
+  case ACT_SHORT:
+    return d < 10 || d > 89;
+  default:
+    if (kind == ACT_STAFF && band == BAND_STAFF)
+      return d < 2 || d > 365;
+    return d > 365;
+  }
+}
+/* The activity kind a text names (ACT_*, case ignored). */
+int mob_activity_kind(const char *p, size_t n);
+
+/* Where the stored codes keep each small value (see pack()). */
+#define CODE_BAND(c) ((int)((uint64_t)(c) >> 15 & 7))
+#define CODE_PROFILE(c) ((int64_t)((uint64_t)(c) >> 2 & 3))
+
 /* A record's values while the reader works on it, NONE when unknown. */
 enum {
   C_IMPORT, C_LINE, C_PROJECT, C_ACADEMIC_YEAR, C_START, C_END, C_DURATION,
@@ -38,7 +142,7 @@ enum {
   C_PROFILE, C_SPECIAL, C_FEWER, C_LEADER, C_AGE, C_S_COUNTRY, C_S_CITY,
   C_SENDING, C_R_COUNTRY, C_R_CITY, C_RECEIVING, C_PARTICIPANTS,
   C_DIRECTION, C_PARTNER, C_RECOGNISED, C_VET, C_BAND, C_YEAR, C_EDGE,
-  C_S_NAME, C_R_NAME,
+  C_S_NAME, C_R_NAME, C_KIND, C_RANGE, C_PERSON, C_GRADUATE,
   C_COUNT
 };
 
@@ -48,7 +152,7 @@ enum {
   S_IMPORT, S_LINE, S_PROJECT, S_ACADEMIC_YEAR, S_START, S_END, S_DURATION,
   S_ACTIVITY, S_FIELD, S_NATIONALITY, S_EDUCATION_LEVEL, S_CODES, S_AGE,
   S_S_COUNTRY, S_S_CITY, S_SENDING, S_R_COUNTRY, S_R_CITY, S_RECEIVING,
-  S_PARTICIPANTS, S_PARTNER, S_S_NAME, S_R_NAME,
+  S_PARTICIPANTS, S_PARTNER, S_S_NAME, S_R_NAME, S_PERSON,
   S_COUNT
 };
 
@@ -124,7 +228,8 @@ int mob_activity_is_vet(const char *p, size_t n);
 
 /* ---- summaries (mobility_summary.c) ---- */
 
-#define AGG_VALUES 18 /* the most sums a map keeps */
+#define AGG_VALUES 23 /* the most sums a map keeps (mobility_term's) */
+#define SUMMARY_VALUES 13 /* mobility_summary's sums */
 
 /* An entry: its packed key, then the map's nv sums, together so that one
  * add touches one place in memory. */
@@ -153,7 +258,8 @@ enum { MAP_SUMMARY, MAP_DESTINATION, MAP_TERM, MAP_TERM_DESTINATION,
 
 /* What a record is summarised by besides its own columns: its project's
  * key action and National Agency (indices into the writer's lists), and
- * whether its education level is ISCED 3 or 4. */
+ * whether its education level is ISCED 3 or 4 (1), another (0) or
+ * unknown (-1). */
 typedef struct mob_context {
   int ka, na, isced34;
 } mob_context;
@@ -195,7 +301,7 @@ int mob_ka_of(const mob_ka_table *t, int64_t project);
 /* Rows handed to SQLite as the virtual table vista_rows (columns c0, c1,
  * ...): ints[r * ncols + k], NONE for NULL, or texts[...] where that is
  * set. The writer's own records, then the summaries, go through it. */
-#define MOB_ROWS_COLUMNS 24
+#define MOB_ROWS_COLUMNS 28
 typedef struct mob_rows {
   int nrows, ncols;
   const int64_t *ints;

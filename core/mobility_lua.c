@@ -15,14 +15,19 @@
 #include "country.h"
 #include "internal.h"
 #include "mobility.h"
+#include "mobility_internal.h"
 
 enum { K_INT, K_BOOL, K_CODE, K_COUNTRY, K_INSTITUTION, K_LABEL, K_TEXT };
 
-static const char *const profile_codes[] = {"learner", "staff", NULL};
-static const char *const gender_codes[] = {"female", "male", NULL};
+/* "profile" is the role every figure counts a record as (MOB_ROLE_SQL):
+ * a filter profile = "learner" finds exactly what "learners" counts. */
+static const char *const profile_codes[] = {"learner", "staff",
+                                            "accompanying", NULL};
+static const char *const gender_codes[] = {"female", "male", "undefined",
+                                           NULL};
 static const char *const direction_codes[] = {"outgoing", "incoming", NULL};
-static const char *const band_codes[] = {"short",        "long",  "staff",
-                                         "accompanying", "other", NULL};
+static const char *const band_codes[] = {
+    "short", "long", "staff", "accompanying", "other", "group", NULL};
 
 typedef struct field {
   const char *name;
@@ -49,13 +54,25 @@ static const field fields[] = {
      "project reference"},
     {"vet", "m.is_vet", "s.is_vet", "d.is_vet", NULL, K_BOOL, NULL, 0,
      "vocational education and training (from key action and activity)"},
-    {"profile", "m.profile", "s.profile", "d.profile", "-1", K_CODE,
-     profile_codes, 0, "learner or staff"},
+    {"profile", "m.role", MOB_ROLE_SQL("s.profile", "s.band"),
+     MOB_ROLE_SQL("d.profile", "d.band"), NULL, K_CODE, profile_codes, 0,
+     "learner (never a group leader or accompanying person), staff (on "
+     "professional development) or accompanying (group leaders, "
+     "accompanying persons, staff on learner activities)"},
     {"gender", "m.gender", NULL, NULL, NULL, K_CODE, gender_codes, 0,
-     "female or male (unknown and 'Undefined' are nil)"},
+     "female, male or undefined (Undefined/Other as recorded; unknown is "
+     "nil)"},
     {"band", "m.band", "s.band", "d.band", "-1", K_CODE, band_codes, 0,
-     "short (learners 10-89 days), long (90+, ErasmusPro), staff, "
-     "accompanying, other"},
+     "by activity first, duration second: short (short-term, or 10-89 "
+     "days), long (ErasmusPro, or 90+), group (group mobility, skills "
+     "competition), other (under 10 days), staff, accompanying"},
+    {"out_of_range", "m.out_of_range", NULL, NULL, NULL, K_BOOL, NULL, 0,
+     "duration outside its activity's allowed range"},
+    {"band_edge", "m.band_edge", NULL, NULL, NULL, K_BOOL, NULL, 0,
+     "learner within a day of a band edge (9/10, 89/90 days)"},
+    {"school_year", "m.school_year", NULL, NULL, NULL, K_INT, NULL, 0,
+     "school year the mobility started, by its first year (2023 for "
+     "2023-24)"},
     {"direction", "m.direction", "s.direction", "d.direction", "-1", K_CODE,
      direction_codes, 0, "outgoing or incoming (institutions' own lists)"},
     {"fewer_opportunities", "m.fewer_opportunities", NULL, NULL, NULL, K_BOOL,
@@ -365,36 +382,64 @@ static void add_group_columns(luaL_Buffer *b, const query *q, int source,
   }
 }
 
+/* The figures: participants of every role; the rest over learners
+ * (female ... special needs with the learners whose value is known, for
+ * the shares' coverage). */
+#define LRN(x) "sum(CASE WHEN m.role = 1" x " THEN m.participants ELSE 0 END)"
 static const char *const fact_figures =
     "sum(m.participants) AS participants,"
-    " sum(CASE WHEN m.band IN (1, 2, 5) THEN m.participants ELSE 0 END)"
-    "  AS learners,"
-    " sum(CASE WHEN m.band = 3 THEN m.participants ELSE 0 END) AS staff,"
-    " sum(CASE WHEN m.gender = 1 THEN m.participants ELSE 0 END) AS female,"
-    " sum(CASE WHEN m.gender = 2 THEN m.participants ELSE 0 END) AS male,"
-    " sum(CASE WHEN m.fewer_opportunities = 1 THEN m.participants ELSE 0 END)"
-    "  AS fewer,"
-    " sum(CASE WHEN m.special_needs = 1 THEN m.participants ELSE 0 END)"
-    "  AS special,"
+    " " LRN("") " AS learners,"
+    " sum(CASE WHEN m.role = 2 THEN m.participants ELSE 0 END) AS staff,"
+    " sum(CASE WHEN m.role = 3 THEN m.participants ELSE 0 END)"
+    "  AS accompanying,"
+    " " LRN(" AND m.gender = 1") " AS female,"
+    " " LRN(" AND m.gender = 2") " AS male,"
+    " " LRN(" AND m.gender = 3") " AS gender_undefined,"
+    " " LRN(" AND m.gender IS NOT NULL") " AS gender_known,"
+    " " LRN(" AND m.fewer_opportunities = 1") " AS fewer,"
+    " " LRN(" AND m.fewer_opportunities IS NOT NULL") " AS fewer_known,"
+    " " LRN(" AND m.special_needs = 1") " AS special,"
+    " " LRN(" AND m.special_needs IS NOT NULL") " AS special_known,"
     " count(DISTINCT m.sending_id) AS sending_institutions,"
-    " sum(m.duration * m.participants) AS duration_sum,"
+    " sum(CASE WHEN m.role = 1 THEN m.duration * m.participants END)"
+    "  AS duration_sum,"
+    " " LRN(" AND m.duration IS NOT NULL") " AS duration_n,"
+    " sum(CASE WHEN m.role = 1 THEN m.age * m.participants END) AS age_sum,"
+    " " LRN(" AND m.age IS NOT NULL") " AS age_n,"
+    " " LRN(" AND m.band = 2") " AS long_term,"
+    " sum(m.duration * m.participants) AS all_duration_sum,"
     " sum(CASE WHEN m.duration IS NOT NULL THEN m.participants END)"
-    "  AS duration_n,"
-    " sum(m.age * m.participants) AS age_sum,"
-    " sum(CASE WHEN m.age IS NOT NULL THEN m.participants END) AS age_n,"
-    " sum(CASE WHEN m.band = 2 THEN m.participants ELSE 0 END) AS long_term";
+    "  AS all_duration_n,"
+    " sum(m.age * m.participants) AS all_age_sum,"
+    " sum(CASE WHEN m.age IS NOT NULL THEN m.participants END) AS all_age_n";
+#undef LRN
 
+#define ROLE_S MOB_ROLE_SQL("s.profile", "s.band")
+#define LRN(col) "sum(CASE WHEN " ROLE_S " = 1 THEN s." col " ELSE 0 END)"
 static const char *const summary_figures =
     "sum(s.participants) AS participants,"
-    " sum(CASE WHEN s.band IN (1, 2, 5) THEN s.participants ELSE 0 END)"
-    "  AS learners,"
-    " sum(CASE WHEN s.band = 3 THEN s.participants ELSE 0 END) AS staff,"
-    " sum(s.female) AS female, sum(s.male) AS male,"
-    " sum(s.fewer_opportunities) AS fewer, sum(s.special_needs) AS special,"
+    " " LRN("participants") " AS learners,"
+    " sum(CASE WHEN " ROLE_S " = 2 THEN s.participants ELSE 0 END) AS staff,"
+    " sum(CASE WHEN " ROLE_S " = 3 THEN s.participants ELSE 0 END)"
+    "  AS accompanying,"
+    " " LRN("female") " AS female, " LRN("male") " AS male,"
+    " " LRN("gender_undefined") " AS gender_undefined,"
+    " " LRN("gender_known") " AS gender_known,"
+    " " LRN("fewer_opportunities") " AS fewer,"
+    " " LRN("fewer_known") " AS fewer_known,"
+    " " LRN("special_needs") " AS special,"
+    " " LRN("special_known") " AS special_known,"
     " count(DISTINCT nullif(s.institution_id, 0)) AS sending_institutions,"
-    " sum(s.duration_sum) AS duration_sum, sum(s.duration_n) AS duration_n,"
-    " sum(s.age_sum) AS age_sum, sum(s.age_n) AS age_n,"
-    " sum(CASE WHEN s.band = 2 THEN s.participants ELSE 0 END) AS long_term";
+    " " LRN("duration_sum") " AS duration_sum,"
+    " " LRN("duration_n") " AS duration_n,"
+    " " LRN("age_sum") " AS age_sum, " LRN("age_n") " AS age_n,"
+    " sum(CASE WHEN " ROLE_S " = 1 AND s.band = 2 THEN s.participants"
+    "  ELSE 0 END) AS long_term,"
+    " sum(s.duration_sum) AS all_duration_sum,"
+    " sum(s.duration_n) AS all_duration_n,"
+    " sum(s.age_sum) AS all_age_sum, sum(s.age_n) AS all_age_n";
+#undef LRN
+#undef ROLE_S
 
 static const char *const fact_from =
     " FROM mobility_fact m LEFT JOIN project p ON p.id = m.project_id";
@@ -470,22 +515,39 @@ static void build_sql(lua_State *L, const query *q) {
   for (int k = 0; k < q->nby; k++)
     add_decoded(&b, q->by[k], k, raw);
   luaL_addstring(
-      &b, "a.participants, a.learners, a.staff, a.female, a.male,"
-          " a.participants - a.female - a.male AS undefined_gender,"
-          " 100.0 * a.female / a.participants AS female_share,"
-          " 100.0 * a.male / a.participants AS male_share,"
-          " 100.0 * (a.participants - a.female - a.male) / a.participants"
+      &b, "a.participants, a.learners, a.staff, a.accompanying,"
+          " a.female, a.male, a.gender_undefined AS undefined_gender,"
+          " a.gender_known,"
+          " 100.0 * a.female / nullif(a.gender_known, 0) AS female_share,"
+          " 100.0 * a.male / nullif(a.gender_known, 0) AS male_share,"
+          " 100.0 * a.gender_undefined / nullif(a.gender_known, 0)"
           "  AS undefined_share,"
+          " 100.0 * a.gender_known / nullif(a.learners, 0)"
+          "  AS gender_coverage,"
           " a.fewer AS fewer_opportunities,"
-          " 100.0 * a.fewer / a.participants AS fewer_opportunities_share,"
-          " a.special AS special_needs,"
-          " 100.0 * a.special / a.participants AS special_needs_share,"
+          " a.fewer_known AS fewer_opportunities_known,"
+          " 100.0 * a.fewer / nullif(a.fewer_known, 0)"
+          "  AS fewer_opportunities_share,"
+          " 100.0 * a.fewer_known / nullif(a.learners, 0)"
+          "  AS fewer_opportunities_coverage,"
+          " a.special AS special_needs, a.special_known AS special_needs_known,"
+          " 100.0 * a.special / nullif(a.special_known, 0)"
+          "  AS special_needs_share,"
+          " 100.0 * a.special_known / nullif(a.learners, 0)"
+          "  AS special_needs_coverage,"
           " coalesce(r.receiving_countries, 0) AS receiving_countries,"
           " a.sending_institutions,"
-          " 1.0 * a.duration_sum / a.duration_n AS mean_duration,"
-          " 1.0 * a.age_sum / a.age_n AS mean_age,"
+          " 1.0 * a.duration_sum / nullif(a.duration_n, 0) AS mean_duration,"
+          " 100.0 * a.duration_n / nullif(a.learners, 0)"
+          "  AS duration_coverage,"
+          " 1.0 * a.age_sum / nullif(a.age_n, 0) AS mean_age,"
+          " 100.0 * a.age_n / nullif(a.learners, 0) AS age_coverage,"
+          " 1.0 * a.all_duration_sum / nullif(a.all_duration_n, 0)"
+          "  AS participants_mean_duration,"
+          " 1.0 * a.all_age_sum / nullif(a.all_age_n, 0)"
+          "  AS participants_mean_age,"
           " a.long_term, 100.0 * a.long_term / nullif(a.learners, 0)"
-          "  AS long_term_share"
+          "  AS long_term_share, 'learners' AS shares_over"
           " FROM (SELECT ");
   add_group_columns(&b, q, main_src, raw);
   luaL_addstring(&b, main_src ? summary_figures : fact_figures);

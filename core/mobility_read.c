@@ -288,9 +288,8 @@ static int64_t find_institution(mob_importer *im, const char *name, size_t nlen,
   return id;
 }
 
-/* What an activity says about the band, by its name: 1 plain, 2 a group
- * or competition activity (never a learning-mobility band), 3 staff, 4
- * accompanying. Classified once per distinct activity. */
+/* What an activity says about the band (ACT_*, mob_activity_kind),
+ * classified once per distinct activity text. */
 static int activity_kind(mob_importer *im, int64_t id, const char *p, size_t n) {
   if ((size_t)id >= im->activity_kind_cap) {
     size_t cap = im->activity_kind_cap ? im->activity_kind_cap : 1024;
@@ -298,28 +297,14 @@ static int activity_kind(mob_importer *im, int64_t id, const char *p, size_t n) 
       cap *= 2;
     unsigned char *a = vista_realloc(im->activity_kind, cap);
     if (!a)
-      return 1;
+      return ACT_OTHER; /* unclassified: the duration decides */
     memset(a + im->activity_kind_cap, 0, cap - im->activity_kind_cap);
     im->activity_kind = a;
     im->activity_kind_cap = cap;
   }
-  if (!im->activity_kind[id]) {
-    char low[256];
-    size_t m = n < sizeof low - 1 ? n : sizeof low - 1;
-    for (size_t i = 0; i < m; i++)
-      low[i] = (char)tolower((unsigned char)p[i]);
-    low[m] = '\0';
-    int kind = 1;
-    if (strstr(low, "accompany"))
-      kind = 4;
-    else if (strstr(low, "group mobility") || strstr(low, "competition"))
-      kind = 2;
-    else if (strstr(low, "staff") || strstr(low, "job shadowing") ||
-             strstr(low, "teaching") || strstr(low, "course"))
-      kind = 3;
-    im->activity_kind[id] = (unsigned char)kind;
-  }
-  return im->activity_kind[id];
+  if (!im->activity_kind[id])
+    im->activity_kind[id] = (unsigned char)(1 + mob_activity_kind(p, n));
+  return im->activity_kind[id] - 1;
 }
 
 /* ---- rejects ------------------------------------------------------------- */
@@ -519,7 +504,9 @@ static void pack(const int64_t *c, int64_t *s) {
                FLAG(c[C_SPECIAL]) << 4 | FLAG(c[C_FEWER]) << 6 |
                FLAG(c[C_LEADER]) << 8 | CODE(c[C_DIRECTION]) << 10 |
                FLAG(c[C_RECOGNISED]) << 12 | c[C_VET] << 14 |
-               CODE(c[C_BAND]) << 15 | c[C_EDGE] << 18;
+               CODE(c[C_BAND]) << 15 | c[C_EDGE] << 18 |
+               (int64_t)c[C_KIND] << 19 | c[C_RANGE] << 22 |
+               FLAG(c[C_GRADUATE]) << 23;
   s[S_AGE] = c[C_AGE];
   s[S_S_COUNTRY] = c[C_S_COUNTRY];
   s[S_S_CITY] = c[C_S_CITY];
@@ -531,6 +518,7 @@ static void pack(const int64_t *c, int64_t *s) {
   s[S_PARTNER] = c[C_PARTNER];
   s[S_S_NAME] = c[C_S_NAME];
   s[S_R_NAME] = c[C_R_NAME];
+  s[S_PERSON] = c[C_PERSON];
 #undef CODE
 #undef FLAG
 }
@@ -611,7 +599,9 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
     /* Our export guards spreadsheet formulas with a leading apostrophe. */
     if (n >= 2 && p[0] == '\'' && strchr("=+-@", p[1]))
       p++, n--;
-    if (!mob_is_missing(p, n)) {
+    /* Gender "Undefined" is a recorded category, not a missing value. */
+    if (!mob_is_missing(p, n) ||
+        (f == MF_GENDER && mob_eqi(p, n, "undefined"))) {
       val[f] = p;
       len[f] = n;
     }
@@ -648,15 +638,10 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
     }                                                                          \
     c[COL] = v;                                                                \
   }
+/* A flag that is not yes or no ("Unknown", "n/a") is unknown. */
 #define FLAG(F, COL)                                                           \
-  if (val[F]) {                                                                \
-    if (mob_parse_yes_no(val[F], len[F], &v) != 0) {                               \
-      bad = F;                                                                 \
-      why = "is not yes or no";                                                \
-      goto rejected;                                                           \
-    }                                                                          \
-    c[COL] = v;                                                                \
-  }
+  if (val[F] && mob_parse_yes_no(val[F], len[F], &v) == 0)                     \
+    c[COL] = v;
 
   if (val[MF_PROJECT]) {
     int64_t id = project_id(im, val[MF_PROJECT], len[MF_PROJECT], &why);
@@ -705,6 +690,8 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
   TEXT(MF_FIELD, C_FIELD)
   COUNTRY(MF_NATIONALITY, C_NATIONALITY)
   TEXT(MF_EDUCATION_LEVEL, C_EDUCATION_LEVEL)
+  /* Gender and profile texts other than those below are unknown, never a
+   * reason to drop the row: its participants stay in every total. */
   if (val[MF_GENDER]) {
     const char *p = val[MF_GENDER];
     size_t n = len[MF_GENDER];
@@ -712,11 +699,9 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
       c[C_GENDER] = GENDER_FEMALE;
     else if (mob_eqi(p, n, "male") || mob_eqi(p, n, "m"))
       c[C_GENDER] = GENDER_MALE;
-    else {
-      bad = MF_GENDER;
-      why = "is not Female, Male or Undefined";
-      goto rejected;
-    }
+    else if (mob_eqi(p, n, "undefined") || mob_eqi(p, n, "other") ||
+             mob_eqi(p, n, "x"))
+      c[C_GENDER] = GENDER_UNDEFINED;
   }
   if (val[MF_PROFILE]) {
     const char *p = val[MF_PROFILE];
@@ -726,11 +711,6 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
       c[C_PROFILE] = PROFILE_LEARNER;
     else if (mob_eqi(p, n, "staff"))
       c[C_PROFILE] = PROFILE_STAFF;
-    else {
-      bad = MF_PROFILE;
-      why = "is not Learner or Staff";
-      goto rejected;
-    }
   }
   FLAG(MF_SPECIAL_NEEDS, C_SPECIAL)
   FLAG(MF_FEWER_OPPORTUNITIES, C_FEWER)
@@ -766,6 +746,8 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
   }
   TEXT(MF_PARTNER, C_PARTNER)
   FLAG(MF_RECOGNISED, C_RECOGNISED)
+  TEXT(MF_PERSON_ID, C_PERSON)
+  FLAG(MF_RECENT_GRADUATE, C_GRADUATE)
 
   /* Organisations last: a rejected row must not create institutions.
    * The institution keeps the first name it was seen with; each record
@@ -797,28 +779,17 @@ static int store_row(mob_importer *im, const vista_csv_row *row) {
     int kind = c[C_ACTIVITY] != NONE
                    ? activity_kind(im, c[C_ACTIVITY], val[MF_ACTIVITY],
                                    len[MF_ACTIVITY])
-                   : 1;
+                   : ACT_NONE;
     c[C_VET] = ka ? im->ka.vet[ka]
                   : (val[MF_ACTIVITY] &&
                      mob_activity_is_vet(val[MF_ACTIVITY], len[MF_ACTIVITY]));
-    int64_t profile = c[C_PROFILE];
-    if (profile == NONE && kind == 3)
-      profile = PROFILE_STAFF;
-    if (c[C_LEADER] == 1 || kind == 4)
-      c[C_BAND] = BAND_LEADER;
-    else if (profile == PROFILE_STAFF)
-      c[C_BAND] = BAND_STAFF;
-    else if (profile == PROFILE_LEARNER) {
-      if (kind == 2)
-        c[C_BAND] = BAND_OTHER;
-      else if (c[C_DURATION] != NONE)
-        c[C_BAND] = c[C_DURATION] >= 90   ? BAND_LONG
-                    : c[C_DURATION] >= 10 ? BAND_SHORT
-                                          : BAND_OTHER;
-    }
-    int64_t d = c[C_DURATION];
-    c[C_EDGE] = profile == PROFILE_LEARNER && d != NONE &&
-                (d == 9 || d == 10 || d == 89 || d == 90);
+    c[C_KIND] = kind;
+    int band = mob_band(c[C_PROFILE], c[C_LEADER], kind, c[C_DURATION]);
+    c[C_BAND] = band ? band : NONE;
+    c[C_EDGE] = mob_edge(band, c[C_DURATION]);
+    c[C_RANGE] = mob_out_of_range(band, kind, c[C_DURATION]);
+    im->report->band_edge += c[C_EDGE];
+    im->report->out_of_range += c[C_RANGE];
   }
 
   int64_t stored[S_COUNT];

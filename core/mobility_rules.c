@@ -20,7 +20,7 @@ const char *const mob_official_columns[MF_COUNT] = {
     "Sending Organisation Erasmus Code", "Receiving Country Code",
     "Receiving City", "Receiving Organization",
     "Receiving Organisation Erasmus Code", "Participants", "Direction",
-    "Partner", "Recognised"};
+    "Partner", "Recognised", "Person Id", "Recent Graduate"};
 
 #define MF_IGNORE MF_COUNT
 
@@ -104,6 +104,9 @@ static const struct {
     {"recognized", MF_RECOGNISED},
     {"learning outcomes recognised", MF_RECOGNISED},
     {"learning outcomes recognized", MF_RECOGNISED},
+    {"person id", MF_PERSON_ID},
+    {"pseudonymous person id", MF_PERSON_ID},
+    {"recent graduate", MF_RECENT_GRADUATE},
     {"rejected because", MF_IGNORE}, /* the column our rejects file adds */
 };
 
@@ -283,4 +286,29 @@ int mob_activity_is_vet(const char *p, size_t n) {
     if (memcmp(p + i, "ErasmusPro", 10) == 0)
       return 1;
   return 0;
+}
+
+/* What an activity text names, by the words it contains (case ignored);
+ * first match wins, so "Long-term teaching assignments" is staff. */
+int mob_activity_kind(const char *p, size_t n) {
+  char low[256];
+  size_t m = n < sizeof low - 1 ? n : sizeof low - 1;
+  for (size_t i = 0; i < m; i++)
+    low[i] = (char)tolower((unsigned char)p[i]);
+  low[m] = '\0';
+  if (strstr(low, "accompany"))
+    return ACT_ACCOMPANYING;
+  if (strstr(low, "competition"))
+    return ACT_COMPETITION;
+  if (strstr(low, "group mobility"))
+    return ACT_GROUP;
+  if (strstr(low, "staff") || strstr(low, "job shadowing") ||
+      strstr(low, "teaching") || strstr(low, "course"))
+    return ACT_STAFF;
+  if (strstr(low, "erasmuspro") || strstr(low, "long-term") ||
+      strstr(low, "long term"))
+    return ACT_LONG;
+  if (strstr(low, "short-term") || strstr(low, "short term"))
+    return ACT_SHORT;
+  return ACT_OTHER;
 }

@@ -127,7 +127,7 @@ void mob_channel_give_back(mob_channel *ch, mob_block *b) {
   " duration, activity_id, field_id, nationality_id, education_level_id,"      \
   " codes, age, sending_country_id, sending_city_id, sending_id,"              \
   " receiving_country_id, receiving_city_id, receiving_id, participants,"      \
-  " partner_id, sending_name_id, receiving_name_id"
+  " partner_id, sending_name_id, receiving_name_id, person_id"
 
 /* ---- the records to insert, as a table -------------------------------------
  *
@@ -235,7 +235,7 @@ static int rows_rowid(sqlite3_vtab_cursor *c, sqlite3_int64 *rowid) {
   return SQLITE_OK;
 }
 
-_Static_assert(S_COUNT == 23, "the INSERT below names c0 to c22");
+_Static_assert(S_COUNT == 24, "the INSERT below names c0 to c23");
 
 static const sqlite3_module rows_module = {
     .xConnect = rows_connect,
@@ -309,7 +309,7 @@ int mob_summariser_open(mob_summariser *sm, vista_session *s,
   memset(sm, 0, sizeof *sm);
   mob_ka_init(&sm->ka);
   mob_ka_init(&sm->na);
-  static const int sums[MAP_COUNT] = {9, 1, AGG_VALUES, 1, 2};
+  static const int sums[MAP_COUNT] = {SUMMARY_VALUES, 1, AGG_VALUES, 1, 2};
   sm->facts = vista_malloc(MOB_BLOCK_FACTS * sizeof *sm->facts);
   if (!sm->facts)
     return vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
@@ -358,7 +358,7 @@ int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
                     "INSERT OR FAIL INTO mobility(" FACT_COLUMNS ")"
                     " SELECT ?1, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10,"
                     " c11, c12, c13, c14, c15, c16, c17, c18, c19, c20,"
-                    " c21, c22 FROM vista_rows")) ||
+                    " c21, c22, c23 FROM vista_rows")) ||
       (rc = prepare(w, &w->insert_label,
                     "INSERT INTO label(id, text) VALUES (?1, ?2)")) ||
       (rc = prepare(w, &w->insert_project,
@@ -587,8 +587,8 @@ static mob_context context_of(const mob_summariser *sm, const int64_t *row) {
     cx.na = mob_ka_of(&sm->na, row[S_PROJECT]);
   }
   int64_t level = row[S_EDUCATION_LEVEL];
-  cx.isced34 = level != NONE && (size_t)level < sm->isced34_cap &&
-               sm->isced34[level];
+  cx.isced34 = level == NONE ? -1
+               : (size_t)level < sm->isced34_cap && sm->isced34[level];
   return cx;
 }
 

@@ -97,11 +97,15 @@ static int agg_add(agg_map *m, uint64_t k0, uint64_t k1, uint64_t hash,
   return 0;
 }
 
-/* Learners are the learner profile less group leaders and accompanying
- * persons (band 4); staff is the staff band. */
-static int is_learner(uint64_t codes) {
-  return (codes >> 2 & 3) == 1 && (codes >> 15 & 7) != 4;
+/* The role of a record (mob_role, the fast copy of MOB_ROLE_SQL). */
+static int role_of(uint64_t codes) {
+  return mob_role(CODE_PROFILE(codes) ? CODE_PROFILE(codes) : NONE,
+                  CODE_BAND(codes));
 }
+
+/* Flags are stored as 0 unknown, 1 no, 2 yes (see pack()). */
+#define FLAG_YES(codes, at) (((codes) >> (at) & 3) == 2)
+#define FLAG_KNOWN(codes, at) (((codes) >> (at) & 3) != 0)
 
 /* The per-term sums of one record (the columns of mobility_term). */
 static void term_values(const int64_t *s, int isced34, int64_t *v) {
@@ -109,25 +113,30 @@ static void term_values(const int64_t *s, int isced34, int64_t *v) {
   int64_t p = s[S_PARTICIPANTS], d = s[S_DURATION];
   memset(v, 0, AGG_VALUES * sizeof *v);
   v[0] = p;
-  if (is_learner(codes)) {
+  int role = role_of(codes);
+  if (role == ROLE_LEARNER) {
     int known = d != NONE;
     v[1] = p;
     v[2] = known && d >= 10 ? p : 0;
     v[3] = known && d > 14 ? p : 0;
-    v[4] = known && d >= 10 && (codes >> 14 & 1) && isced34 ? p : 0;
-    v[5] = (codes >> 15 & 7) == 2 ? p : 0;
+    v[4] = known && d >= 10 && (codes >> 14 & 1) && isced34 == 1 ? p : 0;
+    v[5] = CODE_BAND(codes) == BAND_LONG ? p : 0;
     v[6] = (codes & 3) == GENDER_FEMALE ? p : 0;
     v[7] = (codes & 3) == GENDER_MALE ? p : 0;
-    /* Flags are stored as 0 unknown, 1 no, 2 yes (see pack()). */
-    v[8] = (codes >> 6 & 3) == 2 ? p : 0;
-    v[9] = (codes >> 4 & 3) == 2 ? p : 0;
-    v[10] = (codes >> 12 & 3) == 2 ? p : 0;
-    v[11] = (codes >> 12 & 3) != 0 ? p : 0;
+    v[8] = FLAG_YES(codes, 6) ? p : 0;
+    v[9] = FLAG_YES(codes, 4) ? p : 0;
+    v[10] = FLAG_YES(codes, 12) ? p : 0;
+    v[11] = FLAG_KNOWN(codes, 12) ? p : 0;
     if (s[S_AGE] != NONE)
       v[14] = s[S_AGE] * p, v[15] = p;
     if (known)
       v[16] = d * p, v[17] = p;
-  } else if ((codes >> 2 & 3) == 2 && (codes >> 15 & 7) == 3) {
+    v[18] = (codes & 3) == GENDER_UNDEFINED ? p : 0;
+    v[19] = (codes & 3) != 0 ? p : 0;
+    v[20] = FLAG_KNOWN(codes, 6) ? p : 0;
+    v[21] = FLAG_KNOWN(codes, 4) ? p : 0;
+    v[22] = isced34 >= 0 ? p : 0;
+  } else if (role == ROLE_STAFF) {
     v[12] = p;
     v[13] = d != NONE && d >= 5 ? p : 0;
   }
@@ -191,9 +200,13 @@ int mob_summarise(agg_map *maps, const int64_t *s, const mob_context *cx,
   int64_t v[AGG_VALUES] = {p,
                            (codes & 3) == GENDER_FEMALE ? p : 0,
                            (codes & 3) == GENDER_MALE ? p : 0,
-                           (codes >> 6 & 3) == 2 ? p : 0,
-                           (codes >> 4 & 3) == 2 ? p : 0,
-                           0, 0, 0, 0};
+                           FLAG_YES(codes, 6) ? p : 0,
+                           FLAG_YES(codes, 4) ? p : 0,
+                           0, 0, 0, 0,
+                           (codes & 3) == GENDER_UNDEFINED ? p : 0,
+                           (codes & 3) != 0 ? p : 0,
+                           FLAG_KNOWN(codes, 6) ? p : 0,
+                           FLAG_KNOWN(codes, 4) ? p : 0};
   if (s[S_DURATION] != NONE)
     v[5] = s[S_DURATION] * p, v[6] = p;
   if (s[S_AGE] != NONE)
@@ -407,7 +420,7 @@ static int unpack(int map, const agg_entry *e, char *const *kas,
       INT((e->k1 >> 4) & 1023);      /* receiving country */
       INT(v[0]);
     } else {
-      for (int k = 0; k < 9; k++)
+      for (int k = 0; k < SUMMARY_VALUES; k++)
         INT(v[k]);
     }
     break;
@@ -472,7 +485,7 @@ static const struct {
   int ncol;
   const char *upsert; /* adds a row to the one there */
 } tables[MAP_COUNT] = {
-    {"mobility_summary", 17,
+    {"mobility_summary", 8 + SUMMARY_VALUES,
      " ON CONFLICT DO UPDATE SET"
      " participants = participants + excluded.participants,"
      " female = female + excluded.female, male = male + excluded.male,"
@@ -482,7 +495,11 @@ static const struct {
      " duration_sum = duration_sum + excluded.duration_sum,"
      " duration_n = duration_n + excluded.duration_n,"
      " age_sum = age_sum + excluded.age_sum,"
-     " age_n = age_n + excluded.age_n"},
+     " age_n = age_n + excluded.age_n,"
+     " gender_undefined = gender_undefined + excluded.gender_undefined,"
+     " gender_known = gender_known + excluded.gender_known,"
+     " fewer_known = fewer_known + excluded.fewer_known,"
+     " special_known = special_known + excluded.special_known"},
     {"mobility_destination", 10,
      " ON CONFLICT DO UPDATE SET"
      " participants = participants + excluded.participants"},
@@ -502,7 +519,12 @@ static const struct {
      " staff_5d = staff_5d + excluded.staff_5d,"
      " age_sum = age_sum + excluded.age_sum, age_n = age_n + excluded.age_n,"
      " duration_sum = duration_sum + excluded.duration_sum,"
-     " duration_n = duration_n + excluded.duration_n"},
+     " duration_n = duration_n + excluded.duration_n,"
+     " gender_undefined = gender_undefined + excluded.gender_undefined,"
+     " gender_known = gender_known + excluded.gender_known,"
+     " fewer_known = fewer_known + excluded.fewer_known,"
+     " special_known = special_known + excluded.special_known,"
+     " level_known = level_known + excluded.level_known"},
     {"mobility_term_destination", 4,
      " ON CONFLICT DO UPDATE SET"
      " participants = participants + excluded.participants"},
@@ -603,7 +625,13 @@ int vista_mobility_rebuild_summaries(vista_session *s) {
       "    END), 0),"
       "  coalesce(sum(m.age * m.participants), 0),"
       "  coalesce(sum(CASE WHEN m.age IS NOT NULL THEN m.participants END),"
-      "    0)"
+      "    0),"
+      "  sum(CASE WHEN m.gender = 3 THEN m.participants ELSE 0 END),"
+      "  sum(CASE WHEN m.gender IS NOT NULL THEN m.participants ELSE 0 END),"
+      "  sum(CASE WHEN m.fewer_opportunities IS NOT NULL THEN m.participants"
+      "    ELSE 0 END),"
+      "  sum(CASE WHEN m.special_needs IS NOT NULL THEN m.participants"
+      "    ELSE 0 END)"
       " FROM mobility_fact m LEFT JOIN project p ON p.id = m.project_id"
       " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;"
       "INSERT INTO mobility_destination SELECT"
@@ -621,7 +649,8 @@ int vista_mobility_rebuild_summaries(vista_session *s) {
 
 /* The terms from the records, as mob_summarise makes them (the same
  * definitions in SQL: a test compares the two). */
-#define LEARNER "m.profile = 1 AND coalesce(m.band, 0) <> 4"
+#define LEARNER "m.role = 1"
+#define STAFF "m.role = 2"
 #define W(cond) "sum(CASE WHEN " cond " THEN m.participants ELSE 0 END)"
 #define TERM_SUMS                                                          \
   "sum(m.participants), " W(LEARNER) ", "                                  \
@@ -636,14 +665,26 @@ int vista_mobility_rebuild_summaries(vista_session *s) {
   W(LEARNER " AND m.special_needs = 1") ", "                               \
   W(LEARNER " AND m.recognised = 1") ", "                                  \
   W(LEARNER " AND m.recognised IS NOT NULL") ", "                          \
-  W("m.profile = 2 AND m.band = 3") ", "                                   \
-  W("m.profile = 2 AND m.band = 3 AND m.duration >= 5") ", "               \
+  W(STAFF) ", " W(STAFF " AND m.duration >= 5") ", "                       \
   "coalesce(sum(CASE WHEN " LEARNER " THEN m.age * m.participants END), 0), " \
   W(LEARNER " AND m.age IS NOT NULL") ", "                                 \
   "coalesce(sum(CASE WHEN " LEARNER                                        \
   " THEN m.duration * m.participants END), 0), "                           \
-  W(LEARNER " AND m.duration IS NOT NULL")
+  W(LEARNER " AND m.duration IS NOT NULL") ", "                            \
+  W(LEARNER " AND m.gender = 3") ", "                                      \
+  W(LEARNER " AND m.gender IS NOT NULL") ", "                              \
+  W(LEARNER " AND m.fewer_opportunities IS NOT NULL") ", "                 \
+  W(LEARNER " AND m.special_needs IS NOT NULL") ", "                       \
+  W(LEARNER " AND m.education_level_id IS NOT NULL")
 #define TERM_OF "(m.start_month / 100 * 2 + (m.start_month % 100 >= 9))"
+/* The columns the terms read, each computed once a record: LIMIT keeps
+ * SQLite from flattening the view into the aggregates, where every use
+ * of role would compute the band again. */
+#define TERM_FACTS                                                         \
+  "(SELECT sending_id, receiving_id, start_month, project_id, direction,"  \
+  " participants, duration, age, gender, fewer_opportunities,"            \
+  " special_needs, recognised, is_vet, education_level_id,"               \
+  " receiving_country_id, band, role FROM mobility_fact LIMIT -1)"
 
 int vista_mobility_rebuild_terms(vista_session *s) {
   static const char sql[] =
@@ -652,13 +693,13 @@ int vista_mobility_rebuild_terms(vista_session *s) {
       "DELETE FROM mobility_term_incoming;"
       "INSERT INTO mobility_term SELECT m.sending_id, " TERM_OF ","
       "  coalesce(p.key_action, ''), coalesce(p.na_code, ''), " TERM_SUMS
-      " FROM mobility_fact m LEFT JOIN project p ON p.id = m.project_id"
+      " FROM " TERM_FACTS " m LEFT JOIN project p ON p.id = m.project_id"
       " WHERE m.sending_id IS NOT NULL AND m.start_month IS NOT NULL"
       "  AND coalesce(m.direction, 1) = 1"
       " GROUP BY 1, 2, 3, 4;"
       "INSERT INTO mobility_term_incoming SELECT m.receiving_id, " TERM_OF ","
-      "  " W(LEARNER) ", " W("m.profile = 2 AND m.band = 3")
-      " FROM mobility_fact m"
+      "  " W(LEARNER) ", " W(STAFF)
+      " FROM " TERM_FACTS " m"
       " WHERE m.receiving_id IS NOT NULL AND m.start_month IS NOT NULL"
       "  AND coalesce(m.direction, 2) = 2"
       " GROUP BY 1, 2;"

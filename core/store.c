@@ -18,10 +18,13 @@
 
 #include "country.h"
 #include "mobility.h"
+#include "mobility_internal.h"
 #include "internal.h"
 #include "memory.h"
 
 static int fill_countries(vista_session *s);
+static int reband(vista_session *s);
+static int terms_later(vista_session *s);
 
 /* Each step moves the schema from version i to i + 1: its SQL, then an
  * optional C step for data the SQL cannot hold, both in one transaction.
@@ -396,7 +399,7 @@ static const struct {
    "  participants INTEGER NOT NULL,"
    "  PRIMARY KEY (institution_id, term, receiving_country_id)"
    ") STRICT, WITHOUT ROWID;",
-   vista_mobility_rebuild_terms},
+   terms_later},
   /* 5: the strategy journey's first steps: what the institution has done
    * (milestones: projects, accreditations, charters, partnerships,
    * networks, competitions, strategies; from a strategy file or a CSV
@@ -531,7 +534,185 @@ static const struct {
    "  PRIMARY KEY (import_id, hash)"
    ") STRICT, WITHOUT ROWID;",
    NULL},
+  /* 9: one meaning per word. The band, the role (learner, staff,
+   * accompanying), the edge and range flags are the SQL definitions of
+   * mobility_internal.h, computed in mobility_fact from the stored
+   * profile, group leader flag, activity kind and duration; every figure
+   * selects them (the importer stores its fast copy in the codes for the
+   * summaries: test_rules proves the two equal). New codes: the activity
+   * kind (bits 19-21, ACT_* in mobility.h), out of range (bit 22), gender 3
+   * Undefined/Other, band 6 group mobility or skills competition, the
+   * recent-graduate flag (bits 23-24). New columns: the pseudonymous
+   * person id (a label) of an institution's own list, and the known-counts
+   * the shares need for their coverage. The fill step classifies the
+   * activities of records stored before and re-bands them. */
+  {"ALTER TABLE mobility ADD COLUMN person_id INTEGER;"
+   "ALTER TABLE mobility_summary ADD COLUMN gender_undefined INTEGER"
+   "  NOT NULL DEFAULT 0;"
+   "ALTER TABLE mobility_summary ADD COLUMN gender_known INTEGER"
+   "  NOT NULL DEFAULT 0;"
+   "ALTER TABLE mobility_summary ADD COLUMN fewer_known INTEGER"
+   "  NOT NULL DEFAULT 0;"
+   "ALTER TABLE mobility_summary ADD COLUMN special_known INTEGER"
+   "  NOT NULL DEFAULT 0;"
+   "ALTER TABLE mobility_term ADD COLUMN gender_undefined INTEGER"
+   "  NOT NULL DEFAULT 0;"
+   "ALTER TABLE mobility_term ADD COLUMN gender_known INTEGER"
+   "  NOT NULL DEFAULT 0;"
+   "ALTER TABLE mobility_term ADD COLUMN fewer_known INTEGER"
+   "  NOT NULL DEFAULT 0;"
+   "ALTER TABLE mobility_term ADD COLUMN special_known INTEGER"
+   "  NOT NULL DEFAULT 0;"
+   "ALTER TABLE mobility_term ADD COLUMN level_known INTEGER"
+   "  NOT NULL DEFAULT 0;"
+   "DROP VIEW mobility_view;"
+   "DROP VIEW mobility_fact;"
+   "CREATE VIEW mobility_fact AS SELECT b.*,"
+   "  " MOB_ROLE_SQL("b.profile", "b.band") " AS role,"
+   "  coalesce(" MOB_ROLE_SQL("b.profile", "b.band") " = 1, 0)"
+   "    AS is_learner,"
+   "  coalesce(" MOB_ROLE_SQL("b.profile", "b.band") " = 2, 0) AS is_staff,"
+   "  coalesce(" MOB_ROLE_SQL("b.profile", "b.band") " = 3, 0)"
+   "    AS is_accompanying,"
+   "  " MOB_EDGE_SQL("b.band", "b.duration") " AS band_edge,"
+   "  " MOB_RANGE_SQL("b.band", "b.activity_kind", "b.duration")
+   "    AS out_of_range"
+   " FROM (SELECT d.*, "
+   MOB_BAND_SQL("d.profile", "d.group_leader", "d.activity_kind",
+                "d.duration") " AS band"
+   "  FROM (SELECT m.*,"
+   "  nullif(m.codes & 3, 0) AS gender,"
+   "  nullif(m.codes >> 2 & 3, 0) AS profile,"
+   "  nullif(m.codes >> 4 & 3, 0) - 1 AS special_needs,"
+   "  nullif(m.codes >> 6 & 3, 0) - 1 AS fewer_opportunities,"
+   "  nullif(m.codes >> 8 & 3, 0) - 1 AS group_leader,"
+   "  nullif(m.codes >> 10 & 3, 0) AS direction,"
+   "  nullif(m.codes >> 12 & 3, 0) - 1 AS recognised,"
+   "  m.codes >> 14 & 1 AS is_vet,"
+   "  m.codes >> 19 & 7 AS activity_kind,"
+   "  nullif(m.codes >> 23 & 3, 0) - 1 AS recent_graduate,"
+   "  m.start_month / 100 AS year,"
+   /* September to August, named by its first year: 2023-09 is 2023. */
+   "  m.start_month / 100 - (m.start_month % 100 < 9) AS school_year"
+   "  FROM mobility m) d) b;"
+   "CREATE VIEW mobility_view AS SELECT"
+   "  m.id, m.import_id, m.line, p.reference AS project_reference,"
+   "  p.call_year, p.round, p.na_code, p.key_action,"
+   "  m.academic_year, m.start_month, m.end_month, m.duration,"
+   "  act.text AS activity, fld.text AS field_of_education,"
+   "  nat.code AS nationality, edu.text AS education_level,"
+   "  CASE m.gender WHEN 1 THEN 'female' WHEN 2 THEN 'male'"
+   "    WHEN 3 THEN 'undefined' END AS gender,"
+   "  CASE m.profile WHEN 1 THEN 'learner' WHEN 2 THEN 'staff' END"
+   "    AS profile,"
+   "  m.special_needs, m.fewer_opportunities, m.group_leader, m.age,"
+   "  sc.code AS sending_country, scity.text AS sending_city,"
+   "  CASE WHEN m.sending_name_id = 0 THEN NULL"
+   "    ELSE coalesce(sname.text, si.name) END AS sending_organisation,"
+   "  si.erasmus_code AS sending_erasmus_code, m.sending_id,"
+   "  rc.code AS receiving_country, rcity.text AS receiving_city,"
+   "  CASE WHEN m.receiving_name_id = 0 THEN NULL"
+   "    ELSE coalesce(rname.text, ri.name) END AS receiving_organisation,"
+   "  ri.erasmus_code AS receiving_erasmus_code, m.receiving_id,"
+   "  m.participants,"
+   "  CASE m.direction WHEN 1 THEN 'outgoing' WHEN 2 THEN 'incoming' END"
+   "    AS direction,"
+   "  partner.text AS partner, m.recognised, m.is_vet,"
+   "  CASE m.band WHEN 1 THEN 'short' WHEN 2 THEN 'long' WHEN 3 THEN 'staff'"
+   "    WHEN 4 THEN 'accompanying' WHEN 5 THEN 'other' WHEN 6 THEN 'group'"
+   "    END AS band,"
+   "  m.year, m.band_edge,"
+   "  CASE m.role WHEN 1 THEN 'learner' WHEN 2 THEN 'staff'"
+   "    WHEN 3 THEN 'accompanying' END AS role,"
+   "  m.is_learner, m.is_staff, m.is_accompanying,"
+   "  CASE m.activity_kind WHEN 1 THEN 'other' WHEN 2 THEN 'group'"
+   "    WHEN 3 THEN 'staff' WHEN 4 THEN 'accompanying' WHEN 5 THEN 'long'"
+   "    WHEN 6 THEN 'short' WHEN 7 THEN 'competition' END AS activity_kind,"
+   "  m.out_of_range,"
+   "  CASE WHEN m.school_year IS NOT NULL THEN"
+   "    printf('%d-%02d', m.school_year, (m.school_year + 1) % 100)"
+   "    END AS school_year,"
+   "  m.recent_graduate, person.text AS person_id"
+   " FROM mobility_fact m"
+   " LEFT JOIN project p ON p.id = m.project_id"
+   " LEFT JOIN label act ON act.id = m.activity_id"
+   " LEFT JOIN label fld ON fld.id = m.field_id"
+   " LEFT JOIN country nat ON nat.id = m.nationality_id"
+   " LEFT JOIN label edu ON edu.id = m.education_level_id"
+   " LEFT JOIN country sc ON sc.id = m.sending_country_id"
+   " LEFT JOIN label scity ON scity.id = m.sending_city_id"
+   " LEFT JOIN institution si ON si.id = m.sending_id"
+   " LEFT JOIN label sname ON sname.id = m.sending_name_id"
+   " LEFT JOIN country rc ON rc.id = m.receiving_country_id"
+   " LEFT JOIN label rcity ON rcity.id = m.receiving_city_id"
+   " LEFT JOIN institution ri ON ri.id = m.receiving_id"
+   " LEFT JOIN label rname ON rname.id = m.receiving_name_id"
+   " LEFT JOIN label partner ON partner.id = m.partner_id"
+   " LEFT JOIN label person ON person.id = m.person_id;",
+   reband},
 };
+
+/* Step 4's fill: the terms are made from the records by today's
+ * definitions, which need step 9's columns; step 9 rebuilds every
+ * summary, so step 4 leaves its tables empty. */
+static int terms_later(vista_session *s) {
+  (void)s;
+  return VISTA_OK;
+}
+
+/* Step 9's fill: the activity kind of every record stored before (from
+ * its text, as the importer classifies it), then its band and flags by
+ * the definitions of mobility_internal.h, then the summaries again. One
+ * pass each over the records. (SQLite gives & | << >> one precedence,
+ * left to right: hence the parentheses.) */
+#define P9 "nullif((codes >> 2) & 3, 0)"
+#define L9 "(nullif((codes >> 8) & 3, 0) - 1)"
+#define K9 "((codes >> 19) & 7)"
+#define B9 MOB_BAND_SQL(P9, L9, K9, "duration")
+static int reband(vista_session *s) {
+  sqlite3_stmt *st = NULL, *ins = NULL;
+  int rc = VISTA_OK;
+  if (sqlite3_exec(s->db,
+                   "CREATE TEMP TABLE step9_kind(id INTEGER PRIMARY KEY,"
+                   " kind INTEGER NOT NULL)",
+                   NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(s->db,
+                         "SELECT id, text FROM label WHERE id IN"
+                         " (SELECT DISTINCT activity_id FROM mobility)",
+                         -1, &st, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(s->db, "INSERT INTO step9_kind VALUES (?1, ?2)", -1,
+                         &ins, NULL) != SQLITE_OK)
+    rc = vista_seterr_sql(s, "classifying the activities");
+  while (rc == VISTA_OK && sqlite3_step(st) == SQLITE_ROW) {
+    const char *t = (const char *)sqlite3_column_text(st, 1);
+    int n = sqlite3_column_bytes(st, 1);
+    sqlite3_reset(ins);
+    sqlite3_bind_int64(ins, 1, sqlite3_column_int64(st, 0));
+    sqlite3_bind_int(ins, 2, mob_activity_kind(t, (size_t)n));
+    if (sqlite3_step(ins) != SQLITE_DONE)
+      rc = vista_seterr_sql(s, "classifying the activities");
+  }
+  sqlite3_finalize(st);
+  sqlite3_finalize(ins);
+  if (rc == VISTA_OK &&
+      sqlite3_exec(s->db,
+                   "UPDATE mobility SET codes = (codes & ~(7 << 19))"
+                   " | (coalesce((SELECT kind FROM step9_kind"
+                   "  WHERE id = mobility.activity_id), 0) << 19);"
+                   "UPDATE mobility SET codes ="
+                   " (codes & ~((7 << 15) | (1 << 18) | (1 << 22)))"
+                   " | (coalesce(" B9 ", 0) << 15)"
+                   " | (" MOB_EDGE_SQL(B9, "duration") " << 18)"
+                   " | (" MOB_RANGE_SQL(B9, K9, "duration") " << 22);"
+                   "DROP TABLE step9_kind;",
+                   NULL, NULL, NULL) != SQLITE_OK)
+    rc = vista_seterr_sql(s, "re-banding the records");
+  return rc == VISTA_OK ? vista_mobility_rebuild_summaries(s) : rc;
+}
+#undef P9
+#undef L9
+#undef K9
+#undef B9
 
 static int fill_countries(vista_session *s) {
   sqlite3_stmt *st = NULL;

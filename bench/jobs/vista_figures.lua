@@ -5,13 +5,14 @@ print("inst,participants,learners,staff,female_share,male_share,undefined_share,
   .. "fewer_share,special_share,receiving_countries,mean_duration,mean_age,long_term_share")
 local fmt = string.format
 local function q(s) return '"' .. s:gsub('"', '""') .. '"' end
+-- Shares and means are over learners: none known, none printed.
+local function g(x) return x and fmt("%.10g", x) or "" end
 for _, r in ipairs(rows) do
   if r.institution then
     local inst = r.institution_code or (r.institution_name .. "|" .. r.sending_country)
-    print(fmt("%s,%d,%d,%d,%.10g,%.10g,%.10g,%.10g,%.10g,%d,%.10g,%.10g,%s", q(inst),
-      r.participants, r.learners, r.staff, r.female_share, r.male_share,
-      r.undefined_share, r.fewer_opportunities_share, r.special_needs_share,
-      r.receiving_countries, r.mean_duration or 0, r.mean_age or 0,
-      r.long_term_share and fmt("%.10g", r.long_term_share) or ""))
+    print(fmt("%s,%d,%d,%d,%s,%s,%s,%s,%s,%d,%s,%s,%s", q(inst),
+      r.participants, r.learners, r.staff, g(r.female_share), g(r.male_share),
+      g(r.undefined_share), g(r.fewer_opportunities_share), g(r.special_needs_share),
+      r.receiving_countries, g(r.mean_duration), g(r.mean_age), g(r.long_term_share)))
   end
 end

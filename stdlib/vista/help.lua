@@ -24,13 +24,18 @@ vista.sql(query, ...) -> rows
 topic("vista.mobility", vista.mobility, [==[
 vista.mobility: mobility records, as participant-weighted figures
   vista.mobility.figures{by = {FIELD, ...}, FIELD = value or {values}, ...}
-    -> rows, one per group: participants, learners, staff, female, male,
-       undefined_gender and their shares (percent of participants),
-       fewer_opportunities and special_needs (counts and shares),
-       receiving_countries, sending_institutions, mean_duration, mean_age
-       (weighted by participants), long_term and long_term_share (of
-       learners). Group leaders and accompanying persons are neither
-       learners nor staff.
+    -> rows, one per group: participants, learners, staff, accompanying;
+       over learners: female, male, undefined_gender, gender_known and
+       their shares (of the learners whose gender is known) with
+       gender_coverage (known / learners x 100); the same for
+       fewer_opportunities and special_needs (*_known, *_share,
+       *_coverage); mean_duration and mean_age (weighted, with
+       duration_coverage, age_coverage); long_term and long_term_share;
+       receiving_countries, sending_institutions, and the means over every
+       participant (participants_mean_duration, participants_mean_age).
+       A learner is the learner profile, never a group leader or
+       accompanying person; profile = "learner" filters exactly those.
+       vista.coverage marks shares "not recorded" and low coverage.
     vista.mobility.figures{by = "year", vet = true, profile = "learner"}
     vista.mobility.figures{by = {"institution", "year"}, sending_country = "BE"}
   vista.mobility.fields() -> the fields to group and filter by; "fast" ones

@@ -184,8 +184,8 @@ local function members(inst, label)
   local r = vista.sql([[WITH mine AS (SELECT DISTINCT project_id FROM mobility_fact
       WHERE sending_id = :i AND project_id IS NOT NULL AND coalesce(direction, 1) = 1)
     SELECT count(DISTINCT m.sending_id) AS members,
-      count(DISTINCT CASE WHEN m.start_month BETWEEN :a AND :b AND m.profile = 1
-        AND coalesce(m.band, 0) <> 4 THEN m.sending_id END) AS active
+      count(DISTINCT CASE WHEN m.start_month BETWEEN :a AND :b AND m.role = 1
+        THEN m.sending_id END) AS active
     FROM mobility_fact m WHERE m.project_id IN (SELECT project_id FROM mine)
       AND coalesce(m.direction, 1) = 1]], { i = inst, a = from, b = to })[1]
   return r.members, r.active

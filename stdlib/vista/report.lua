@@ -19,8 +19,12 @@ local pdca = require "vista.pdca"
 local esc, num = chart.escape, chart.number
 
 local STATUS_ORDER = { "done", "started", "planned", "dropped" }
-local BAND_NAMES = { short = "short-term learners (10-89 days)", long = "long-term learners (ErasmusPro, 90+ days)",
-                     staff = "staff", accompanying = "group leaders and accompanying persons", other = "other learner activities" }
+local BAND_NAMES = { short = "short-term learners (short-term activity, or 10-89 days)",
+                     long = "long-term learners (ErasmusPro, or 90+ days)",
+                     group = "learners on group mobility or skills competitions",
+                     staff = "staff (professional development)",
+                     accompanying = "group leaders and accompanying persons (and staff on learner activities)",
+                     other = "learners, under 10 days" }
 
 local function sorted_keys(t)
   local out = {}

@@ -25,6 +25,9 @@ import sys
 import tempfile
 from collections import defaultdict
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import roles  # noqa: E402  who counts as what, written out in Python
+
 VISTA = os.path.abspath(sys.argv[1])
 SOURCE = os.environ.get("VISTA_SOURCE", os.path.join(os.path.dirname(
     os.path.abspath(__file__)), "..", ".."))
@@ -84,10 +87,10 @@ def oracle():
             d = int(row["duration_days"])
             cal, school = row["start_month"][:4], school_year(row["start_month"])
             vet = key_action(row["project_reference"]) in VET_KEY_ACTIONS
-            leader = (row["group_leader"] == "Yes"
-                      or "accompany" in row["activity"].lower())
-            learner = row["profile"] == "Learner" and not leader
-            staff = row["profile"] == "Staff" and not leader
+            role, band = roles.classify(row["profile"], row["group_leader"],
+                                        row["activity"], d)
+            learner = role == roles.LEARNER
+            staff = role == roles.STAFF_ROLE
             isced34 = row["education_level"][:7] in ("ISCED-3", "ISCED-4")
             country = SAME_COUNTRY.get(row["receiving_country"],
                                        row["receiving_country"])
@@ -99,10 +102,8 @@ def oracle():
                     s["learners_10d"] += p if d >= 10 else 0
                     s["learners_15d"] += p if d > 14 else 0
                     s["ivet_10d"] += p if d >= 10 and vet and isced34 else 0
-                    # vista's band: 90 days or more, with no upper bound (the
-                    # field's ErasmusPro is 90-365 days; the 366-day row shows it;
-                    # docs/definitions.md, Known limitations).
-                    s["long_term"] += p if d >= 90 else 0
+                    # The band: activity first, duration second.
+                    s["long_term"] += p if band == roles.B_LONG else 0
                     s["duration_sum"] += d * p
                     s["age_sum"] += int(row["age"]) * p
                     s["female"] += p if row["gender"] == "Female" else 0
@@ -119,14 +120,15 @@ def oracle():
                     incoming[(row["receiving_organisation"], period)]["staff"] += p
             b = by_vet[(code, vet)]
             b["participants"] += p
-            b["female"] += p if row["gender"] == "Female" else 0
-            b["male"] += p if row["gender"] == "Male" else 0
-            b["fewer_opportunities"] += p if row["fewer_opportunities"] == "Yes" else 0
-            b["special_needs"] += p if row["special_needs"] == "Yes" else 0
+            # The shares' counts are of learners.
+            b["female"] += p if learner and row["gender"] == "Female" else 0
+            b["male"] += p if learner and row["gender"] == "Male" else 0
+            b["fewer_opportunities"] += p if learner and row["fewer_opportunities"] == "Yes" else 0
+            b["special_needs"] += p if learner and row["special_needs"] == "Yes" else 0
             by_vet_countries[(code, vet)].add(country)
             by_ka_country[(key_action(row["project_reference"]), country)] += p
             b["learners"] += p if learner else 0
-            b["long_term"] += p if learner and d >= 90 else 0
+            b["long_term"] += p if learner and band == roles.B_LONG else 0
     facts = defaultdict(dict)
     with open(os.path.join(DATA, "facts.csv"), newline="") as f:
         for row in csv.DictReader(f):
@@ -358,6 +360,174 @@ def compare_many(work):
               {c: {k: x for k, x in v.items() if x} for c, v in want.items()})
 
 
+def compare_roles(work):
+    """One meaning per word (tests/data/edges/roles.csv, a trap per rule):
+    a learner of unknown duration is a learner, a group leader recorded as
+    a learner is not, staff on a group mobility or a skills competition
+    travel as accompanying staff, bands by activity first, durations out of
+    their activity's range flagged, unknown genders, profiles and flags
+    kept as unknown (never a rejected row), Undefined/Other a gender of its
+    own; shares over the learners whose value is known, with coverage."""
+    db = os.path.join(work, "roles.db")
+    path = os.path.join(DATA, "roles.csv")
+    code = "B  ROLES01"
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    mine, out_of_range, edges = [], 0, 0
+    for row in rows:
+        d = roles.clean(row["duration_days"])
+        d = int(d) if d is not None else None
+        role, band = roles.classify(row["profile"], row["group_leader"],
+                                    row["activity"], d)
+        kind = roles.activity_kind(row["activity"])
+        out_of_range += roles.out_of_range(band, kind, d)
+        edges += roles.band_edge(band, d)
+        if row["sending_erasmus_code"] == code:
+            mine.append((row, int(row["participants"]), d, role, band))
+    out = run(db, "import", "mobility", path)
+    check("roles: every row stored (unknowns are values, not rejects)",
+          out.splitlines()[0].split(": ", 1)[1].split(";")[0],
+          "%d rows read, %d stored, 0 rejected" % (len(rows), len(rows)))
+    check("roles: flagged in the import output", out.splitlines()[1],
+          "%s: flagged %d records with a duration outside their activity's "
+          "range (out_of_range), %d within a day of a band edge (band_edge)"
+          % (path, out_of_range, edges))
+    lrn = [(r, w, d) for r, w, d, role, _ in mine if role == roles.LEARNER]
+    n = sum(w for _, w, _ in lrn)
+
+    def count(pred, items=lrn):
+        return sum(w for r, w, _ in items if pred(r))
+    g = lambda r: roles.gender(r["gender"])
+    fl = lambda r, k: roles.flag(r[k])
+    gk = count(lambda r: g(r) is not None)
+    fk = count(lambda r: fl(r, "fewer_opportunities") is not None)
+    sk = count(lambda r: fl(r, "special_needs") is not None)
+    dn = sum(w for _, w, d in lrn if d is not None)
+    ages = [(w, roles.clean(r["age"])) for r, w, _ in lrn]
+    an = sum(w for w, a in ages if a is not None)
+    want = {
+        "participants": sum(w for _, w, _, _, _ in mine),
+        "learners": n,
+        "staff": sum(w for _, w, _, role, _ in mine if role == roles.STAFF_ROLE),
+        "accompanying": sum(w for _, w, _, role, _ in mine
+                            if role == roles.ACCOMPANYING_ROLE),
+        "female": count(lambda r: g(r) == "female"),
+        "male": count(lambda r: g(r) == "male"),
+        "undefined_gender": count(lambda r: g(r) == "undefined"),
+        "gender_known": gk,
+        "female_share": r2(100 * count(lambda r: g(r) == "female") / gk),
+        "gender_coverage": r2(100 * gk / n),
+        "fewer_opportunities": count(lambda r: fl(r, "fewer_opportunities") is True),
+        "fewer_opportunities_known": fk,
+        "fewer_opportunities_share": r2(100 * count(
+            lambda r: fl(r, "fewer_opportunities") is True) / fk),
+        "fewer_opportunities_coverage": r2(100 * fk / n),
+        "special_needs_known": sk,
+        "special_needs_share": r2(100 * count(
+            lambda r: fl(r, "special_needs") is True) / sk),
+        "mean_duration": r2(sum(w * d for _, w, d in lrn if d is not None) / dn),
+        "duration_coverage": r2(100 * dn / n),
+        "mean_age": r2(sum(w * int(a) for w, a in ages if a is not None) / an),
+        "age_coverage": r2(100 * an / n),
+        "long_term": sum(w for _, w, _, role, b in mine
+                         if role == roles.LEARNER and b == roles.B_LONG),
+        "shares_over": "learners",
+    }
+    covs = (("gender", 100 * gk / n), ("fewer opportunities", 100 * fk / n),
+            ("special needs", 100 * sk / n), ("duration", 100 * dn / n),
+            ("age", 100 * an / n))
+    got = json.loads(run(db, "run", "mobility", "institution=" + code, "--all",
+                         "--format", "json"))[0]
+    check("roles: vista run mobility over learners",
+          {k: got.get(k) for k in want}, want)
+    fig = got
+    for threshold in (80, 90):
+        got = json.loads(run(db, "run", "mobility", "institution=" + code,
+                             "--min-coverage", str(threshold), "--format", "json"))[0]
+        check("roles: low coverage flagged (below %d%%)" % threshold,
+              [x.rsplit(" ", 1)[0] for x in (got.get("low_coverage") or "").split(", ") if x],
+              [what for what, cov in covs if cov < threshold])
+    # The three learner counts are one: the figure, the filter, the terms.
+    filt = lua_json(db, "vista.mobility.figures{institution = '%s', profile = 'learner'}"
+                    % code)[0]["participants"]
+    terms = sum(r["learners"] for r in lua_json(
+        db, "vista.indicator.base{period = 'calendar', institution = '%s'}" % code))
+    check("roles: learners = filter profile=learner = the terms' learners",
+          (fig["learners"], filt, terms), (n, n, n))
+    # A custom indicator's { mobility = { profile = "learner" } } counts
+    # what its denominator "learners" counts, period by period.
+    custom = lua_json(db, "(function() vista.indicator.define { id = 'lshare',"
+                      " name = 'L', unit = '%%', numerator = { mobility = {"
+                      " profile = 'learner' } }, denominator = 'learners' }"
+                      " local o = {} for _, r in ipairs(vista.indicator.compute"
+                      "{ institution = '%s', ids = { 'lshare' } }) do"
+                      " o[#o + 1] = { r.numerator, r.denominator } end"
+                      " return o end)()" % code)
+    per_year = defaultdict(int)
+    for r, w, _ in lrn:
+        per_year[r["start_month"][:4]] += w
+    check("roles: custom { mobility = { profile = 'learner' } } = learners",
+          custom, [[v, v] for _, v in sorted(per_year.items())])
+    staff = sum(r["staff"] for r in lua_json(
+        db, "vista.indicator.base{period = 'calendar', institution = '%s'}" % code))
+    check("roles: staff exchanges leave out staff on learner activities",
+          staff, want["staff"])
+    # Bands: activity first, duration second.
+    names = {roles.B_SHORT: "short", roles.B_LONG: "long", roles.B_STAFF: "staff",
+             roles.B_ACCOMPANYING: "accompanying", roles.B_OTHER: "other",
+             roles.B_GROUP: "group"}
+    bands = defaultdict(int)
+    for _, w, _, _, b in mine:
+        bands[names.get(b)] += w
+    got = {r.get("band"): r["participants"] for r in json.loads(run(
+        db, "run", "mobility", "--by", "band", "institution=" + code, "--format", "json"))}
+    check("roles: participants by band", got, dict(bands))
+    # Without the columns, a share is not recorded (never 0).
+    bare = os.path.join(work, "bare.csv")
+    with open(bare, "w", newline="") as f:
+        f.write("sending_erasmus_code,sending_country,profile,participants\n"
+                "B  BARE01,BE,Learner,3\n")
+    run(db, "import", "mobility", bare)
+    got = json.loads(run(db, "run", "mobility", "institution=B  BARE01",
+                         "--format", "json"))[0]
+    check("roles: a file without gender or fewer-opportunities columns",
+          (got["learners"], got["female_share"], got["fewer_opportunities_share"],
+           got["gender_coverage"]), (3, "not recorded", "not recorded", 0))
+    # Person ids and recent graduates are stored and exported as given.
+    exp = os.path.join(work, "roles-export.csv")
+    run(db, "export", "mobility", "--out", exp)
+    with open(exp, newline="") as f:
+        back = [(r["person_id"], r["recent_graduate"]) for r in csv.DictReader(f)
+                if r["sending_erasmus_code"] in (code, "B  OTHER02")]
+    yes_no = {True: "Yes", False: "No", None: ""}
+    check("roles: person_id and recent_graduate exported",
+          back, [(r["person_id"], yes_no[roles.flag(r["recent_graduate"])])
+                 for r in rows])
+
+
+def compare_consortium_learners(work):
+    """vista run mobility over the example consortium's members in 2022-23
+    gives the learner shares the consortium published (57.14 % female,
+    20.41 % fewer opportunities of 196 learners), not shares of every
+    participant."""
+    ex = os.path.join(SOURCE, "examples", "consortium")
+    db = os.path.join(work, "consortium.db")
+    run(db, "import", "mobility", os.path.join(ex, "mobility.csv"))
+    with open(os.path.join(ex, "members.csv"), newline="") as f:
+        members = list(csv.DictReader(f))
+    codes = {m["Erasmus code"] for m in members if m["Erasmus code"]}
+    names = {m["Name"] for m in members if not m["Erasmus code"]}
+    ids = [str(r["id"]) for r in lua_json(
+        db, "vista.sql('SELECT id, erasmus_code, name FROM institution')")
+        if r.get("erasmus_code") in codes
+        or (r.get("erasmus_code") is None and r["name"] in names)]
+    got = json.loads(run(db, "run", "mobility", "school_year=2022",
+                         "institution=" + ",".join(ids), "--format", "json"))[0]
+    check("consortium learners' shares in vista run mobility",
+          (got["learners"], got["female_share"], got["fewer_opportunities_share"],
+           got["shares_over"]), (196, 57.14, 20.41, "learners"))
+
+
 def compare_agencies(work):
     """255 National Agencies, the most the summaries name (one byte, 0 for
     none): each institution's peer group by agency is its own agency."""
@@ -414,6 +584,8 @@ def main():
         compare_indicators(db, "scoped", scoped=True)
         compare_many(work)
         compare_agencies(work)
+        compare_roles(work)
+        compare_consortium_learners(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return report()

@@ -21,6 +21,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import roles  # noqa: E402  who counts as what, written out in Python
+
 VISTA = os.path.abspath(sys.argv[1])
 SOURCE = os.environ.get("VISTA_SOURCE", os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
@@ -122,35 +125,57 @@ def expected(path, delimiter, names):
             continue
         kept.append((line, rec, int(parts)))
 
+    def raw(rec, k):
+        if k not in names or names[k] not in header:
+            return None
+        return rec[header.index(names[k])]
+
+    def role_band(r):
+        d = get(r, "duration")
+        return roles.classify(raw(r, "profile"), raw(r, "leader"),
+                              raw(r, "activity"), int(d) if d else None)
+
     def figs(sub):
+        """Participants of every role; the rest over learners (the
+        learner role), shares over the learners whose value is known."""
         total = sum(w for _, _, w in sub)
-        g = lambda rec: get(rec, "gender")
+        lrn = [(line, r, w) for line, r, w in sub
+               if role_band(r)[0] == roles.LEARNER]
+        g = lambda rec: roles.gender(raw(rec, "gender"))
+        fl = lambda rec, k: roles.flag(raw(rec, k))
         f = {"participants": total,
-             "female": sum(w for _, r, w in sub if g(r) == "Female"),
-             "male": sum(w for _, r, w in sub if g(r) == "Male"),
-             "fewer_opportunities": sum(w for _, r, w in sub
-                                        if get(r, "fewer") == "Yes"),
-             "special_needs": sum(w for _, r, w in sub
-                                  if get(r, "special") == "Yes"),
+             "learners": sum(w for _, _, w in lrn),
+             "staff": sum(w for _, r, w in sub
+                          if role_band(r)[0] == roles.STAFF_ROLE),
+             "accompanying": sum(w for _, r, w in sub
+                                 if role_band(r)[0] == roles.ACCOMPANYING_ROLE),
+             "female": sum(w for _, r, w in lrn if g(r) == "female"),
+             "male": sum(w for _, r, w in lrn if g(r) == "male"),
+             "undefined_gender": sum(w for _, r, w in lrn
+                                     if g(r) == "undefined"),
+             "gender_known": sum(w for _, r, w in lrn if g(r) is not None),
+             "fewer_opportunities": sum(w for _, r, w in lrn
+                                        if fl(r, "fewer") is True),
+             "fewer_opportunities_known": sum(w for _, r, w in lrn
+                                              if fl(r, "fewer") is not None),
+             "special_needs": sum(w for _, r, w in lrn
+                                  if fl(r, "special") is True),
+             "special_needs_known": sum(w for _, r, w in lrn
+                                        if fl(r, "special") is not None),
              "receiving_countries": len({get(r, "receiving_country")
                                          for _, r, _ in sub} - {None})}
-        dn = sum(w for _, r, w in sub if get(r, "duration") is not None)
-        ds = sum(w * int(get(r, "duration")) for _, r, w in sub
-                 if get(r, "duration") is not None)
-        an = sum(w for _, r, w in sub if get(r, "age") is not None)
-        asum = sum(w * int(get(r, "age")) for _, r, w in sub
-                   if get(r, "age") is not None)
-        f["mean_duration"] = round(ds / dn, 9) if dn else None
-        f["mean_age"] = round(asum / an, 9) if an else None
 
-        def long_term(r):
-            act = (get(r, "activity") or "").lower()
-            return (get(r, "profile") == "Learner" and get(r, "leader") != "Yes"
-                    and "group mobility" not in act and "competition" not in act
-                    and "accompany" not in act
-                    and get(r, "duration") is not None
-                    and int(get(r, "duration")) >= 90)
-        f["long_term"] = sum(w for _, r, w in sub if long_term(r))
+        def mean(items, k):
+            n = sum(w for _, r, w in items if get(r, k) is not None)
+            t = sum(w * int(get(r, k)) for _, r, w in items
+                    if get(r, k) is not None)
+            return round(t / n, 9) if n else None
+        f["mean_duration"] = mean(lrn, "duration")
+        f["mean_age"] = mean(lrn, "age")
+        f["participants_mean_duration"] = mean(sub, "duration")
+        f["participants_mean_age"] = mean(sub, "age")
+        f["long_term"] = sum(w for _, r, w in lrn
+                             if role_band(r)[1] == roles.B_LONG)
         return f
 
     by_year = {}
@@ -304,6 +329,12 @@ def run_two_files():
     for g in ("female", "male"):
         for f in figures(db, by=["year", "vet"], gender=g):
             by_records[(f["year"], f["vet"])] = by_records.get((f["year"], f["vet"]), 0) + f["participants"]
+    # (the summaries' female and male are learners; so are the records')
+    by_records = {}
+    for g in ("female", "male"):
+        for f in figures(db, by=["year", "vet"], gender=g):
+            by_records[(f["year"], f["vet"])] = \
+                by_records.get((f["year"], f["vet"]), 0) + f["learners"]
     got = {(f["year"], f["vet"]): f["female"] + f["male"] for f in by_summary}
     check("two files: summaries agree with the records", got, by_records)
 

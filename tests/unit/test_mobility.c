@@ -59,28 +59,48 @@ static void test_bands_follow_activity_first_then_duration(void **st) {
   vista_mobility_report r;
   vista_session *s = import(
       "Activity (mob);Participant Profile;GroupLeader;Mobility Duration\n"
-      "Group mobility of VET learners;Learner;No;12\n"          /* other */
+      "Group mobility of VET learners;Learner;No;12\n"          /* group */
       "Short-term learning mobility of VET learners;Learner;No;12\n"
       "ErasmusPro;Learner;No;90\n"                               /* long */
       "Short-term learning mobility of VET learners;Learner;No;9\n"
       "Job shadowing;Staff;No;5\n"                               /* staff */
       "Accompanying person;Staff;No;5\n"
       "Short-term learning mobility of VET learners;Staff;Yes;20\n"
-      "Short-term learning mobility of VET learners;Learner;No;-\n",
+      "Short-term learning mobility of VET learners;Learner;No;-\n"
+      "ErasmusPro;Learner;No;60\n"
+      "Short-term learning mobility of VET learners;Learner;No;95\n"
+      "Learning mobility;Learner;No;400\n"
+      "Group mobility of VET learners;Staff;No;12\n",
       &r, NULL);
-  assert_int_equal(r.rows.rows_stored, 8);
+  assert_int_equal(r.rows.rows_stored, 12);
   sqlite3_stmt *q;
   sqlite3_prepare_v2(vista_store_db(s),
                      "SELECT group_concat(coalesce(band, 0), '') FROM"
                      " (SELECT band FROM mobility_fact ORDER BY id)",
                      -1, &q, NULL);
   assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-  /* other, short, long, other (9 days), staff, accompanying (by activity),
-   * accompanying (group leader), unknown (no duration). */
-  assert_string_equal((const char *)sqlite3_column_text(q, 0), "51253440");
+  /* group, short, long, short (by activity, 9 days), staff, accompanying
+   * (by activity), accompanying (group leader), short (the activity says,
+   * the duration is unknown), long, short, long (by duration), accompanying
+   * (staff on a learner activity). */
+  assert_string_equal((const char *)sqlite3_column_text(q, 0),
+                      "612134412124");
   sqlite3_finalize(q);
-  /* 9 and 90 days sit on band edges and are flagged. */
+  /* 9 and 90 days sit on band edges and are flagged; 9, 60, 95 and 400
+   * days are outside their activity's range. */
   assert_int_equal(one(s, "SELECT sum(band_edge) FROM mobility_fact"), 2);
+  assert_int_equal(one(s, "SELECT sum(out_of_range) FROM mobility_fact"), 4);
+  assert_int_equal(r.out_of_range, 4);
+  assert_int_equal(r.band_edge, 2);
+  /* The codes the importer stored (its C copy) are the view's
+   * definition. */
+  assert_int_equal(one(s, "SELECT count(*) FROM mobility_fact WHERE"
+                          " coalesce(band, 0) <> (codes >> 15 & 7) OR"
+                          " band_edge <> (codes >> 18 & 1) OR"
+                          " out_of_range <> (codes >> 22 & 1)"),
+                   0);
+  /* The learner of unknown duration is a learner. */
+  assert_int_equal(one(s, "SELECT sum(is_learner) FROM mobility_fact"), 8);
   vista_session_free(s);
 }
 
@@ -115,8 +135,9 @@ static void test_missing_markers_are_unknown(void **st) {
       "? Unknown ?;undefined;EL;Health\n",
       &r, NULL);
   assert_int_equal(r.rows.rows_stored, 2);
+  /* Gender Undefined is a recorded category (3), not an unknown. */
   assert_int_equal(one(s, "SELECT count(*) FROM mobility_fact WHERE"
-                          " education_level_id IS NULL AND gender IS NULL"),
+                          " education_level_id IS NULL AND gender = 3"),
                    2);
   assert_int_equal(one(s, "SELECT count(*) FROM mobility WHERE"
                           " nationality_id IS NULL AND field_id IS NULL"),
@@ -140,17 +161,20 @@ static void test_values_are_read_and_checked(void **st) {
       "2018-2019,2018-09,2018-08,17,1,No\n"   /* ends before it starts */
       "2018-2019,2018-09,2018-10,-3,1,No\n"   /* age */
       "2018-2019,2018-09,2018-10,17,0,No\n"   /* participants */
-      "2018-2019,2018-09,2018-10,17,1,Maybe\n", /* flag */
+      "2018-2019,2018-09,2018-10,17,1,Maybe\n", /* unknown, stored */
       &r, NULL);
-  assert_int_equal(r.rows.rows_stored, 2);
-  assert_int_equal(r.rows.rows_rejected, 6);
-  assert_int_equal(r.participants, 4);
+  assert_int_equal(r.rows.rows_stored, 3);
+  assert_int_equal(r.rows.rows_rejected, 5);
+  assert_int_equal(r.participants, 5);
   assert_int_equal(one(s, "SELECT sum(academic_year + start_month + year)"
                           " FROM mobility_fact"),
-                   2 * (2018 + 201809 + 2018));
+                   3 * (2018 + 201809 + 2018));
+  assert_int_equal(one(s, "SELECT count(*) FROM mobility_fact WHERE"
+                          " special_needs IS NULL"),
+                   1);
   /* Each rejected at its own column, in order. */
   assert_int_equal(one(s, "SELECT group_concat(field, '') FROM import_reject"),
-                   123456);
+                   12345);
   vista_session_free(s);
 }
 

@@ -8,10 +8,126 @@
 #include <cmocka.h>
 #include <string.h>
 #include <strings.h>
+#include <sqlite3.h>
 
 #include "mobility_internal.h"
 
 #define S(text) text, strlen(text)
+
+/* The one definition of who counts as what is SQL (mobility_fact); the
+ * importer and the summaries use the C copy. Every combination of the
+ * deciding inputs, durations at and beside every edge, unknown included:
+ * the two agree. */
+static void test_band_and_role_c_equals_sql(void **st) {
+  (void)st;
+  sqlite3 *db;
+  sqlite3_stmt *q;
+  assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+  assert_int_equal(
+      sqlite3_prepare_v2(
+          db,
+          "SELECT b, " MOB_ROLE_SQL("p", "b") ", " MOB_EDGE_SQL("b", "d")
+          ", " MOB_RANGE_SQL("b", "k", "d") " FROM (SELECT p, k, d, "
+          MOB_BAND_SQL("p", "l", "k", "d") " AS b FROM (SELECT ?1 AS p,"
+          " ?2 AS l, ?3 AS k, ?4 AS d))",
+          -1, &q, NULL),
+      SQLITE_OK);
+  static const int64_t profiles[] = {NONE, PROFILE_LEARNER, PROFILE_STAFF};
+  static const int64_t leaders[] = {NONE, 0, 1};
+  static const int64_t days[] = {NONE, 0,  1,  2,  4,  5,   8,   9,   10,
+                                 11,   13, 14, 15, 29, 30,  31,  59,  60,
+                                 61,   88, 89, 90, 91, 364, 365, 366, 5000};
+  int n = 0, bands_seen[7] = {0};
+  for (size_t a = 0; a < 3; a++)
+    for (size_t b = 0; b < 3; b++)
+      for (int k = ACT_NONE; k <= ACT_COMPETITION; k++)
+        for (size_t d = 0; d < sizeof days / sizeof *days; d++) {
+          int64_t in[4] = {profiles[a], leaders[b], k, days[d]};
+          for (int i = 0; i < 4; i++)
+            if (in[i] == NONE)
+              sqlite3_bind_null(q, i + 1);
+            else
+              sqlite3_bind_int64(q, i + 1, in[i]);
+          assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+          int band = mob_band(in[0], in[1], k, in[3]);
+          assert_int_equal(sqlite3_column_int(q, 0), band);
+          assert_int_equal(sqlite3_column_int(q, 1), mob_role(in[0], band));
+          assert_int_equal(sqlite3_column_int(q, 2), mob_edge(band, in[3]));
+          assert_int_equal(sqlite3_column_int(q, 3),
+                           mob_out_of_range(band, k, in[3]));
+          sqlite3_reset(q);
+          bands_seen[band] = 1;
+          n++;
+        }
+  assert_int_equal(n, 3 * 3 * 8 * 27);
+  for (int b = 0; b < 7; b++)
+    assert_true(bands_seen[b]); /* every band, and unknown, reached */
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+}
+
+/* The rules themselves, one case per rule and its trap. */
+static void test_band_rules(void **st) {
+  (void)st;
+  /* Activity first: ErasmusPro of 60 days is long, short-term of 95 days
+   * short, a group mobility of 12 days its own band. */
+  assert_int_equal(mob_band(PROFILE_LEARNER, 0, ACT_LONG, 60), BAND_LONG);
+  assert_int_equal(mob_band(PROFILE_LEARNER, 0, ACT_SHORT, 95), BAND_SHORT);
+  assert_int_equal(mob_band(PROFILE_LEARNER, 0, ACT_GROUP, 12), BAND_GROUP);
+  assert_int_equal(mob_band(PROFILE_LEARNER, 0, ACT_COMPETITION, 3),
+                   BAND_GROUP);
+  /* ... and flagged outside their range, never re-banded. */
+  assert_true(mob_out_of_range(BAND_LONG, ACT_LONG, 60));
+  assert_true(mob_out_of_range(BAND_SHORT, ACT_SHORT, 95));
+  assert_false(mob_out_of_range(BAND_SHORT, ACT_SHORT, 89));
+  assert_true(mob_out_of_range(BAND_LONG, ACT_OTHER, 400));
+  /* Only when the activity says nothing, the duration decides. */
+  assert_int_equal(mob_band(PROFILE_LEARNER, 0, ACT_OTHER, 90), BAND_LONG);
+  assert_int_equal(mob_band(PROFILE_LEARNER, 0, ACT_OTHER, 89), BAND_SHORT);
+  assert_int_equal(mob_band(PROFILE_LEARNER, 0, ACT_OTHER, 9), BAND_OTHER);
+  assert_int_equal(mob_band(PROFILE_LEARNER, 0, ACT_NONE, NONE), 0);
+  /* A learner of unknown duration is still a learner. */
+  assert_int_equal(mob_role(PROFILE_LEARNER, 0), ROLE_LEARNER);
+  /* Group leaders are never learners, whatever the profile. */
+  assert_int_equal(mob_role(PROFILE_LEARNER,
+                            mob_band(PROFILE_LEARNER, 1, ACT_SHORT, 20)),
+                   ROLE_ACCOMPANYING);
+  /* Staff on a learner activity travel as accompanying staff. */
+  assert_int_equal(mob_band(PROFILE_STAFF, 0, ACT_GROUP, 10), BAND_LEADER);
+  assert_int_equal(mob_band(PROFILE_STAFF, 0, ACT_COMPETITION, 5),
+                   BAND_LEADER);
+  assert_int_equal(mob_band(PROFILE_STAFF, 0, ACT_STAFF, 5), BAND_STAFF);
+  assert_int_equal(mob_band(NONE, NONE, ACT_STAFF, 5), BAND_STAFF);
+  assert_int_equal(mob_band(NONE, NONE, ACT_SHORT, 20), 0);
+  /* Edges: a day either side of 10 and 90. */
+  assert_true(mob_edge(BAND_OTHER, 9) && mob_edge(BAND_SHORT, 10));
+  assert_true(mob_edge(BAND_SHORT, 89) && mob_edge(BAND_LONG, 90));
+  assert_false(mob_edge(BAND_SHORT, 11) || mob_edge(BAND_GROUP, 10));
+}
+
+static void test_activity_kinds(void **st) {
+  (void)st;
+  assert_int_equal(mob_activity_kind(S("Accompanying persons")),
+                   ACT_ACCOMPANYING);
+  assert_int_equal(mob_activity_kind(S("Participation in VET skills "
+                                       "competitions")),
+                   ACT_COMPETITION);
+  assert_int_equal(mob_activity_kind(S("Group mobility of VET learners")),
+                   ACT_GROUP);
+  assert_int_equal(mob_activity_kind(S("Job shadowing")), ACT_STAFF);
+  assert_int_equal(mob_activity_kind(S("Long-term teaching assignments")),
+                   ACT_STAFF);
+  assert_int_equal(mob_activity_kind(S("Long-term learning mobility of VET "
+                                       "learners (ErasmusPro)")),
+                   ACT_LONG);
+  assert_int_equal(mob_activity_kind(S("ERASMUSPRO")), ACT_LONG);
+  assert_int_equal(mob_activity_kind(S("Short-term learning mobility of "
+                                       "VET learners")),
+                   ACT_SHORT);
+  assert_int_equal(mob_activity_kind(S("VET learners traineeships in "
+                                       "vocational institutes/companies")),
+                   ACT_OTHER);
+}
 
 static void test_vet_key_actions_and_their_neighbours(void **st) {
   (void)st;
@@ -255,6 +371,9 @@ static void test_project_references(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_band_and_role_c_equals_sql),
+      cmocka_unit_test(test_band_rules),
+      cmocka_unit_test(test_activity_kinds),
       cmocka_unit_test(test_vet_key_actions_and_their_neighbours),
       cmocka_unit_test(test_vet_activity_names),
       cmocka_unit_test(test_isced_3_and_4_only),
