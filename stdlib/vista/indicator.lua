@@ -61,7 +61,7 @@ builtin.partner_activity_rate = share("active_partners", "partners_in_agreement"
   return { apart = { active_without_agreement = f.active_without_agreement } }
 end)
 builtin.member_participation_rate = share("active_members", "members", 100, function(f)
-  return { persons = true, apart = { learners_per_active_member = f.learners_per_active_member } }
+  return { apart = { learners_per_active_member = f.learners_per_active_member } }
 end)
 
 -- Where each figure comes from, for "denominator missing" messages.
@@ -466,8 +466,12 @@ function M.compute(opts)
       f.partners_in_agreement, f.active_partners, f.active_without_agreement =
         partner_figures(inst, period, f.active_partner_ids)
     end
-    if def.id == "member_participation_rate" and members then
-      f.members, f.active_members, f.learners_per_active_member = member_figures(members, period)
+    if def.id == "member_participation_rate" then
+      if members then
+        f.members, f.active_members, f.learners_per_active_member = member_figures(members, period)
+      else
+        f.active_members = 0 -- no list: its denominator is missing
+      end
     end
     local ctx = {
       period = period, institution = inst, figures = f,
