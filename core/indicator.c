@@ -350,31 +350,6 @@ static int l_destinations(lua_State *L) {
          " GROUP BY 1, 2, 3 ORDER BY 1, 2, 4 DESC, 3");
 }
 
-/* Partners with an agreement in effect, and those that received someone,
- * by the calendar year of the mobility (partners are matched by Erasmus
- * code, else by name and country). */
-static int l_partner_activity(lua_State *L) {
-  vista_session *s = vista_bind_session(L);
-  lua_Integer inst;
-  const char *period = read_options(L, s, &inst) == school_period
-                           ? record_school_period
-                           : record_calendar_period;
-  char sql[2048];
-  snprintf(
-      sql, sizeof sql,
-         "SELECT m.sending_id AS institution, %s AS period,"
-         " count(DISTINCT p.id) AS active"
-         " FROM mobility_fact m JOIN institution r ON r.id = m.receiving_id"
-         " JOIN partner p ON p.institution_id = m.sending_id AND"
-         "  (p.erasmus_code = r.erasmus_code OR (p.name = r.name AND"
-         "   p.country = r.country))"
-         " WHERE m.start_month IS NOT NULL"
-         " AND coalesce(m.direction, 1) = 1%s"
-         " GROUP BY 1, 2 ORDER BY 1, 2",
-      period, inst ? " AND m.sending_id = ?1" : "");
-  return push_result(L, s, sql, inst);
-}
-
 /* ---- the built-ins' own figures, from the records ----
  *
  * The terms give the benchmark's figures (participations); the built-ins
@@ -641,7 +616,6 @@ int luaopen_vista_indicator(lua_State *L) {
   static const luaL_Reg fns[] = {{"base", l_base},
                                  {"incoming", l_incoming},
                                  {"destinations", l_destinations},
-                                 {"partner_activity", l_partner_activity},
                                  {"facts", l_facts},
                                  {"records", l_records},
                                  {"learner_destinations",
