@@ -184,6 +184,7 @@ local function gather(inst, ptype, as_of, recent_graduates)
     local ids = row(r.period).active_partner_ids or {}
     row(r.period).active_partner_ids = ids
     ids[#ids + 1] = r.partner
+    row(r.period).active_partners = #ids
   end
   return by
 end
