@@ -75,7 +75,8 @@ if fmt == "json" then
                coverage = r.coverage, low_coverage = r.low_coverage, counted = r.counted,
                gender_undefined = r.gender_undefined, concentration = r.concentration,
                active_without_agreement = r.active_without_agreement,
-               learners_per_active_member = r.learners_per_active_member }
+               learners_per_active_member = r.learners_per_active_member,
+               members_not_found = r.members_not_found }
   end
   print(format.json(out))
 else

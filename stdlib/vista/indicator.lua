@@ -61,7 +61,8 @@ builtin.partner_activity_rate = share("active_partners", "partners_in_agreement"
   return { apart = { active_without_agreement = f.active_without_agreement } }
 end)
 builtin.member_participation_rate = share("active_members", "members", 100, function(f)
-  return { apart = { learners_per_active_member = f.learners_per_active_member } }
+  return { apart = { learners_per_active_member = f.learners_per_active_member },
+           unmatched = f.members_missing }
 end)
 
 -- Where each figure comes from, for "denominator missing" messages.
@@ -303,7 +304,7 @@ local function evaluate(def, f, ctx, threshold)
           notes[#notes + 1] = "participations counted (no person id)"
         else
           out.counted = "persons and participations"
-          notes[#notes + 1] = without .. " participations without a person id counted as persons"
+          notes[#notes + 1] = without .. " participations without a person id, each counted as one person"
         end
       end
     end
@@ -316,6 +317,11 @@ local function evaluate(def, f, ctx, threshold)
     if out.concentration then notes[#notes + 1] = "concentration " .. out.concentration end
     if out.learners_per_active_member then
       notes[#notes + 1] = out.learners_per_active_member .. " learners per active member"
+    end
+    if extra.unmatched and #extra.unmatched > 0 then
+      out.members_not_found = extra.unmatched
+      notes[#notes + 1] = #extra.unmatched .. " listed member(s) with no records (counted, sent nobody): " ..
+                          table.concat(extra.unmatched, ", ")
     end
     local c = extra.coverage
     if c and c[1] and c[2] and c[2] > 0 then
@@ -433,10 +439,15 @@ function M.compute(opts)
   local threshold = opts.coverage_threshold or M.coverage_threshold
   local members
   if opts.members or opts.members_file then
-    local list = opts.members or vista.consortium.read_members(opts.members_file)
+    local list = opts.members
+    if not list then
+      local ok, rows = pcall(vista.consortium.read_members, opts.members_file)
+      if not ok then error((tostring(rows):gsub("^[^:]*%.lua:%d+: ", "")), 0) end
+      list = rows
+    end
     local ids, _, missing = vista.consortium.resolve_members(list)
     -- A listed member with no records sent nobody: still a member.
-    members = { ids = ids, count = #ids + #missing }
+    members = { ids = ids, count = #ids + #missing, missing = missing }
   end
   local last_figures = {}
   for ptype, by in pairs(figures) do
@@ -470,6 +481,7 @@ function M.compute(opts)
     if def.id == "member_participation_rate" then
       if members then
         f.members, f.active_members, f.learners_per_active_member = member_figures(members, period)
+        f.members_missing = members.missing
       else
         f.active_members = 0 -- no list: its denominator is missing
       end

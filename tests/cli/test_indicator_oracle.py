@@ -371,6 +371,10 @@ def expected(records, x, facts, partners, members):
             e = share(len(act), len(members))
             if act:
                 e["learners_per_active_member"] = r2(sum(sent_by.values()) / len(act))
+            seen = {r["sender"] for r in records} | {r["receiver"] for r in records}
+            unseen = [m for m in members if m not in seen]
+            if unseen:
+                e["members_not_found"] = unseen
             want[("member_participation_rate", p)] = e
 
     # 12. incoming per outgoing learner mobility, by either kind of period.
@@ -383,7 +387,7 @@ def expected(records, x, facts, partners, members):
 
 
 FIELDS = ("value", "numerator", "denominator", "coverage", "low_coverage", "counted", "gender_undefined",
-          "concentration", "active_without_agreement", "learners_per_active_member")
+          "concentration", "active_without_agreement", "learners_per_active_member", "members_not_found")
 
 
 def compare(db, x, want, extra=()):
