@@ -538,6 +538,12 @@ static int l_active_partners(lua_State *L) {
  * records give a person id). */
 static int l_member_activity(lua_State *L) {
   vista_session *s = vista_bind_session(L);
+  /* As for a consortium (core/consortium.c): a scoped session chooses no
+   * member list, whose overlaps would give members away. */
+  if (s->scope_id)
+    return luaL_error(L, "vista.indicator: a session scoped to %s cannot "
+                         "choose a member list",
+                      s->scope_name);
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_getfield(L, 1, "members");
   luaL_checktype(L, -1, LUA_TTABLE);

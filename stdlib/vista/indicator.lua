@@ -439,6 +439,10 @@ function M.compute(opts)
   local threshold = opts.coverage_threshold or M.coverage_threshold
   local members
   if opts.members or opts.members_file then
+    if vista.scope then
+      error("member_participation_rate: a scoped session cannot choose a member list " ..
+            "(vista run consortium --project REF gives its project's consortium)", 0)
+    end
     local list = opts.members
     if not list then
       local ok, rows = pcall(vista.consortium.read_members, opts.members_file)
