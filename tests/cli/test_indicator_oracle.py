@@ -431,6 +431,15 @@ with tempfile.TemporaryDirectory() as tmp:
     home = "B  GENT42"
     want = expected(records, home, facts, partners_of(os.path.join(DATA, "partners.csv"), home),
                     members_of(members))
+    # Every built-in is one of the oracle's, and --list says what it counts,
+    # by which period, and what it does with unknown values.
+    rc, out, err = run("--db", db, "run", "indicators", "--list", "--format", "json")
+    listed = [d for d in json.loads(out) if d["kind"] == "built-in"]
+    check("the built-ins are the oracle's", sorted(d["id"] for d in listed), sorted({i for i, _ in want}))
+    check("every built-in says its unit, period and unknowns",
+          [d["id"] for d in listed if not (d.get("counts") and d.get("period") and d.get("unknowns"))], [])
+    check("incoming_outgoing_ratio by either kind of period",
+          [d["period"] for d in listed if d["id"] == "incoming_outgoing_ratio"], ["calendar or school"])
     compare(db, home, want, ("--members", members))
     # Without the member list, its denominator is missing, not guessed.
     w = {k: v for k, v in want.items() if k[0] != "member_participation_rate"}
