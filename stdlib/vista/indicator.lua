@@ -211,7 +211,7 @@ end
 local function partner_figures(inst, label, active_ids)
   local _, first, last = period_range(label)
   local any = vista.sql("SELECT count(*) AS n FROM partner WHERE institution_id = ?", inst)[1].n
-  if any == 0 then return nil end
+  if any == 0 then return nil, 0, nil end -- no partner on record: the denominator is missing
   local in_agreement, n = {}, 0
   for _, r in ipairs(vista.sql([[SELECT DISTINCT p.id FROM partner p JOIN agreement a ON a.partner_id = p.id
       WHERE p.institution_id = ? AND substr(coalesce(a.valid_from, '0000'), 1, 7) <= ?

@@ -306,17 +306,18 @@ def expected(records, x, facts, partners, members):
         s5 = mobilities(rows("calendar", p, lambda r: sent(r, x) and staff_exchange(r) and r["days"] >= 5))
         want[("staff_exchanges_5d", p)] = {"value": s5, "numerator": s5, "denominator": None}
         fte = fact(p, "staff_fte")
-        want[("staff_exchange_rate_fte", p)] = (missing({"numerator": s5}, "staff FTE", p) if fte is None
+        want[("staff_exchange_rate_fte", p)] = (missing({"numerator": s5}, "staff_fte", p) if fte is None
                                                else share(s5, fte))
         # 8, 9, 10. facts alone.
         b, ext = fact(p, "budget"), fact(p, "external_funding")
-        if ext is not None:
-            want[("external_funding_share", p)] = (missing({"numerator": ext}, "budget", p) if b is None
-                                                   else share(ext, b))
+        # (without its numerator's fact: not recorded)
+        want[("external_funding_share", p)] = (
+            {"value": None, "status": "not recorded"} if ext is None
+            else missing({"numerator": ext}, "budget", p) if b is None else share(ext, b))
         c = fact(p, "competition_learners")
-        if c is not None:
-            want[("skills_competition_rate", p)] = (missing({"numerator": c}, "graduates", p) if g is None
-                                                    else share(c, g))
+        want[("skills_competition_rate", p)] = (
+            {"value": None, "status": "not recorded"} if c is None
+            else missing({"numerator": c}, "graduates", p) if g is None else share(c, g))
         iah, progs = fact(p, "iah_programmes"), fact(p, "programmes")
         want[("iah_programmes", p)] = (
             {"value": iah, "numerator": iah, "denominator": progs} if iah is not None
@@ -349,7 +350,7 @@ def expected(records, x, facts, partners, members):
             e = share(len(active & in_effect), len(in_effect))
             e["active_without_agreement"] = len(active - in_effect)
         else:
-            e = missing({"numerator": None}, "partners with an agreement", p)
+            e = missing({"numerator": 0}, "partners with an agreement", p)
         want[("partner_activity_rate", p)] = e
 
     for p in sorted(periods["school"]):
