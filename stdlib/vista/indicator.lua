@@ -390,11 +390,12 @@ function M.evaluate(def, f)
     end,
   }, { __index = f })
   if def.measured_only then return nil, nil, nil, "not recorded (entered by hand: not benchmarked)" end
-  -- The benchmark's figures are the terms', which hold no known-counts
-  -- yet: its shares are over all learners sent (docs/definitions.md,
-  -- Known limitations).
+  -- The benchmark's figures are the terms': where they hold no
+  -- known-count, its shares are over all learners sent
+  -- (docs/definitions.md, Known limitations).
   local g = setmetatable({}, { __index = function(_, k)
-    local v = f[term_figure[k] or k]
+    local v = f[k]
+    if v == nil and term_figure[k] then v = f[term_figure[k]] end
     return v
   end })
   return evaluate(def, g, ctx, M.coverage_threshold)
