@@ -440,7 +440,10 @@ static int l_records(lua_State *L) {
   if (!inst)
     return luaL_error(L, "vista.indicator.records: give the institution");
   lua_getfield(L, 1, "as_of");
-  lua_Integer as_of = luaL_checkinteger(L, -1);
+  if (!lua_isinteger(L, -1))
+    return luaL_error(L, "vista.indicator.records: as_of must be a month "
+                         "(YYYYMM)");
+  lua_Integer as_of = lua_tointeger(L, -1);
   lua_getfield(L, 1, "recent_graduates");
   int graduates = lua_toboolean(L, -1);
   lua_pop(L, 2);

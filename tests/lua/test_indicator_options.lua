@@ -31,7 +31,7 @@ t.run {
   end },
   { "the built-ins' own figures need the institution; members are ids", function()
     t.raises(function() ind.records({ as_of = 202412 }) end, "give the institution")
-    t.raises(function() ind.records({ institution = 7 }) end, "number expected")
+    t.raises(function() ind.records({ institution = 7 }) end, "as_of must be a month")
     t.raises(function() ind.active_partners({}) end, "give the institution")
     t.raises(function() ind.learner_destinations() end, "give the institution")
     t.raises(function() ind.member_activity({ members = { "x" }, from = 1, to = 2 }) end,
