@@ -2,7 +2,7 @@
 local usage = [==[usage: vista run indicators [--institution CODE] [--indicator ID[,ID...]]
                             [--period P[,P...]] [--all] [--list] [--as-of YYYY-MM-DD]
                             [--members FILE] [--recent-graduates]
-                            [--format table|csv|json|md]
+                            [--format table|csv|json|md] [--lang en|nl|de|fr|fi]
   Computes each indicator per period (a calendar year such as 2024, or a
   school year such as 2024-25, as the indicator declares) from the mobility
   records and the institution's facts: value, numerator, denominator, unit
@@ -18,10 +18,13 @@ local usage = [==[usage: vista run indicators [--institution CODE] [--indicator 
   member_participation_rate; --recent-graduates counts recent graduates
   in gi_student_exchange_rate (left out by default).
   --list describes every indicator instead: what it counts, by which
-  period, and what it does with unknown values.]==]
+  period, and what it does with unknown values. --lang L writes the
+  table's and Markdown's column names, statuses and numbers in English,
+  Dutch, German, French or Finnish (default: $VISTA_LANG, else the
+  locale's, else English); CSV and JSON stay English.]==]
 local o, fmt = require("vista.args").parse(arg,
   { institution = "value", indicator = "value", period = "value", all = "flag", list = "flag", ["as-of"] = "value",
-    members = "value", ["recent-graduates"] = "flag" }, usage)
+    lang = "value", members = "value", ["recent-graduates"] = "flag" }, usage)
 if o.help then return end
 local format = require "vista.format"
 local ok, s = pcall(vista.strategy.get, o.institution)
@@ -79,6 +82,18 @@ if fmt == "json" then
                members_not_found = r.members_not_found }
   end
   print(format.json(out))
+elseif (fmt == "table" or fmt == "md") and require("vista.i18n").resolve(o.lang) ~= "en" then
+  -- The reader's words: copies of the rows, their statuses and units
+  -- translated, numbers with the language's decimal mark.
+  local L = require("vista.i18n").new(require("vista.i18n").resolve(o.lang))
+  local out, headers = {}, {}
+  for i, r in ipairs(rows) do
+    out[i] = { indicator = r.indicator, period = r.period, value = r.value, unit = L.t(r.unit or ""),
+               numerator = r.numerator, denominator = r.denominator, target = r.target and L.numtext(r.target),
+               status = L.status(r.status), note = r.note }
+  end
+  for i, c in ipairs(cols) do headers[i] = L.t(c) end
+  format.print(out, fmt, cols, { headers = headers, decimal = L.decimal })
 else
   format.print(rows, fmt, cols)
 end
