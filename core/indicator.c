@@ -4,6 +4,7 @@
  * built-in indicators (vista.indicator.base and friends). The definitions
  * themselves, built-in and custom, are Lua: stdlib/vista/indicator.lua. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "csv_reader.h"
 #include "indicator.h"
 #include "internal.h"
+#include "mobility_internal.h"
 
 /* The facts an institution records by period (also listed, with their
  * meaning, in stdlib/vista/indicator_catalog.lua). */
@@ -348,29 +350,253 @@ static int l_destinations(lua_State *L) {
          " GROUP BY 1, 2, 3 ORDER BY 1, 2, 4 DESC, 3");
 }
 
-/* Partners with an agreement in effect, and those that received someone,
- * by the calendar year of the mobility (partners are matched by Erasmus
- * code, else by name and country). */
-static int l_partner_activity(lua_State *L) {
+/* ---- the built-ins' own figures, from the records ----
+ *
+ * The terms give the benchmark's figures (participations); the built-ins
+ * of one institution need what the terms cannot hold: distinct persons,
+ * how many had each attribute recorded (coverage), VET learners without
+ * recent graduates, completed mobilities. One query per period kind over
+ * the institution's own records. A learner is a record whose role is
+ * learner: mobility_fact's one definition (schema step 9), which the
+ * terms and core/consortium.c read too. Sent: by the institution, direction
+ * outgoing or unknown; received: by it, incoming or unknown. */
+#define LEARNER "(m.role = 1)"
+#define SENT "(m.sending_id = ?1 AND coalesce(m.direction, 1) = 1)"
+#define RECEIVED "(m.receiving_id = ?1 AND coalesce(m.direction, 2) = 2)"
+
+/* The columns of the records an own list may add (a pseudonymous person
+ * id, the recent-graduate flag): their SQL where the database has them,
+ * NULL (unknown) where it does not yet. */
+static const char *record_column(sqlite3 *db, const char *name) {
+  char sql[96];
+  snprintf(sql, sizeof sql, "SELECT %s FROM mobility_fact LIMIT 0", name);
+  sqlite3_stmt *st = NULL;
+  int ok = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK;
+  sqlite3_finalize(st);
+  return ok ? name : "NULL";
+}
+
+/* Appends to b (size n) at *at; truncation is caught by the caller's
+ * check of *at. */
+static void add(char *b, size_t n, size_t *at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void add(char *b, size_t n, size_t *at, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  if (*at < n) {
+    int w = vsnprintf(b + *at, n - *at, fmt, ap);
+    *at += w > 0 ? (size_t)w : 0;
+  }
+  va_end(ap);
+}
+
+/* The figures, by name and the condition they count. P: distinct persons
+ * (a record without a person id counts its participants); W: participants
+ * (mobilities). */
+static const struct {
+  char kind; /* 'P' or 'W' */
+  const char *name, *cond;
+} record_figures[] = {
+    {'P', "learners", SENT " AND " LEARNER},
+    {'W', "learner_mobilities", SENT " AND " LEARNER},
+    {'W', "learners_without_person", SENT " AND " LEARNER " AND person IS NULL"},
+    {'P', "female", SENT " AND " LEARNER " AND m.gender = 1"},
+    {'P', "male", SENT " AND " LEARNER " AND m.gender = 2"},
+    {'P', "gender_other", SENT " AND " LEARNER " AND m.gender > 2"},
+    {'P', "gender_known", SENT " AND " LEARNER " AND m.gender IS NOT NULL"},
+    {'P', "fewer", SENT " AND " LEARNER " AND m.fewer_opportunities = 1"},
+    {'P', "fewer_known",
+     SENT " AND " LEARNER " AND m.fewer_opportunities IS NOT NULL"},
+    {'W', "long_term", SENT " AND " LEARNER " AND m.band = 2"},
+    {'P', "vet_10d", SENT " AND " LEARNER " AND m.is_vet AND m.duration >= 10"},
+    {'P', "vet_10d_level_known",
+     SENT " AND " LEARNER " AND m.is_vet AND m.duration >= 10"
+          " AND m.education_level_id IS NOT NULL"},
+    {'P', "ivet_10d",
+     SENT " AND " LEARNER " AND m.is_vet AND m.duration >= 10"
+          " AND m.education_level_id IN (SELECT id FROM label WHERE " ISCED34
+          ")"},
+    {'P', "learners_15d",
+     SENT " AND " LEARNER " AND m.is_vet AND m.duration > 14"
+          " AND (?3 OR coalesce(graduate, 0) = 0)"},
+    {'W', "completed", SENT " AND " LEARNER " AND ended"},
+    {'W', "recognised",
+     SENT " AND " LEARNER " AND ended AND m.recognised = 1"},
+    {'W', "recognition_known",
+     SENT " AND " LEARNER " AND ended AND m.recognised IS NOT NULL"},
+    {'W', "incoming_learners", RECEIVED " AND " LEARNER},
+};
+
+/* vista.indicator.records{ institution = id, period = 'calendar'|'school',
+ * as_of = YYYYMM, recent_graduates = false } -> one row per period with
+ * the figures above. A mobility is completed when its end month (else its
+ * start month) is before as_of's month. */
+static int l_records(lua_State *L) {
   vista_session *s = vista_bind_session(L);
   lua_Integer inst;
   const char *period = read_options(L, s, &inst) == school_period
                            ? record_school_period
                            : record_calendar_period;
-  char sql[2048];
-  snprintf(
-      sql, sizeof sql,
-         "SELECT m.sending_id AS institution, %s AS period,"
-         " count(DISTINCT p.id) AS active"
-         " FROM mobility_fact m JOIN institution r ON r.id = m.receiving_id"
-         " JOIN partner p ON p.institution_id = m.sending_id AND"
-         "  (p.erasmus_code = r.erasmus_code OR (p.name = r.name AND"
-         "   p.country = r.country))"
-         " WHERE m.start_month IS NOT NULL"
-         " AND coalesce(m.direction, 1) = 1%s"
-         " GROUP BY 1, 2 ORDER BY 1, 2",
-      period, inst ? " AND m.sending_id = ?1" : "");
+  if (!inst)
+    return luaL_error(L, "vista.indicator.records: give the institution");
+  lua_getfield(L, 1, "as_of");
+  if (!lua_isinteger(L, -1))
+    return luaL_error(L, "vista.indicator.records: as_of must be a month "
+                         "(YYYYMM)");
+  lua_Integer as_of = lua_tointeger(L, -1);
+  lua_getfield(L, 1, "recent_graduates");
+  int graduates = lua_toboolean(L, -1);
+  lua_pop(L, 2);
+  sqlite3 *db = vista_store_db(s);
+  char sql[8192];
+  size_t at = 0;
+  add(sql, sizeof sql, &at,
+      "WITH r AS (SELECT m.*, %s AS period, %s AS person, %s AS graduate,"
+      " coalesce(m.end_month, m.start_month) < ?2 AS ended"
+      " FROM mobility_fact m WHERE (m.sending_id = ?1 OR m.receiving_id = ?1)"
+      " AND m.start_month IS NOT NULL)"
+      " SELECT m.period",
+      period, record_column(db, "person_id"),
+      record_column(db, "recent_graduate"));
+  for (size_t i = 0; i < sizeof record_figures / sizeof record_figures[0];
+       i++) {
+    const char *c = record_figures[i].cond;
+    if (record_figures[i].kind == 'P')
+      add(sql, sizeof sql, &at,
+          ", count(DISTINCT CASE WHEN %s THEN person END)"
+          " + coalesce(sum(CASE WHEN %s AND person IS NULL"
+          " THEN m.participants END), 0) AS %s",
+          c, c, record_figures[i].name);
+    else
+      add(sql, sizeof sql, &at,
+          ", coalesce(sum(CASE WHEN %s THEN m.participants END), 0) AS %s", c,
+          record_figures[i].name);
+  }
+  add(sql, sizeof sql, &at, " FROM r m GROUP BY 1 ORDER BY 1");
+  if (at >= sizeof sql)
+    return luaL_error(L, "vista.indicator.records: query too long");
+  sqlite3_stmt *st = vista_push_statement(L, db, sql);
+  sqlite3_bind_int64(st, 1, inst);
+  sqlite3_bind_int64(st, 2, as_of);
+  sqlite3_bind_int(st, 3, graduates);
+  int box = lua_gettop(L);
+  vista_push_rows(L, db, st);
+  vista_finish_statement(L, box);
+  return 1;
+}
+
+/* vista.indicator.learner_destinations{ institution = id, period = kind }
+ * -> rows period, country, learners: the receiving countries of the
+ * learner mobilities the institution sent (participants). */
+static int l_learner_destinations(lua_State *L) {
+  vista_session *s = vista_bind_session(L);
+  lua_Integer inst;
+  const char *period = read_options(L, s, &inst) == school_period
+                           ? record_school_period
+                           : record_calendar_period;
+  if (!inst)
+    return luaL_error(L, "vista.indicator.learner_destinations: give the "
+                         "institution");
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "SELECT %s AS period, c.code AS country,"
+           " sum(m.participants) AS learners FROM mobility_fact m"
+           " JOIN country c ON c.id = m.receiving_country_id"
+           " WHERE m.start_month IS NOT NULL AND " SENT " AND " LEARNER
+           " GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2",
+           period);
   return push_result(L, s, sql, inst);
+}
+
+/* vista.indicator.active_partners{ institution = id, period = kind } ->
+ * rows period, partner: the institution's partners (matched by Erasmus
+ * code, else by name and country) that received a mobility it sent or
+ * sent one it received, any participant. */
+static int l_active_partners(lua_State *L) {
+  vista_session *s = vista_bind_session(L);
+  lua_Integer inst;
+  const char *period = read_options(L, s, &inst) == school_period
+                           ? record_school_period
+                           : record_calendar_period;
+  if (!inst)
+    return luaL_error(L, "vista.indicator.active_partners: give the "
+                         "institution");
+  char sql[2048];
+  snprintf(sql, sizeof sql,
+           "SELECT DISTINCT %s AS period, p.id AS partner"
+           " FROM mobility_fact m JOIN institution o ON o.id ="
+           "  CASE WHEN " SENT " THEN m.receiving_id ELSE m.sending_id END"
+           " JOIN partner p ON p.institution_id = ?1 AND"
+           "  (p.erasmus_code = o.erasmus_code OR (p.name = o.name AND"
+           "   p.country = o.country))"
+           " WHERE m.start_month IS NOT NULL AND (" SENT " OR " RECEIVED ")"
+           " ORDER BY 1, 2",
+           period);
+  return push_result(L, s, sql, inst);
+}
+
+/* vista.indicator.member_activity{ members = {id, ...}, from = YYYYMM,
+ * to = YYYYMM } -> rows institution, learners: each member that sent a
+ * learner starting in the months, with its learners (persons where the
+ * records give a person id). */
+static int l_member_activity(lua_State *L) {
+  vista_session *s = vista_bind_session(L);
+  /* As for a consortium (core/consortium.c): a scoped session chooses no
+   * member list, whose overlaps would give members away. */
+  if (s->scope_id)
+    return luaL_error(L, "vista.indicator: a session scoped to %s cannot "
+                         "choose a member list",
+                      s->scope_name);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_getfield(L, 1, "members");
+  luaL_checktype(L, -1, LUA_TTABLE);
+  lua_getfield(L, 1, "from");
+  lua_getfield(L, 1, "to");
+  lua_Integer from = luaL_checkinteger(L, -2), to = luaL_checkinteger(L, -1);
+  lua_pop(L, 2);
+  /* The members as a JSON array of ids, for json_each. */
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  luaL_addchar(&b, '[');
+  int first = 1;
+  for (lua_Integer i = 1;; i++) {
+    lua_rawgeti(L, 2, i);
+    if (lua_isnil(L, -1)) {
+      lua_pop(L, 1);
+      break;
+    }
+    if (!lua_isinteger(L, -1))
+      return luaL_error(L, "vista.indicator.member_activity: members are "
+                           "institution ids");
+    lua_Integer id = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    char num[32];
+    snprintf(num, sizeof num, "%s%lld", first ? "" : ",", (long long)id);
+    luaL_addstring(&b, num);
+    first = 0;
+  }
+  luaL_addchar(&b, ']');
+  luaL_pushresult(&b);
+  sqlite3 *db = vista_store_db(s);
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "WITH r AS (SELECT m.*, %s AS person FROM mobility_fact m"
+           " WHERE m.sending_id IN (SELECT value FROM json_each(?1))"
+           " AND coalesce(m.direction, 1) = 1 AND " LEARNER
+           " AND m.start_month BETWEEN ?2 AND ?3)"
+           " SELECT m.sending_id AS institution,"
+           " count(DISTINCT m.person) + coalesce(sum(CASE WHEN m.person IS"
+           " NULL THEN m.participants END), 0) AS learners"
+           " FROM r m GROUP BY 1 ORDER BY 1",
+           record_column(db, "person_id"));
+  sqlite3_stmt *st = vista_push_statement(L, db, sql);
+  sqlite3_bind_text(st, 1, lua_tostring(L, -2), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, from);
+  sqlite3_bind_int64(st, 3, to);
+  int box = lua_gettop(L);
+  vista_push_rows(L, db, st);
+  vista_finish_statement(L, box);
+  return 1;
 }
 
 /* vista.indicator.facts([institution]) -> rows institution, period, name,
@@ -399,8 +625,12 @@ int luaopen_vista_indicator(lua_State *L) {
   static const luaL_Reg fns[] = {{"base", l_base},
                                  {"incoming", l_incoming},
                                  {"destinations", l_destinations},
-                                 {"partner_activity", l_partner_activity},
                                  {"facts", l_facts},
+                                 {"records", l_records},
+                                 {"learner_destinations",
+                                  l_learner_destinations},
+                                 {"active_partners", l_active_partners},
+                                 {"member_activity", l_member_activity},
                                  {NULL, NULL}};
   luaL_newlib(L, fns);
   return 1;

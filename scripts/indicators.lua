@@ -1,6 +1,7 @@
 -- indicators: the built-in and custom indicators of the institution, by period.
 local usage = [==[usage: vista run indicators [--institution CODE] [--indicator ID[,ID...]]
                             [--period P[,P...]] [--all] [--list] [--as-of YYYY-MM-DD]
+                            [--members FILE] [--recent-graduates]
                             [--format table|csv|json|md] [--lang en|nl|de|fr|fi]
   Computes each indicator per period (a calendar year such as 2024, or a
   school year such as 2024-25, as the indicator declares) from the mobility
@@ -11,20 +12,30 @@ local usage = [==[usage: vista run indicators [--institution CODE] [--indicator 
   ended on the --as-of date (default: today) is provisional, not judged.
   By default: the strategy's indicators (all fifteen built-ins and the
   custom ones with --all) over the periods with data or targets.
-  --list describes every indicator instead. --lang L writes the table's and
-  Markdown's column names, statuses and numbers in English, Dutch, German,
-  French or Finnish (default: $VISTA_LANG, else the locale's, else
-  English); CSV and JSON stay English.]==]
+  Shares of an attribute are over the learners whose value is recorded,
+  with its coverage (flagged under 80%). --members FILE gives the
+  consortium's member list (as `vista run consortium` reads it) for
+  member_participation_rate; --recent-graduates counts recent graduates
+  in gi_student_exchange_rate (left out by default).
+  --list describes every indicator instead: what it counts, by which
+  period, and what it does with unknown values. --lang L writes the
+  table's and Markdown's column names, statuses and numbers in English,
+  Dutch, German, French or Finnish (default: $VISTA_LANG, else the
+  locale's, else English); CSV and JSON stay English.]==]
 local o, fmt = require("vista.args").parse(arg,
-  { institution = "value", indicator = "value", period = "value", all = "flag", list = "flag", ["as-of"] = "value", lang = "value" }, usage)
+  { institution = "value", indicator = "value", period = "value", all = "flag", list = "flag", ["as-of"] = "value",
+    lang = "value", members = "value", ["recent-graduates"] = "flag" }, usage)
 if o.help then return end
 local format = require "vista.format"
 local ok, s = pcall(vista.strategy.get, o.institution)
 if not ok then s = nil end
 if o.list then
   local rows = vista.indicator.list(s)
-  for _, d in ipairs(rows) do d.kind = d.builtin and "built-in" or "custom" end
-  format.print(rows, fmt, { "id", "kind", "period", "unit", "direction", "name", "definition" })
+  for _, d in ipairs(rows) do
+    d.kind = d.builtin and "built-in" or "custom"
+    if d.periods then d.period = table.concat(d.periods, " or ") end
+  end
+  format.print(rows, fmt, { "id", "kind", "period", "unit", "counts", "direction", "name", "definition", "unknowns" })
   return
 end
 local inst = o.institution or (s and s.institution.id)
@@ -45,7 +56,8 @@ if not ids and s and not o.all then
   end
 end
 local rows = vista.indicator.compute { institution = inst, strategy = s or false, ids = ids, periods = split(o.period),
-                                       as_of = require("vista.args").as_of(o["as-of"]) }
+                                       as_of = require("vista.args").as_of(o["as-of"]),
+                                       members_file = o.members, recent_graduates = o["recent-graduates"] }
 if s and fmt ~= "csv" then
   -- Targets beside the values, where the strategy sets them.
   local t = {}
@@ -62,7 +74,12 @@ if fmt == "json" then
   for i, r in ipairs(rows) do
     out[i] = { indicator = r.indicator, name = r.name, period = r.period, value = r.value, unit = r.unit,
                numerator = r.numerator, denominator = r.denominator, target = r.target,
-               provisional = r.provisional, status = r.status, note = r.note, source = r.source }
+               provisional = r.provisional, status = r.status, note = r.note, source = r.source,
+               coverage = r.coverage, low_coverage = r.low_coverage, counted = r.counted,
+               gender_undefined = r.gender_undefined, concentration = r.concentration,
+               active_without_agreement = r.active_without_agreement,
+               learners_per_active_member = r.learners_per_active_member,
+               members_not_found = r.members_not_found }
   end
   print(format.json(out))
 elseif (fmt == "table" or fmt == "md") and require("vista.i18n").resolve(o.lang) ~= "en" then

@@ -129,4 +129,9 @@ function M.report(opts)
            publish = opts.publish and true or false }
 end
 
+--- vista.consortium.resolve_members(list) -> ids, found rows, missing
+--- names: a member list as report reads it (member_participation_rate
+--- counts its members the same way).
+M.resolve_members = resolve
+
 return M

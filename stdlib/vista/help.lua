@@ -69,7 +69,8 @@ vista.indicator: built-in and custom indicators, per institution and period
     [scale = 100] | compute = function(f) return value, num, den end}
   vista.indicator.facts([institution]) -> the yearly facts
   vista.indicator.base{[period = "school"], [institution =]} -> the figures
-    the built-ins divide (also .incoming, .destinations, .partner_activity)]==])
+    the built-ins divide (also .incoming, .destinations, .records,
+    .learner_destinations, .active_partners, .member_activity)]==])
 
 topic("vista.partner", vista.partner, [==[
 vista.partner: the institution's partners

@@ -22,29 +22,48 @@ local function round2(x)
 end
 
 -- The built-ins: each gets the figures f of one institution and period and
--- returns value, numerator, denominator (nil value: why in the status).
+-- returns numerator, denominator, scale and what goes beside the value
+-- (extra): coverage = { known, all } of the attribute a share is over
+-- (C8: a share is of the participants whose value is recorded), persons =
+-- true where it counts distinct learners, and figures reported apart.
 local builtin = {}
-local function share(num, den, scale)
+local function share(num, den, scale, extra)
   return function(f)
-    local n, d = f[num], f[den]
-    return n, d, scale
+    return f[num], f[den], scale, extra and extra(f) or nil
   end
 end
-builtin.eu_ivet_mobility_rate = share("ivet_10d", "graduates", 100)
-builtin.gi_student_exchange_rate = share("learners_15d", "learners_enrolled", 100)
-builtin.fewer_opps_share = share("fewer", "learners", 100)
-builtin.female_share = share("female", "learners", 100)
-builtin.long_term_share = share("long_term", "learners", 100)
+builtin.eu_ivet_mobility_rate = share("ivet_10d", "graduates", 100, function(f)
+  return { coverage = { f.vet_10d_level_known, f.vet_10d, "education level" }, persons = true }
+end)
+builtin.gi_student_exchange_rate = share("learners_15d", "learners_enrolled", 100,
+  function() return { persons = true } end)
+builtin.fewer_opps_share = share("fewer", "fewer_known", 100, function(f)
+  return { coverage = { f.fewer_known, f.learners, "fewer opportunities" }, persons = true }
+end)
+builtin.female_share = share("female", "gender_known", 100, function(f)
+  return { coverage = { f.gender_known, f.learners, "gender" }, persons = true,
+           apart = { gender_undefined = f.gender_other } }
+end)
+builtin.long_term_share = share("long_term", "learner_mobilities", 100)
 builtin.staff_exchanges_5d = function(f) return f.staff_5d end
 builtin.staff_exchange_rate_fte = share("staff_5d", "staff_fte", 100)
 builtin.external_funding_share = share("external_funding", "budget", 100)
 builtin.skills_competition_rate = share("competition_learners", "graduates", 100)
 builtin.iah_programmes = function(f) return f.iah_programmes, f.programmes, "count" end
-builtin.recognition_rate = share("recognised", "recognition_known", 100)
-builtin.incoming_outgoing_ratio = share("incoming_learners", "learners", 1)
-builtin.destination_diversity = function(f) return f.destinations end
-builtin.partner_activity_rate = share("active_partners", "partners_in_agreement", 100)
-builtin.member_participation_rate = share("active_members", "members", 100)
+builtin.recognition_rate = share("recognised", "completed", 100, function(f)
+  return { coverage = { f.recognition_known, f.completed, "recognition" } }
+end)
+builtin.incoming_outgoing_ratio = share("incoming_learners", "learner_mobilities", 1)
+builtin.destination_diversity = function(f)
+  return f.destinations, nil, nil, { apart = { concentration = f.concentration } }
+end
+builtin.partner_activity_rate = share("active_partners", "partners_in_agreement", 100, function(f)
+  return { apart = { active_without_agreement = f.active_without_agreement } }
+end)
+builtin.member_participation_rate = share("active_members", "members", 100, function(f)
+  return { apart = { learners_per_active_member = f.learners_per_active_member },
+           unmatched = f.members_missing }
+end)
 
 -- Where each figure comes from, for "denominator missing" messages.
 local fact_figure = {}
@@ -108,15 +127,18 @@ function M.list(strategy)
   local out = {}
   for _, b in ipairs(catalog.list) do
     out[#out + 1] = { id = b.id, name = b.name, unit = b.unit, definition = b.definition,
-                      direction = b.direction, period = b.period, builtin = true, special = b.special }
+                      direction = b.direction, period = b.period, periods = b.periods, builtin = true,
+                      special = b.special, unknowns = b.unknowns, counts = b.counts }
   end
   for _, c in ipairs(strategy_customs(strategy)) do out[#out + 1] = c end
   for _, id in ipairs(defined_order) do out[#out + 1] = defined[id] end
   return out
 end
 
--- Figures of one institution, by period type then period label.
-local function gather(inst, ptype)
+-- Figures of one institution, by period type then period label: the
+-- terms' (what custom indicators name), then the built-ins' own from the
+-- records (vista.indicator.records), which take their place.
+local function gather(inst, ptype, as_of, recent_graduates)
   local by = {}
   local function row(period)
     local r = by[period]
@@ -135,19 +157,36 @@ local function gather(inst, ptype)
     row(r.period).incoming_learners = r.learners
     row(r.period).incoming_staff = r.staff
   end
+  local month = tonumber(as_of:sub(1, 4)) * 100 + tonumber(as_of:sub(6, 7))
+  for _, r in ipairs(M.records { period = ptype, institution = inst, as_of = month,
+                                 recent_graduates = recent_graduates }) do
+    local x = row(r.period)
+    for k, v in pairs(r) do if k ~= "period" then x[k] = v end end
+  end
+  -- Destinations: the receiving countries of the learners sent.
   local dest = {}
-  for _, r in ipairs(M.destinations(opts)) do
+  for _, r in ipairs(M.learner_destinations(opts)) do
     local d = dest[r.period] or { total = 0, list = {} }
     dest[r.period] = d
-    d.total = d.total + r.participants
+    d.total = d.total + r.learners
     d.list[#d.list + 1] = r
   end
   for period, d in pairs(dest) do
     local c = 0
-    for _, r in ipairs(d.list) do c = c + (r.participants / d.total) ^ 2 end
+    for _, r in ipairs(d.list) do c = c + (r.learners / d.total) ^ 2 end
     row(period).concentration = c
+    row(period).destinations = #d.list
   end
-  for _, r in ipairs(M.partner_activity(opts)) do row(r.period).active_partners = r.active end
+  for _, x in pairs(by) do
+    if not dest[x.period] then x.destinations = 0 end
+    x.active_partner_ids = {}
+  end
+  for _, r in ipairs(M.active_partners(opts)) do
+    local ids = row(r.period).active_partner_ids or {}
+    row(r.period).active_partner_ids = ids
+    ids[#ids + 1] = r.partner
+    row(r.period).active_partners = #ids
+  end
   return by
 end
 
@@ -165,30 +204,40 @@ local function period_range(label)
   return ptype, first, last
 end
 
--- Partners with an agreement in effect during the period.
-local function partners_in_agreement(inst, label)
+-- Partners with an agreement in effect during the period (compared by
+-- month: an agreement to 2024-01 is in effect in 2024), and of those
+-- active in it (ids), the ones with and without an agreement. nil when
+-- the institution has no partner on record.
+local function partner_figures(inst, label, active_ids)
   local _, first, last = period_range(label)
-  local r = vista.sql([[SELECT count(DISTINCT p.id) AS n FROM partner p JOIN agreement a ON a.partner_id = p.id
-    WHERE p.institution_id = ? AND coalesce(a.valid_from, '0000') <= ? AND coalesce(a.valid_to, '9999') >= ?]],
-    inst, last, first)
   local any = vista.sql("SELECT count(*) AS n FROM partner WHERE institution_id = ?", inst)[1].n
-  return any > 0 and r[1].n or nil
+  if any == 0 then return nil, 0, nil end -- no partner on record: the denominator is missing
+  local in_agreement, n = {}, 0
+  for _, r in ipairs(vista.sql([[SELECT DISTINCT p.id FROM partner p JOIN agreement a ON a.partner_id = p.id
+      WHERE p.institution_id = ? AND substr(coalesce(a.valid_from, '0000'), 1, 7) <= ?
+        AND substr(coalesce(a.valid_to, '9999'), 1, 7) >= ?]], inst, last:sub(1, 7), first:sub(1, 7))) do
+    in_agreement[r.id] = true
+    n = n + 1
+  end
+  local active, without = 0, 0
+  for _, id in ipairs(active_ids or {}) do
+    if in_agreement[id] then active = active + 1 else without = without + 1 end
+  end
+  return n, active, without
 end
 
--- Consortium members: the sending organisations of the institution's
--- projects; active: those that sent a learner in the period.
-local function members(inst, label)
+-- Consortium members (ids found, and how many listed) and, in the school
+-- year label, those that sent a learner and their learners.
+local function member_figures(members, label)
   local _, first, last = period_range(label)
   local from = tonumber(first:sub(1, 4)) * 100 + tonumber(first:sub(6, 7))
   local to = tonumber(last:sub(1, 4)) * 100 + tonumber(last:sub(6, 7))
-  local r = vista.sql([[WITH mine AS (SELECT DISTINCT project_id FROM mobility_fact
-      WHERE sending_id = :i AND project_id IS NOT NULL AND coalesce(direction, 1) = 1)
-    SELECT count(DISTINCT m.sending_id) AS members,
-      count(DISTINCT CASE WHEN m.start_month BETWEEN :a AND :b AND m.role = 1
-        THEN m.sending_id END) AS active
-    FROM mobility_fact m WHERE m.project_id IN (SELECT project_id FROM mine)
-      AND coalesce(m.direction, 1) = 1]], { i = inst, a = from, b = to })[1]
-  return r.members, r.active
+  local active, learners = 0, 0
+  for _, r in ipairs(M.member_activity { members = members.ids, from = from, to = to }) do
+    active = active + 1
+    learners = learners + r.learners
+  end
+  return members.count, active, active > 0 and learners / active or nil
 end
 
 local function resolve_institution(inst)
@@ -202,14 +251,21 @@ end
 
 local MISSING = "denominator missing"
 
+--- Coverage (known ÷ all, %) below which a share is flagged low.
+M.coverage_threshold = 80
+
+-- The records' figures a benchmark row (terms) stands in for.
+local term_figure = { gender_known = "learners", fewer_known = "learners", learner_mobilities = "learners",
+                      completed = "recognition_known" }
+
 -- Built-ins made of facts alone: they need no mobility records.
 local facts_only = { external_funding_share = true, skills_competition_rate = true, iah_programmes = true }
 
 -- Evaluates definition def for figures f: a result row.
-local function evaluate(def, f, ctx)
-  local num, den, scale, value, status, note
+local function evaluate(def, f, ctx, threshold)
+  local num, den, scale, value, status, note, extra
   if def.builtin then
-    num, den, scale = builtin[def.id](f)
+    num, den, scale, extra = builtin[def.id](f)
     if def.id == "iah_programmes" then
       value = num
       if num == nil then status = "not recorded (no iah_programmes fact for " .. f.period .. ")" end
@@ -235,28 +291,68 @@ local function evaluate(def, f, ctx)
     if def.denominator ~= nil then den = part(def.denominator) end
     scale = def.scale or (def.denominator ~= nil and 100 or 1)
   end
+  -- Beside the value: coverage, what was counted, figures reported apart.
+  local out, notes = {}, {}
+  if extra then
+    for k, v in pairs(extra.apart or {}) do out[k] = round2(v) end
+    if extra.persons then
+      local without, all = f.learners_without_person, f.learner_mobilities
+      if without and all and all > 0 then
+        if without == 0 then out.counted = "persons"
+        elseif without == all then
+          out.counted = "participations"
+          notes[#notes + 1] = "participations counted (no person id)"
+        else
+          out.counted = "persons and participations"
+          notes[#notes + 1] = without .. " participations without a person id, each counted as one person"
+        end
+      end
+    end
+    if out.gender_undefined and out.gender_undefined > 0 then
+      notes[#notes + 1] = out.gender_undefined .. " with gender undefined or other"
+    end
+    if out.active_without_agreement and out.active_without_agreement > 0 then
+      notes[#notes + 1] = out.active_without_agreement .. " active without agreement"
+    end
+    if out.concentration then notes[#notes + 1] = "concentration " .. out.concentration end
+    if out.learners_per_active_member then
+      notes[#notes + 1] = out.learners_per_active_member .. " learners per active member"
+    end
+    if extra.unmatched and #extra.unmatched > 0 then
+      out.members_not_found = extra.unmatched
+      notes[#notes + 1] = #extra.unmatched .. " listed member(s) with no records (counted, sent nobody): " ..
+                          table.concat(extra.unmatched, ", ")
+    end
+    local c = extra.coverage
+    if c and c[1] and c[2] and c[2] > 0 then
+      out.coverage = round2(c[1] / c[2] * 100)
+      if c[1] == 0 then
+        return nil, num, den, "not recorded (" .. c[3] .. " not recorded)", table.concat(notes, "; "), out
+      end
+      if out.coverage < threshold then
+        out.low_coverage = true
+        notes[#notes + 1] = string.format("low coverage: %s known for %s%%", c[3], out.coverage)
+      end
+    end
+  end
+  note = #notes > 0 and table.concat(notes, "; ") or nil
   local needs_den = def.builtin and catalog.by_id[def.id].denominator or (not def.builtin and def.denominator ~= nil)
   if num == nil then
-    return nil, nil, den, "not recorded"
+    return nil, nil, den, "not recorded", note, out
   end
   if not needs_den then
-    return num, num, nil
+    return num, num, nil, nil, note, out
   end
   if den == nil then
-    local what = def.builtin and catalog.by_id[def.id].denominator or tostring(def.denominator)
-    return nil, num, nil, MISSING .. " (" .. what .. " for " .. f.period .. ")"
+    local what = def.builtin and (catalog.by_id[def.id].denominator_fact or catalog.by_id[def.id].denominator)
+                 or tostring(def.denominator)
+    return nil, num, nil, MISSING .. " (" .. what .. " for " .. f.period .. ")", note, out
   end
   if den == 0 then
-    return nil, num, den, num == 0 and "not recorded (0 of 0)" or "not recorded (denominator is 0)"
+    return nil, num, den, num == 0 and "not recorded (0 of 0)" or "not recorded (denominator is 0)", note, out
   end
   value = num / den * (scale or 1)
-  if def.id == "female_share" and f.learners then
-    local undefined = f.learners - (f.female or 0) - (f.male or 0)
-    if undefined > 0 then note = undefined .. " with gender undefined" end
-  elseif def.id == "destination_diversity" then
-    note = nil
-  end
-  return value, num, den, nil, note
+  return value, num, den, nil, note, out
 end
 
 --- vista.indicator.definition(id [, strategy]) -> the definition of an
@@ -294,7 +390,15 @@ function M.evaluate(def, f)
     end,
   }, { __index = f })
   if def.measured_only then return nil, nil, nil, "not recorded (entered by hand: not benchmarked)" end
-  return evaluate(def, f, ctx)
+  -- The benchmark's figures are the terms': where they hold no
+  -- known-count, its shares are over all learners sent
+  -- (docs/definitions.md, Known limitations).
+  local g = setmetatable({}, { __index = function(_, k)
+    local v = f[k]
+    if v == nil and term_figure[k] then v = f[term_figure[k]] end
+    return v
+  end })
+  return evaluate(def, g, ctx, M.coverage_threshold)
 end
 
 --- vista.indicator.compute{ institution = id or Erasmus code, ids = {...},
@@ -307,6 +411,12 @@ end
 --- "denominator missing (...)" or "not recorded (...)". Without strategy,
 --- the institution's stored strategy, if any, gives the custom indicators
 --- and targets. Periods default to those with mobility, facts or targets.
+--- Options: members = {...} or members_file = path (the consortium's
+--- member list, for member_participation_rate), recent_graduates = true
+--- (counts them in gi_student_exchange_rate), coverage_threshold = 80.
+--- An indicator that may be counted by calendar or school year
+--- (incoming_outgoing_ratio) is computed for both, unless the strategy
+--- chooses one.
 function M.compute(opts)
   opts = opts or {}
   local inst = resolve_institution(opts.institution)
@@ -325,7 +435,25 @@ function M.compute(opts)
     defs = out
   end
   local facts = facts_of(inst)
-  local figures = { calendar = gather(inst, "calendar"), school = gather(inst, "school") }
+  local figures = { calendar = gather(inst, "calendar", as_of, opts.recent_graduates),
+                    school = gather(inst, "school", as_of, opts.recent_graduates) }
+  local threshold = opts.coverage_threshold or M.coverage_threshold
+  local members
+  if opts.members or opts.members_file then
+    if vista.scope then
+      error("member_participation_rate: a scoped session cannot choose a member list " ..
+            "(vista run consortium --project REF gives its project's consortium)", 0)
+    end
+    local list = opts.members
+    if not list then
+      local ok, rows = pcall(vista.consortium.read_members, opts.members_file)
+      if not ok then error((tostring(rows):gsub("^[^:]*%.lua:%d+: ", "")), 0) end
+      list = rows
+    end
+    local ids, _, missing = vista.consortium.resolve_members(list)
+    -- A listed member with no records sent nobody: still a member.
+    members = { ids = ids, count = #ids + #missing, missing = missing }
+  end
   local last_figures = {}
   for ptype, by in pairs(figures) do
     for p in pairs(by) do
@@ -340,17 +468,29 @@ function M.compute(opts)
   local cache = {}
   local compute_one
   local function context(def, period)
-    local ptype = def.period
+    local _, ptype = strategy_file.period(period)
     local f = setmetatable({ period = period }, { __index = figures[ptype][period] or {} })
     for k, v in pairs(facts[period] or {}) do f[k] = v end
     -- Mobility figures absent for the period are 0; facts absent are nil.
     for _, k in ipairs { "learners", "learners_10d", "learners_15d", "ivet_10d", "fewer", "special",
                          "female", "male", "long_term", "recognised", "recognition_known", "staff_5d",
-                         "staff", "destinations", "incoming_learners", "incoming_staff", "active_partners" } do
+                         "staff", "destinations", "incoming_learners", "incoming_staff", "active_partners",
+                         "learner_mobilities", "learners_without_person", "gender_other", "gender_known",
+                         "fewer_known", "vet_10d", "vet_10d_level_known", "completed" } do
       if f[k] == nil then f[k] = 0 end
     end
-    if def.id == "partner_activity_rate" then f.partners_in_agreement = partners_in_agreement(inst, period) end
-    if def.id == "member_participation_rate" then f.members, f.active_members = members(inst, period) end
+    if def.id == "partner_activity_rate" then
+      f.partners_in_agreement, f.active_partners, f.active_without_agreement =
+        partner_figures(inst, period, f.active_partner_ids)
+    end
+    if def.id == "member_participation_rate" then
+      if members then
+        f.members, f.active_members, f.learners_per_active_member = member_figures(members, period)
+        f.members_missing = members.missing
+      else
+        f.active_members = 0 -- no list: its denominator is missing
+      end
+    end
     local ctx = {
       period = period, institution = inst, figures = f,
       figure = function(name) return f[name] end,
@@ -384,22 +524,21 @@ function M.compute(opts)
     if not def then error("no indicator '" .. tostring(id) .. "'", 0) end
     cache[key] = false -- a definition that asks for itself gets nil
     local r = { indicator = id, name = def.name, period = period, unit = def.unit, builtin = def.builtin }
+    local ptype = select(2, strategy_file.period(period))
     local sv = strategy_values[id]
     if def.measured_only or (sv and sv.measured[period] ~= nil and not def.builtin and not def.compute and not def.numerator) then
       local v = sv and sv.measured[period]
       r.value, r.status, r.source = round2(v), v == nil and "not recorded" or nil, "entered"
-    elseif not (figures[def.period][period] or facts[period])
-        or (not facts_only[def.id] and period > (last_figures[def.period] or "")) then
+    elseif not (figures[ptype][period] or facts[period])
+        or (not facts_only[def.id] and period > (last_figures[ptype] or "")) then
       -- After the last period with mobility records, zero is not a count.
       r.status, r.source = "not recorded", "computed"
     else
       local f, ctx = context(def, period)
-      local value, num, den, status, note = evaluate(def, f, ctx)
+      local value, num, den, status, note, extra = evaluate(def, f, ctx, threshold)
       r.value, r.numerator, r.denominator = round2(value), num, den
       r.status, r.note, r.source = status, note, "computed"
-      if def.id == "destination_diversity" and f.concentration then
-        r.note = "concentration " .. round2(f.concentration)
-      end
+      for k, v in pairs(extra or {}) do r[k] = v end
     end
     r.provisional = pdca.provisional(period, as_of)
     if r.value ~= nil then
@@ -409,15 +548,26 @@ function M.compute(opts)
     return r
   end
   for _, def in ipairs(defs) do
+    -- The kinds of period it is counted by: its own, or those it allows
+    -- (the strategy may choose one).
+    local kinds = {}
+    local sv = strategy_values[def.id]
+    if sv and sv.period_type and sv.period_type ~= def.period then
+      kinds[sv.period_type] = true
+    else
+      for _, k in ipairs(def.periods or { def.period }) do kinds[k] = true end
+    end
     local periods = opts.periods
     if not periods then
       local seen = {}
       periods = {}
       local function add(p)
         local lbl, pt = strategy_file.period(p)
-        if lbl and pt == def.period and not seen[lbl] then seen[lbl] = true; periods[#periods + 1] = lbl end
+        if lbl and kinds[pt] and not seen[lbl] then seen[lbl] = true; periods[#periods + 1] = lbl end
       end
-      for p in pairs(figures[def.period]) do add(p) end
+      for kind in pairs(kinds) do
+        for p in pairs(figures[kind]) do add(p) end
+      end
       for p in pairs(facts) do add(p) end
       local sv = strategy_values[def.id]
       if sv then
@@ -429,7 +579,7 @@ function M.compute(opts)
     end
     for _, p in ipairs(periods) do
       local lbl, pt = strategy_file.period(p)
-      if lbl and pt == def.period then out[#out + 1] = compute_one(def.id, lbl) end
+      if lbl and kinds[pt] then out[#out + 1] = compute_one(def.id, lbl) end
     end
   end
   out.columns = { "indicator", "period", "value", "unit", "numerator", "denominator", "status", "note" }

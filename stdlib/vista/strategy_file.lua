@@ -494,9 +494,16 @@ function M.read(text, name)
     local b = catalog.by_id[i.id]
     if b then
       for _, f in ipairs { "name", "unit", "definition", "direction", "period", "numerator", "denominator", "scale", "compute" } do
-        if t[f] ~= nil then problem(i.line, "%s is built in: its %s is fixed (give only baseline, targets and measured)", label, f) end
+        if t[f] ~= nil and not (f == "period" and b.periods) then
+          problem(i.line, "%s is built in: its %s is fixed (give only baseline, targets and measured)", label, f)
+        end
       end
       i.name, i.unit, i.definition, i.direction, i.period_type = b.name, b.unit, b.definition, b.direction, b.period
+      -- One it allows to be counted by either kind of period: the strategy chooses.
+      if b.periods and t.period ~= nil then
+        if one_of(b.periods, t.period) then i.period_type = t.period
+        else problem(i.line, "%s: period must be %s", label, table.concat(b.periods, " or ")) end
+      end
     else
       i.name = text_field(t, "name", i.line, label, true)
       i.unit = text_field(t, "unit", i.line, label, true)

@@ -101,6 +101,8 @@ def oracle():
                     s["learners"] += p
                     s["learners_10d"] += p if d >= 10 else 0
                     s["learners_15d"] += p if d > 14 else 0
+                    # Go International's rate: VET learners only.
+                    s["vet_15d"] += p if d > 14 and vet else 0
                     s["ivet_10d"] += p if d >= 10 and vet and isced34 else 0
                     # The band: activity first, duration second.
                     s["long_term"] += p if band == roles.B_LONG else 0
@@ -155,7 +157,7 @@ def expected(code, indicator, period):
         return s["ivet_10d"], den, r2(100 * s["ivet_10d"] / den)
     if indicator == "gi_student_exchange_rate":
         den = FACTS[(code, period)]["learners_enrolled"]
-        return s["learners_15d"], den, r2(100 * s["learners_15d"] / den)
+        return s["vet_15d"], den, r2(100 * s["vet_15d"] / den)
     if s["learners"] == 0 and indicator in ("female_share", "long_term_share"):
         return None
     if indicator == "female_share":
