@@ -1,7 +1,9 @@
 /* institution.c: institutions, the organisations every model refers to
  * (sending and receiving organisations, partners, the subject of a
  * strategy). Owns importing an institution list from CSV. One per Erasmus
- * code, or per name and country where the code is unknown. */
+ * code, or per name, country and city where the code is unknown (the
+ * identity is vista_org_key's; finding one by what people type is
+ * org.c's). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 
 #include "csv_reader.h"
 #include "internal.h"
+#include "org.h"
 
 enum { COL_CODE, COL_NAME, COL_COUNTRY, COL_CITY, COL_COUNT };
 
@@ -36,13 +39,19 @@ static const struct {
 
 #define NALIASES (sizeof aliases / sizeof aliases[0])
 
+/* With a code, the code is the institution; without one, its identity
+ * (vista_org_key: folded name, country, city) finds it, so that two
+ * schools of one name in two towns stay two. */
 static const char insert_sql[] =
     "INSERT INTO institution(erasmus_code, name, country, city)"
     " VALUES (?1, ?2, ?3, ?4)"
     " ON CONFLICT(erasmus_code) DO UPDATE SET name = excluded.name,"
-    "   country = excluded.country, city = coalesce(excluded.city, city)"
-    " ON CONFLICT(name, country) WHERE erasmus_code IS NULL"
-    "   DO UPDATE SET city = coalesce(excluded.city, city)";
+    "   country = excluded.country, city = coalesce(excluded.city, city)";
+static const char find_sql[] =
+    "SELECT id FROM institution WHERE erasmus_code IS NULL"
+    " AND name_key = vista_fold(?1) AND country = ?2"
+    " AND vista_org_key(NULL, name, country, city) ="
+    "   vista_org_key(NULL, ?1, ?2, ?3)";
 
 typedef struct importer {
   vista_session *s;
@@ -50,7 +59,7 @@ typedef struct importer {
   vista_reject_fn on_reject;
   void *ud;
   vista_import_report *report;
-  sqlite3_stmt *insert;
+  sqlite3_stmt *insert, *find;
   int col_of_field[64]; /* header position -> COL_*, or -1 */
   size_t nheader;
 } importer;
@@ -168,7 +177,27 @@ static int store_row(importer *im, const vista_csv_row *row) {
   if (len[COL_CODE] == 1 && val[COL_CODE][0] == '-')
     len[COL_CODE] = 0;
 
-  sqlite3_stmt *st = im->insert;
+  sqlite3_stmt *st;
+  if (!len[COL_CODE]) {
+    /* Known already without a code: nothing to store. */
+    st = im->find;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    sqlite3_bind_text(st, 1, val[COL_NAME], (int)len[COL_NAME],
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, country, 2, SQLITE_STATIC);
+    if (len[COL_CITY])
+      sqlite3_bind_text(st, 3, val[COL_CITY], (int)len[COL_CITY],
+                        SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+      im->report->rows_stored++;
+      return VISTA_OK;
+    }
+    if (step != SQLITE_DONE)
+      return vista_seterr_sql(im->s, im->path);
+  }
+  st = im->insert;
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
   if ((len[COL_CODE] &&
@@ -207,7 +236,7 @@ int vista_institution_import(vista_session *s, const char *source,
                              vista_reject_fn on_reject, void *ud,
                              vista_import_report *report) {
   const char *path = vista_input_name(source); /* for messages */
-  importer im = {s, path, on_reject, ud, report, NULL, {0}, 0};
+  importer im = {s, path, on_reject, ud, report, NULL, NULL, {0}, 0};
   memset(report, 0, sizeof *report);
   int rc = vista_store_open(s);
   if (rc != VISTA_OK)
@@ -218,7 +247,8 @@ int vista_institution_import(vista_session *s, const char *source,
                                      &report->import_id)) != VISTA_OK)
     goto fail;
   if (sqlite3_prepare_v2(s->db, insert_sql, -1, &im.insert, NULL) !=
-      SQLITE_OK) {
+          SQLITE_OK ||
+      sqlite3_prepare_v2(s->db, find_sql, -1, &im.find, NULL) != SQLITE_OK) {
     rc = vista_seterr_sql(s, "institution import");
     goto fail;
   }
@@ -229,7 +259,8 @@ int vista_institution_import(vista_session *s, const char *source,
   if (rc != VISTA_OK)
     goto fail;
   sqlite3_finalize(im.insert);
-  im.insert = NULL;
+  sqlite3_finalize(im.find);
+  im.insert = im.find = NULL;
   if ((rc = vista_store_import_end(s, report)) != VISTA_OK ||
       (rc = vista_store_commit(s)) != VISTA_OK)
     goto fail;
@@ -237,30 +268,25 @@ int vista_institution_import(vista_session *s, const char *source,
 
 fail:
   sqlite3_finalize(im.insert);
+  sqlite3_finalize(im.find);
   vista_store_rollback(s);
   return rc;
 }
 
 int vista_default_institution(vista_session *s, const char *code,
                               int64_t *id) {
-  sqlite3_stmt *st = NULL;
-  const char *sql =
-      code ? "SELECT id FROM institution WHERE erasmus_code = ?1"
-           : "SELECT min(institution_id) FROM strategy"
-             " HAVING count(DISTINCT institution_id) = 1";
   *id = 0;
-  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-    return vista_seterr_sql(s, "finding the institution");
   if (code)
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    return vista_org_require(s, "--institution", code, id);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT min(institution_id) FROM strategy"
+                         " HAVING count(DISTINCT institution_id) = 1",
+                         -1, &st, NULL) != SQLITE_OK)
+    return vista_seterr_sql(s, "finding the institution");
   if (sqlite3_step(st) == SQLITE_ROW)
     *id = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
-  if (code && !*id)
-    return vista_seterr(s, VISTA_ERR_INPUT,
-                        "--institution: no institution with Erasmus code "
-                        "'%s'",
-                        code);
   return VISTA_OK;
 }
 

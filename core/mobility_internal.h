@@ -336,8 +336,8 @@ typedef struct last_text {
 } last_text;
 
 typedef struct inst_cache {
-  char text[512]; /* code then name */
-  size_t clen, nlen;
+  char text[512]; /* code, name, then city */
+  size_t clen, nlen, citylen;
   int country;
   int64_t id;
   int64_t name_id; /* the row's name, as stored (see mob_display_name) */

@@ -524,6 +524,38 @@ static const struct {
    "  PRIMARY KEY (import_id, hash)"
    ") STRICT, WITHOUT ROWID;",
    NULL},
+  /* 9: reserved for the definitions branch (issue 15 §1); empty here so
+   * that step 10 keeps its number until that step is merged in its
+   * place. */
+  {"", NULL},
+  /* 10: one organisation identity. An institution without a code is its
+   * name, country and city (two schools of one name in two towns are
+   * two), the name compared as people vary it: name_key is the name
+   * folded (case, accents, spacing; vista_fold, kept by the triggers for
+   * every writer). org_alias holds the other names users give an
+   * institution (vista alias) and its OIDs and PICs. */
+  {"ALTER TABLE institution ADD COLUMN name_key TEXT NOT NULL DEFAULT '';"
+   "UPDATE institution SET name_key = vista_fold(name);"
+   "CREATE TRIGGER institution_key_insert AFTER INSERT ON institution"
+   " BEGIN UPDATE institution SET name_key = vista_fold(new.name)"
+   " WHERE id = new.id; END;"
+   "CREATE TRIGGER institution_key_update AFTER UPDATE OF name"
+   " ON institution BEGIN UPDATE institution"
+   " SET name_key = vista_fold(new.name) WHERE id = new.id; END;"
+   "DROP INDEX institution_name_country;"
+   "CREATE UNIQUE INDEX institution_identity"
+   "  ON institution(name, country, city) WHERE erasmus_code IS NULL;"
+   "CREATE INDEX institution_name_key ON institution(name_key, country);"
+   "CREATE TABLE org_alias ("
+   "  kind TEXT NOT NULL CHECK (kind IN ('name', 'oid', 'pic')),"
+   "  key TEXT NOT NULL CHECK (length(key) > 0),"
+   "  alias TEXT NOT NULL,"
+   "  institution_id INTEGER NOT NULL"
+   "    REFERENCES institution(id) ON DELETE CASCADE,"
+   "  PRIMARY KEY (kind, key)"
+   ") STRICT;"
+   "CREATE INDEX org_alias_institution ON org_alias(institution_id);",
+   NULL},
 };
 
 static int fill_countries(vista_session *s) {
@@ -710,6 +742,53 @@ static int migrate_step(vista_session *s, int step) {
   return VISTA_OK;
 }
 
+/* vista_fold(text): a name folded for matching (vista_fold_name), for
+ * institution.name_key and the queries that compare names. NULL stays
+ * NULL. */
+static void sql_fold(sqlite3_context *cx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  const char *t = (const char *)sqlite3_value_text(argv[0]);
+  if (!t)
+    return;
+  size_t n = (size_t)sqlite3_value_bytes(argv[0]);
+  char small[256];
+  size_t need = vista_fold_name(small, sizeof small, t, n);
+  if (need < sizeof small) {
+    sqlite3_result_text(cx, small, (int)need, SQLITE_TRANSIENT);
+    return;
+  }
+  char *big = sqlite3_malloc64(need + 1);
+  if (!big) {
+    sqlite3_result_error_nomem(cx);
+    return;
+  }
+  vista_fold_name(big, need + 1, t, n);
+  sqlite3_result_text(cx, big, (int)need, sqlite3_free);
+}
+
+/* vista_org_key(code, name, country, city): an organisation's identity
+ * (vista_org_key in text.c), for the queries that key institutions. */
+static void sql_org_key(sqlite3_context *cx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  const char *t[4];
+  size_t n[4];
+  for (int i = 0; i < 4; i++) {
+    t[i] = (const char *)sqlite3_value_text(argv[i]);
+    n[i] = t[i] ? (size_t)sqlite3_value_bytes(argv[i]) : 0;
+  }
+  if (!n[0] && !n[1])
+    return; /* neither code nor name: no organisation */
+  size_t need = vista_org_key(NULL, 0, t[0], n[0], t[1], n[1], t[2], t[3],
+                              n[3]);
+  char *k = sqlite3_malloc64(need + 1);
+  if (!k) {
+    sqlite3_result_error_nomem(cx);
+    return;
+  }
+  vista_org_key(k, need + 1, t[0], n[0], t[1], n[1], t[2], t[3], n[3]);
+  sqlite3_result_text(cx, k, (int)need, sqlite3_free);
+}
+
 static int progress(void *ud) {
   vista_session *s = ud;
   return s->on_progress && s->on_progress(s->progress_ud);
@@ -758,6 +837,14 @@ int vista_store_open(vista_session *s) {
     return rc;
   }
   sqlite3_extended_result_codes(s->db, 1);
+  sqlite3_create_function(s->db, "vista_fold", 1,
+                          SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                              SQLITE_INNOCUOUS,
+                          NULL, sql_fold, NULL, NULL);
+  sqlite3_create_function(s->db, "vista_org_key", 4,
+                          SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                              SQLITE_INNOCUOUS,
+                          NULL, sql_org_key, NULL, NULL);
   sqlite3_busy_timeout(s->db, 5000);
   /* Checked every few thousand VM steps, so a runaway query can be stopped
    * and its steps counted (sandbox.c). */
@@ -818,6 +905,14 @@ int vista_store_open_readonly(vista_session *s) {
     return rc;
   }
   sqlite3_extended_result_codes(s->db, 1);
+  sqlite3_create_function(s->db, "vista_fold", 1,
+                          SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                              SQLITE_INNOCUOUS,
+                          NULL, sql_fold, NULL, NULL);
+  sqlite3_create_function(s->db, "vista_org_key", 4,
+                          SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                              SQLITE_INNOCUOUS,
+                          NULL, sql_org_key, NULL, NULL);
   sqlite3_busy_timeout(s->db, 1000);
   return VISTA_OK;
 }
