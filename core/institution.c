@@ -48,9 +48,11 @@ static const char insert_sql[] =
     " ON CONFLICT(erasmus_code) DO UPDATE SET name = excluded.name,"
     "   country = excluded.country, city = coalesce(excluded.city, city)";
 static const char find_sql[] =
-    "SELECT id FROM institution WHERE erasmus_code IS NULL"
-    " AND name_key = vista_fold(?1) AND country = ?2"
-    " AND vista_org_key(NULL, name, country, city) ="
+    "SELECT i.id FROM institution_key k"
+    " JOIN institution i ON i.id = k.institution_id"
+    " WHERE k.name_key = vista_fold(?1) AND i.country = ?2"
+    " AND i.erasmus_code IS NULL"
+    " AND vista_org_key(NULL, i.name, i.country, i.city) ="
     "   vista_org_key(NULL, ?1, ?2, ?3)";
 
 typedef struct importer {

@@ -3,7 +3,7 @@
  * name with its country and city, an alias — goes through vista_org_find,
  * so that each is read the same way everywhere and a miss says why, with a
  * "did you mean". Names are folded for matching (vista_fold_name, in
- * text.c, also the SQL function vista_fold that keeps institution.name_key)
+ * text.c, also the SQL function vista_fold that keeps institution_key)
  * and shown as written. Also here: the aliases users add (vista alias),
  * which merge an institution seen without its code into the one with it,
  * and the list of such likely duplicates. The mobility importer keys new
@@ -25,9 +25,10 @@ enum { ST_CODE, ST_ALIAS, ST_NAME, ST_COUNT };
 static const char *const sql[ST_COUNT] = {
     "SELECT id FROM institution WHERE erasmus_code = ?1",
     "SELECT institution_id FROM org_alias WHERE kind = ?1 AND key = ?2",
-    "SELECT id, coalesce(erasmus_code, ''), coalesce(city, ''),"
-    " coalesce(country, '') FROM institution"
-    " WHERE name_key = ?1 AND (?2 IS NULL OR country = ?2) ORDER BY id",
+    "SELECT i.id, coalesce(i.erasmus_code, ''), coalesce(i.city, ''),"
+    " coalesce(i.country, '') FROM institution_key k"
+    " JOIN institution i ON i.id = k.institution_id"
+    " WHERE k.name_key = ?1 AND (?2 IS NULL OR i.country = ?2) ORDER BY i.id",
 };
 
 struct vista_org {
@@ -162,8 +163,9 @@ static int explain_miss(vista_org *r, const char *text, const char *key,
   }
   if (!*near && !code && *key) {
     if (sqlite3_prepare_v2(db,
-                           "SELECT name, name_key FROM institution"
-                           " WHERE ?1 IS NULL OR country = ?1"
+                           "SELECT i.name, k.name_key FROM institution i"
+                           " JOIN institution_key k ON k.institution_id = i.id"
+                           " WHERE ?1 IS NULL OR i.country = ?1"
                            " UNION ALL SELECT alias, key FROM org_alias"
                            " WHERE kind = 'name'",
                            -1, &st, NULL) != SQLITE_OK)
@@ -185,7 +187,7 @@ static int explain_miss(vista_org *r, const char *text, const char *key,
     sqlite3_finalize(st);
   }
   snprintf(m->message, sizeof m->message, "no institution %s '%s'%s%s%s%s%s",
-           code ? "with Erasmus code" : "named", text,
+           code ? "with Erasmus code" : "with Erasmus code or name", text,
            country ? " in " : "", country ? country : "",
            *near ? " (did you mean '" : "", near, *near ? "'?)" : "");
   return rc;
@@ -503,8 +505,9 @@ int vista_org_alias(vista_session *s, const char *alias, const char *target,
     int64_t ids[64];
     int nids = 0;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT o.id FROM institution o, institution t"
-                           " WHERE t.id = ?2 AND o.name_key = ?1"
+                           "SELECT o.id FROM institution o, institution t,"
+                           " institution_key k WHERE t.id = ?2"
+                           " AND k.name_key = ?1 AND o.id = k.institution_id"
                            " AND o.erasmus_code IS NULL AND o.id <> t.id"
                            " AND o.country IS t.country ORDER BY o.id",
                            -1, &st, NULL) != SQLITE_OK) {
@@ -543,10 +546,12 @@ int vista_org_duplicates(vista_session *s, int64_t since, vista_org_pair_fn fn,
                          void *ud) {
   static const char q[] =
       "SELECT a.id, a.name, coalesce(a.city, ''), b.id, b.erasmus_code,"
-      " b.name FROM institution a JOIN institution b"
-      " ON b.name_key = a.name_key AND b.country IS a.country"
-      " AND b.erasmus_code IS NOT NULL"
-      " WHERE a.erasmus_code IS NULL AND a.name_key <> ''"
+      " b.name FROM institution a"
+      " JOIN institution_key ak ON ak.institution_id = a.id"
+      " JOIN institution_key bk ON bk.name_key = ak.name_key"
+      " JOIN institution b ON b.id = bk.institution_id"
+      " AND b.country IS a.country AND b.erasmus_code IS NOT NULL"
+      " WHERE a.erasmus_code IS NULL AND ak.name_key <> ''"
       " AND (a.city IS NULL OR b.city IS NULL"
       "   OR vista_fold(a.city) = vista_fold(b.city))"
       " AND (a.id > ?1 OR b.id > ?1)"

@@ -25,7 +25,7 @@
 /* Tables anyone may read: they describe organisations, places, projects
  * and codes as the open data publishes them, not people. */
 static const char *const public_tables[] = {
-    "institution", "org_alias", "country", "label", "project",
+    "institution", "institution_key", "org_alias", "country", "label", "project",
     "sqlite_master",
     "sqlite_schema", NULL};
 

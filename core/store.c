@@ -530,22 +530,27 @@ static const struct {
   {"", NULL},
   /* 10: one organisation identity. An institution without a code is its
    * name, country and city (two schools of one name in two towns are
-   * two), the name compared as people vary it: name_key is the name
-   * folded (case, accents, spacing; vista_fold, kept by the triggers for
-   * every writer). org_alias holds the other names users give an
-   * institution (vista alias) and its OIDs and PICs. */
-  {"ALTER TABLE institution ADD COLUMN name_key TEXT NOT NULL DEFAULT '';"
-   "UPDATE institution SET name_key = vista_fold(name);"
+   * two), the name compared as people vary it: institution_key holds each
+   * institution's name folded (case, accents, spacing: vista_fold), kept
+   * by triggers whoever writes, beside the table users read. org_alias
+   * holds the other names users give an institution (vista alias) and its
+   * OIDs and PICs. */
+  {"CREATE TABLE institution_key ("
+   "  institution_id INTEGER PRIMARY KEY"
+   "    REFERENCES institution(id) ON DELETE CASCADE,"
+   "  name_key TEXT NOT NULL"
+   ") STRICT;"
+   "CREATE INDEX institution_key_name ON institution_key(name_key);"
+   "INSERT INTO institution_key SELECT id, vista_fold(name) FROM institution;"
    "CREATE TRIGGER institution_key_insert AFTER INSERT ON institution"
-   " BEGIN UPDATE institution SET name_key = vista_fold(new.name)"
-   " WHERE id = new.id; END;"
+   " BEGIN INSERT INTO institution_key VALUES (new.id, vista_fold(new.name));"
+   " END;"
    "CREATE TRIGGER institution_key_update AFTER UPDATE OF name"
-   " ON institution BEGIN UPDATE institution"
-   " SET name_key = vista_fold(new.name) WHERE id = new.id; END;"
+   " ON institution BEGIN UPDATE institution_key"
+   " SET name_key = vista_fold(new.name) WHERE institution_id = new.id; END;"
    "DROP INDEX institution_name_country;"
    "CREATE UNIQUE INDEX institution_identity"
    "  ON institution(name, country, city) WHERE erasmus_code IS NULL;"
-   "CREATE INDEX institution_name_key ON institution(name_key, country);"
    "CREATE TABLE org_alias ("
    "  kind TEXT NOT NULL CHECK (kind IN ('name', 'oid', 'pic')),"
    "  key TEXT NOT NULL CHECK (length(key) > 0),"
@@ -743,7 +748,7 @@ static int migrate_step(vista_session *s, int step) {
 }
 
 /* vista_fold(text): a name folded for matching (vista_fold_name), for
- * institution.name_key and the queries that compare names. NULL stays
+ * institution_key and the queries that compare names. NULL stays
  * NULL. */
 static void sql_fold(sqlite3_context *cx, int argc, sqlite3_value **argv) {
   (void)argc;

@@ -98,10 +98,12 @@ static int resolve_institution(writer *w, int t, int64_t *id) {
    * (name, country and city as vista_org_key keys them) finds it, else it
    * is new. */
   if (!code) {
-    if (!(st = prepare(w, "SELECT id FROM institution"
-                          " WHERE erasmus_code IS NULL"
-                          " AND name_key = vista_fold(?2) AND country IS ?3"
-                          " AND vista_org_key(NULL, name, country, city) ="
+    if (!(st = prepare(w, "SELECT i.id FROM institution_key k"
+                          " JOIN institution i ON i.id = k.institution_id"
+                          " WHERE k.name_key = vista_fold(?2)"
+                          " AND i.country IS ?3 AND i.erasmus_code IS NULL"
+                          " AND vista_org_key(NULL, i.name, i.country,"
+                          " i.city) ="
                           " vista_org_key(NULL, ?2, ?3, ?4)")))
       return VISTA_ERR_SQL;
     bind_field(L, t, "name", st, 2);
