@@ -13,10 +13,11 @@
 #include "internal.h"
 #include "org.h"
 
-enum { COL_CODE, COL_NAME, COL_COUNTRY, COL_CITY, COL_COUNT };
+enum { COL_CODE, COL_NAME, COL_COUNTRY, COL_CITY, COL_OID, COL_PIC,
+       COL_COUNT };
 
-static const char *const canonical[COL_COUNT] = {"erasmus_code", "name",
-                                                 "country", "city"};
+static const char *const canonical[COL_COUNT] = {
+    "erasmus_code", "name", "country", "city", "oid", "pic"};
 
 /* Accepted header names, normalised (lowercase, '_' and '-' as spaces). */
 static const struct {
@@ -35,6 +36,10 @@ static const struct {
     {"country", COL_COUNTRY},
     {"country code", COL_COUNTRY},
     {"city", COL_CITY},
+    {"oid", COL_OID},
+    {"organisation id", COL_OID},
+    {"organization id", COL_OID},
+    {"pic", COL_PIC},
 };
 
 #define NALIASES (sizeof aliases / sizeof aliases[0])
@@ -46,7 +51,13 @@ static const char insert_sql[] =
     "INSERT INTO institution(erasmus_code, name, country, city)"
     " VALUES (?1, ?2, ?3, ?4)"
     " ON CONFLICT(erasmus_code) DO UPDATE SET name = excluded.name,"
-    "   country = excluded.country, city = coalesce(excluded.city, city)";
+    "   country = excluded.country, city = coalesce(excluded.city, city)"
+    " RETURNING id";
+/* An OID or PIC the list gives: a key the resolver finds it by. */
+static const char key_sql[] =
+    "INSERT INTO org_alias(kind, key, alias, institution_id)"
+    " VALUES (?1, upper(?2), ?2, ?3) ON CONFLICT(kind, key) DO UPDATE"
+    " SET institution_id = excluded.institution_id";
 static const char find_sql[] =
     "SELECT i.id FROM institution_key k"
     " JOIN institution i ON i.id = k.institution_id"
@@ -61,7 +72,7 @@ typedef struct importer {
   vista_reject_fn on_reject;
   void *ud;
   vista_import_report *report;
-  sqlite3_stmt *insert, *find;
+  sqlite3_stmt *insert, *find, *key;
   int col_of_field[64]; /* header position -> COL_*, or -1 */
   size_t nheader;
 } importer;
@@ -138,7 +149,11 @@ static int read_header(importer *im, const vista_csv_row *row) {
   return VISTA_OK;
 }
 
+static int insert(importer *im, const vista_csv_row *row, const char **val,
+                  const size_t *len, const char *country, int64_t *id);
+
 static int store_row(importer *im, const vista_csv_row *row) {
+  int rc;
   const char *val[COL_COUNT] = {0};
   size_t len[COL_COUNT] = {0};
   size_t field_of[COL_COUNT] = {0};
@@ -178,6 +193,19 @@ static int store_row(importer *im, const vista_csv_row *row) {
   /* The official data writes "-" for an unknown Erasmus code. */
   if (len[COL_CODE] == 1 && val[COL_CODE][0] == '-')
     len[COL_CODE] = 0;
+  for (int c = COL_OID; c <= COL_PIC; c++) {
+    char k[16];
+    snprintf(k, sizeof k, "%.*s", (int)(len[c] < 15 ? len[c] : 15), val[c]);
+    if (len[c] && (len[c] > 9 || vista_org_kind(k) != (c == COL_OID
+                                                          ? VISTA_ORG_OID
+                                                          : VISTA_ORG_PIC))) {
+      snprintf(why, sizeof why, "%s '%s' is not %s", canonical[c], k,
+               c == COL_OID ? "an OID (E and eight digits)"
+                            : "a PIC (nine digits)");
+      return reject(im, row->line, field_of[c], why);
+    }
+  }
+  int64_t id = 0;
 
   sqlite3_stmt *st;
   if (!len[COL_CODE]) {
@@ -192,14 +220,32 @@ static int store_row(importer *im, const vista_csv_row *row) {
       sqlite3_bind_text(st, 3, val[COL_CITY], (int)len[COL_CITY],
                         SQLITE_STATIC);
     int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-      im->report->rows_stored++;
-      return VISTA_OK;
-    }
-    if (step != SQLITE_DONE)
+    if (step == SQLITE_ROW)
+      id = sqlite3_column_int64(st, 0);
+    else if (step != SQLITE_DONE)
       return vista_seterr_sql(im->s, im->path);
   }
-  st = im->insert;
+  if (!id && (rc = insert(im, row, val, len, country, &id)) != VISTA_OK)
+    return rc;
+  for (int c = COL_OID; c <= COL_PIC; c++) {
+    if (!len[c])
+      continue;
+    st = im->key;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, c == COL_OID ? "oid" : "pic", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, val[c], (int)len[c], SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, id);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      return vista_seterr_sql(im->s, im->path);
+  }
+  im->report->rows_stored++;
+  return VISTA_OK;
+}
+
+/* Stores a new institution, or updates the one with its code. */
+static int insert(importer *im, const vista_csv_row *row, const char **val,
+                  const size_t *len, const char *country, int64_t *id) {
+  sqlite3_stmt *st = im->insert;
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
   if ((len[COL_CODE] &&
@@ -212,10 +258,12 @@ static int store_row(importer *im, const vista_csv_row *row) {
        sqlite3_bind_text(st, 4, val[COL_CITY], (int)len[COL_CITY],
                          SQLITE_STATIC) != SQLITE_OK))
     return vista_seterr_sql(im->s, im->path);
-  if (sqlite3_step(st) != SQLITE_DONE)
+  int step = sqlite3_step(st);
+  if (step == SQLITE_ROW)
+    *id = sqlite3_column_int64(st, 0);
+  if (step != SQLITE_ROW || sqlite3_step(st) != SQLITE_DONE)
     return vista_seterr(im->s, VISTA_ERR_SQL, "%s:%lld: %s", im->path,
                         (long long)row->line, vista_store_errmsg(im->s));
-  im->report->rows_stored++;
   return VISTA_OK;
 }
 
@@ -238,7 +286,7 @@ int vista_institution_import(vista_session *s, const char *source,
                              vista_reject_fn on_reject, void *ud,
                              vista_import_report *report) {
   const char *path = vista_input_name(source); /* for messages */
-  importer im = {s, path, on_reject, ud, report, NULL, NULL, {0}, 0};
+  importer im = {s, path, on_reject, ud, report, NULL, NULL, NULL, {0}, 0};
   memset(report, 0, sizeof *report);
   int rc = vista_store_open(s);
   if (rc != VISTA_OK)
@@ -250,7 +298,8 @@ int vista_institution_import(vista_session *s, const char *source,
     goto fail;
   if (sqlite3_prepare_v2(s->db, insert_sql, -1, &im.insert, NULL) !=
           SQLITE_OK ||
-      sqlite3_prepare_v2(s->db, find_sql, -1, &im.find, NULL) != SQLITE_OK) {
+      sqlite3_prepare_v2(s->db, find_sql, -1, &im.find, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(s->db, key_sql, -1, &im.key, NULL) != SQLITE_OK) {
     rc = vista_seterr_sql(s, "institution import");
     goto fail;
   }
@@ -262,7 +311,8 @@ int vista_institution_import(vista_session *s, const char *source,
     goto fail;
   sqlite3_finalize(im.insert);
   sqlite3_finalize(im.find);
-  im.insert = im.find = NULL;
+  sqlite3_finalize(im.key);
+  im.insert = im.find = im.key = NULL;
   if ((rc = vista_store_import_end(s, report)) != VISTA_OK ||
       (rc = vista_store_commit(s)) != VISTA_OK)
     goto fail;
@@ -271,6 +321,7 @@ int vista_institution_import(vista_session *s, const char *source,
 fail:
   sqlite3_finalize(im.insert);
   sqlite3_finalize(im.find);
+  sqlite3_finalize(im.key);
   vista_store_rollback(s);
   return rc;
 }
