@@ -99,7 +99,7 @@ size_t vista_fold_name(char *dst, size_t cap, const char *src, size_t n) {
         one[0] = (char)tolower(c);
         base = one;
       }
-    } else if ((c == 0xC3 || c == 0xC4 || c == 0xC5) && i + 1 < n &&
+    } else if (c >= 0xC2 && c <= 0xC5 && i + 1 < n &&
                ((unsigned char)src[i + 1] & 0xC0) == 0x80) {
       unsigned cp = ((c & 0x1Fu) << 6) | ((unsigned char)src[i + 1] & 0x3Fu);
       used = 2;
