@@ -121,8 +121,9 @@ int vista_yes_no(const char *text, size_t len);
 
 /* An organisation's or a city's name as people vary it, folded for
  * matching (never for display): Latin letters lowercased and without
- * their accents (é e, ß ss, ș s), any run of spaces and punctuation one
- * space, none at either end; other scripts kept as written. Writes at
+ * their accents (é e, ß ss, ș s), dots dropped (V.T.I. VTI), any run of
+ * spaces and other punctuation one space, none at either end; other
+ * scripts kept as written. Writes at
  * most cap bytes with the NUL into dst and returns the folded length (as
  * snprintf does: a result >= cap was cut). */
 size_t vista_fold_name(char *dst, size_t cap, const char *src, size_t n);

@@ -431,8 +431,7 @@ static int cmd_alias(const options *o, char **args, int nargs) {
       return fail(s);
     printf("'%s' is now %s", args[0], args[1]);
     if (moved)
-      printf("; %" PRId64 " records of '%s' without a code moved to it",
-             moved, args[0]);
+      printf(" (records moved to it: %" PRId64 ")", moved);
     printf("\n");
   } else {
     if (vista_org_list_aliases(s, print_alias, NULL) != VISTA_OK)

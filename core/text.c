@@ -98,6 +98,9 @@ size_t vista_fold_name(char *dst, size_t cap, const char *src, size_t n) {
       if (isalnum(c)) {
         one[0] = (char)tolower(c);
         base = one;
+      } else if (c == '.') {
+        i++; /* V.T.I. is VTI: an abbreviation's dots are not spacing */
+        continue;
       }
     } else if (c >= 0xC2 && c <= 0xC5 && i + 1 < n &&
                ((unsigned char)src[i + 1] & 0xC0) == 0x80) {

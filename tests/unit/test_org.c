@@ -78,6 +78,7 @@ static void test_org_fold_case_spacing_accents(void **state) {
                       "l ecole vie");
   /* Other scripts are kept as written. */
   assert_string_equal(folded("ΕΠΑΛ 1"), "ΕΠΑΛ 1");
+  assert_string_equal(folded("V.T.I. Gent"), "vti gent");
   assert_string_equal(folded("--"), "");
   /* Cut short as snprintf cuts: the whole length is returned. */
   char small[5];
