@@ -374,12 +374,17 @@ static int l_facts(lua_State *L) {
       "SELECT f.institution_id AS institution, f.period, f.name, f.value,"
       " f.source FROM institution_fact f"
       " JOIN institution i ON i.id = f.institution_id"
-      " WHERE ?1 IS NULL OR f.institution_id = ?1 OR i.erasmus_code = ?1"
+      " WHERE ?1 IS NULL OR f.institution_id = ?1"
       " ORDER BY 1, 2, 3");
   if (lua_isinteger(L, 1))
     sqlite3_bind_int64(st, 1, lua_tointeger(L, 1));
-  else if (lua_type(L, 1) == LUA_TSTRING)
-    sqlite3_bind_text(st, 1, lua_tostring(L, 1), -1, SQLITE_TRANSIENT);
+  else if (lua_type(L, 1) == LUA_TSTRING) {
+    /* An institution as org.c finds it; none found has no facts. */
+    vista_org_match m;
+    if (vista_org_lookup(s, lua_tostring(L, 1), NULL, NULL, &m) != VISTA_OK)
+      return vista_bind_error(L, s);
+    sqlite3_bind_int64(st, 1, m.id);
+  }
   int box = lua_gettop(L);
   vista_push_rows(L, db, st);
   vista_finish_statement(L, box);
