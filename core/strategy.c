@@ -522,6 +522,9 @@ int vista_strategy_import_text(vista_session *s, vista_sandbox *sb,
     rc = vista_store_commit(s);
   else
     vista_store_rollback(s);
+  /* A COMMIT that failed (out of memory) leaves the transaction open. */
+  if (rc != VISTA_OK)
+    vista_store_rollback(s);
 
 done:
   lua_settop(L, top);
