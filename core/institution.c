@@ -72,7 +72,7 @@ typedef struct importer {
   vista_reject_fn on_reject;
   void *ud;
   vista_import_report *report;
-  sqlite3_stmt *insert, *find, *key;
+  sqlite3_stmt *insert, *find, *key, *name_key;
   int col_of_field[64]; /* header position -> COL_*, or -1 */
   size_t nheader;
 } importer;
@@ -264,6 +264,13 @@ static int insert(importer *im, const vista_csv_row *row, const char **val,
   if (step != SQLITE_ROW || sqlite3_step(st) != SQLITE_DONE)
     return vista_seterr(im->s, VISTA_ERR_SQL, "%s:%lld: %s", im->path,
                         (long long)row->line, vista_store_errmsg(im->s));
+  st = im->name_key;
+  sqlite3_reset(st);
+  if (sqlite3_bind_int64(st, 1, *id) != SQLITE_OK ||
+      sqlite3_bind_text(st, 2, val[COL_NAME], (int)len[COL_NAME],
+                        SQLITE_STATIC) != SQLITE_OK ||
+      sqlite3_step(st) != SQLITE_DONE)
+    return vista_seterr_sql(im->s, im->path);
   return VISTA_OK;
 }
 
@@ -286,7 +293,8 @@ int vista_institution_import(vista_session *s, const char *source,
                              vista_reject_fn on_reject, void *ud,
                              vista_import_report *report) {
   const char *path = vista_input_name(source); /* for messages */
-  importer im = {s, path, on_reject, ud, report, NULL, NULL, NULL, {0}, 0};
+  importer im = {s, path, on_reject, ud, report, NULL, NULL, NULL, NULL,
+                 {0}, 0};
   memset(report, 0, sizeof *report);
   int rc = vista_store_open(s);
   if (rc != VISTA_OK)
@@ -299,7 +307,9 @@ int vista_institution_import(vista_session *s, const char *source,
   if (sqlite3_prepare_v2(s->db, insert_sql, -1, &im.insert, NULL) !=
           SQLITE_OK ||
       sqlite3_prepare_v2(s->db, find_sql, -1, &im.find, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(s->db, key_sql, -1, &im.key, NULL) != SQLITE_OK) {
+      sqlite3_prepare_v2(s->db, key_sql, -1, &im.key, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(s->db, VISTA_ORG_KEY_SQL, -1, &im.name_key, NULL) !=
+          SQLITE_OK) {
     rc = vista_seterr_sql(s, "institution import");
     goto fail;
   }
@@ -312,7 +322,8 @@ int vista_institution_import(vista_session *s, const char *source,
   sqlite3_finalize(im.insert);
   sqlite3_finalize(im.find);
   sqlite3_finalize(im.key);
-  im.insert = im.find = im.key = NULL;
+  sqlite3_finalize(im.name_key);
+  im.insert = im.find = im.key = im.name_key = NULL;
   if ((rc = vista_store_import_end(s, report)) != VISTA_OK ||
       (rc = vista_store_commit(s)) != VISTA_OK)
     goto fail;
@@ -322,6 +333,7 @@ fail:
   sqlite3_finalize(im.insert);
   sqlite3_finalize(im.find);
   sqlite3_finalize(im.key);
+  sqlite3_finalize(im.name_key);
   vista_store_rollback(s);
   return rc;
 }

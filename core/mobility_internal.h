@@ -261,7 +261,7 @@ typedef struct mob_writer {
   const char *path;
   int64_t import_id;
   sqlite3_stmt *insert_batch, *insert_label, *insert_project,
-      *insert_institution;
+      *insert_institution, *insert_institution_key;
   int64_t (*batch)[S_COUNT]; /* MOB_BATCH records */
   int nbatch;
   mob_rows rows; /* what vista_rows gives SQLite now */

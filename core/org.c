@@ -402,6 +402,7 @@ static int merge(vista_session *s, int64_t from, int64_t into,
       " WHERE i.id = ?1 AND l.text = i.name)) WHERE receiving_id = ?1",
       "UPDATE OR REPLACE org_alias SET institution_id = ?2"
       " WHERE institution_id = ?1",
+      "DELETE FROM institution_key WHERE institution_id = ?1 AND ?2 = ?2",
   };
   int changes = 0, rc = VISTA_OK;
   for (size_t i = 0; i < sizeof steps / sizeof steps[0] && rc == VISTA_OK;

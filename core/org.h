@@ -30,6 +30,18 @@ typedef struct vista_org_match {
   char message[VISTA_ORG_MESSAGE];
 } vista_org_match;
 
+/* Keeps institution_key for institution ?1 named ?2: every statement that
+ * writes an institution's name runs this after it (the institution list,
+ * the strategy); VISTA_ORG_KEY_NEW_SQL for an institution just created
+ * (the mobility writer: a plain one-row INSERT keeps no statement
+ * journal, an upsert would write one, a 64 KiB page, per institution). */
+#define VISTA_ORG_KEY_NEW_SQL                                                \
+  "INSERT INTO institution_key(institution_id, name_key)"                    \
+  " VALUES (?1, vista_fold(?2))"
+#define VISTA_ORG_KEY_SQL                                                    \
+  VISTA_ORG_KEY_NEW_SQL " ON CONFLICT(institution_id) DO UPDATE"             \
+  " SET name_key = excluded.name_key"
+
 typedef struct vista_org vista_org;
 
 /* A resolver over the session's open database: its statements are

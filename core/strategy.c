@@ -131,7 +131,13 @@ static int resolve_institution(writer *w, int t, int64_t *id) {
   sqlite3_finalize(st);
   if (!*id)
     return vista_seterr_sql(w->s, w->path);
-  return VISTA_OK;
+  if (!(st = prepare(w, VISTA_ORG_KEY_SQL)))
+    return VISTA_ERR_SQL;
+  sqlite3_bind_int64(st, 1, *id);
+  bind_field(L, t, "name", st, 2);
+  rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? VISTA_OK : vista_seterr_sql(w->s, w->path);
 }
 
 /* Runs insert once per element of the list at field list of the table at
