@@ -12,7 +12,7 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DB   ?= $(BUILD)/demo.db
 
 .PHONY: all deps build build-san build-fuzz demo test test-fast fuzz bench \
-        bench-benchmark coverage mutate clean install uninstall
+        bench-benchmark coverage mutate clean install uninstall screenshots
 
 all: build
 
@@ -33,6 +33,12 @@ build-fuzz: deps
 	@sh tools/deps.sh test
 	@CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVISTA_FUZZ=ON >/dev/null
 	@cmake --build $(BUILD_FUZZ) -j $(JOBS)
+
+# The README's pictures of the example's report, English and Dutch
+# (docs/report.png, docs/report-nl.png), drawn by headless Chromium.
+screenshots: build
+	@sh tools/deps.sh test
+	@sh tools/screenshots.sh $(BUILD)/vista
 
 demo: build
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -70,8 +71,19 @@ static int keep_raw(reader *r, const char *p, size_t n) {
   return 0;
 }
 
+/* libcsv grows a field by its block size (128 bytes) at a time. glibc
+ * often extends a large block in place, but a copying realloc (ASan's, or
+ * a fragmented heap) made a 16 MiB field cost gigabytes of copies: the
+ * block grows by doubling instead, and a request that fits is the same
+ * block. */
 static void *field_realloc(void *p, size_t n) {
-  return n > FIELD_MAX ? NULL : vista_realloc(p, n);
+  if (n > FIELD_MAX)
+    return NULL;
+  size_t have = p ? malloc_usable_size(p) : 0;
+  if (p && have >= n)
+    return p;
+  size_t want = have * 2 > n ? have * 2 : n;
+  return vista_realloc(p, want > FIELD_MAX ? FIELD_MAX : want);
 }
 
 /* The length of the UTF-8 sequence that starts with the byte past ASCII

@@ -6,6 +6,7 @@
  * apostrophe, which vista's importer removes again.
  * Entry point: vista_export(). */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,12 +45,16 @@ static const char mobility_sql[] =
     " CASE recognised WHEN 1 THEN 'Yes' WHEN 0 THEN 'No' END AS recognised"
     " FROM mobility_view ORDER BY id";
 
-/* The tables that can be exported as they are stored. */
+/* The tables that can be exported as they are stored, and the records as
+ * mobility_view shows them (codes decoded: what docs/database.md promises).
+ * Each in a fixed order, so that two exports of the same data are the same
+ * file. */
 static const struct {
   const char *name;
   const char *sql;
 } tables[] = {
     {"mobility", mobility_sql},
+    {"mobility_view", "SELECT * FROM mobility_view ORDER BY id"},
     {"institution", "SELECT * FROM institution ORDER BY id"},
     {"country", "SELECT * FROM country ORDER BY code"},
     {"project", "SELECT * FROM project ORDER BY id"},
@@ -59,6 +64,25 @@ static const struct {
     {"mobility_file", "SELECT * FROM mobility_file ORDER BY import_id"},
     {"mobility_summary", "SELECT * FROM mobility_summary"},
     {"mobility_destination", "SELECT * FROM mobility_destination"},
+    {"institution_fact", "SELECT * FROM institution_fact"
+                         " ORDER BY institution_id, period, name"},
+    {"strategy", "SELECT id, institution_id, title, period_from, period_to,"
+                 " mission, vision, source_path, imported_at"
+                 " FROM strategy ORDER BY id"},
+    {"strategy_item", "SELECT * FROM strategy_item"
+                      " ORDER BY strategy_id, kind, pos"},
+    {"goal", "SELECT * FROM goal ORDER BY strategy_id, pos"},
+    {"goal_indicator", "SELECT * FROM goal_indicator"
+                       " ORDER BY strategy_id, goal_id, indicator_id"},
+    {"action", "SELECT * FROM action ORDER BY strategy_id, pos"},
+    {"env_factor", "SELECT * FROM env_factor ORDER BY strategy_id, line, id"},
+    {"indicator", "SELECT * FROM indicator ORDER BY strategy_id, line, id"},
+    {"indicator_value", "SELECT * FROM indicator_value"
+                        " ORDER BY strategy_id, indicator_id, kind, period"},
+    {"partner", "SELECT * FROM partner ORDER BY id"},
+    {"agreement", "SELECT * FROM agreement"
+                  " ORDER BY partner_id, kind, valid_from"},
+    {"milestone", "SELECT * FROM milestone ORDER BY institution_id, start, id"},
 };
 
 #define NTABLES (sizeof tables / sizeof tables[0])
@@ -97,9 +121,15 @@ static void write_value(FILE *out, sqlite3_stmt *st, int c) {
   case SQLITE_INTEGER:
     fprintf(out, "%lld", (long long)sqlite3_column_int64(st, c));
     break;
-  case SQLITE_FLOAT:
-    fprintf(out, "%.17g", sqlite3_column_double(st, c));
+  case SQLITE_FLOAT: {
+    /* The one number format of every output (json.h): 0.9, not
+     * 0.90000000000000002; not finite is an empty cell. */
+    char buf[32];
+    double v = sqlite3_column_double(st, c);
+    if (isfinite(v))
+      fwrite(buf, 1, vista_json_number_text(buf, v), out);
     break;
+  }
   default:
     csv_text(out, sqlite3_column_text(st, c),
              (size_t)sqlite3_column_bytes(st, c));
@@ -168,13 +198,16 @@ int vista_export(vista_session *s, const char *table, const char *format,
   for (size_t i = 0; i < NTABLES; i++)
     if (strcmp(tables[i].name, table) == 0)
       sql = tables[i].sql;
-  if (!sql)
-    return vista_seterr(s, VISTA_ERR_INPUT,
-                        "cannot export '%s' (tables: mobility, institution, "
-                        "country, project, label, import_log, import_reject, "
-                        "mobility_file, mobility_summary, "
-                        "mobility_destination)",
-                        table);
+  if (!sql) {
+    /* The list comes from the table above, so it cannot go stale. */
+    char names[1024];
+    size_t len = 0;
+    for (size_t i = 0; i < NTABLES && len < sizeof names; i++)
+      len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
+                              i ? ", " : "", tables[i].name);
+    return vista_seterr(s, VISTA_ERR_INPUT, "cannot export '%s' (tables: %s)",
+                        table, names);
+  }
   int json = strcmp(format, "json") == 0;
   if (!json && strcmp(format, "csv") != 0)
     return vista_seterr(s, VISTA_ERR_INPUT,

@@ -45,6 +45,7 @@
 #endif
 
 #include "repl.h"
+#include "sandbox_lib.h"
 
 #define PROMPT "vista> "
 #define PROMPT2 "  ...> "
@@ -430,6 +431,315 @@ static char *chunk_text(repl *r, int64_t first_line, const char *prefix,
   return text;
 }
 
+/* ---- locals that last ------------------------------------------------------ */
+
+/* Each line of a shell is its own chunk, so in lua.c `local x = 5` is gone
+ * by the next line. People expect it to stay, as in modern shells: a
+ * top-level `local` is rewritten into a session variable before the chunk
+ * is compiled — `local a, b <const> = f()` becomes `a, b = f()`, `local x`
+ * becomes `x = nil`, `local function f` becomes `function f` — so later
+ * lines see it. Locals inside blocks and functions stay locals, and so
+ * does a `<close>` variable (it belongs to its chunk). The names declared
+ * read as nil while nil, instead of "undefined global" (DECLARED_KEY). The
+ * rewrite only blanks words (newlines kept) and appends " = nil", so error
+ * messages keep their line numbers. */
+
+static const char DECLARED_KEY[] = "vista.repl.declared";
+
+typedef struct rewriter {
+  const char *src;
+  size_t copied; /* src[0..copied) is in out */
+  char *out;
+  size_t len, cap;
+  int failed;
+  size_t *names; /* pairs (offset, length) of the names declared */
+  size_t nnames, names_cap;
+} rewriter;
+
+static void emit(rewriter *w, const char *p, size_t n) {
+  if (w->failed)
+    return;
+  if (w->len + n + 1 > w->cap) {
+    size_t cap = (w->len + n + 1) * 2;
+    char *grown = realloc(w->out, cap);
+    if (!grown) {
+      w->failed = 1;
+      return;
+    }
+    w->out = grown;
+    w->cap = cap;
+  }
+  memcpy(w->out + w->len, p, n);
+  w->len += n;
+  w->out[w->len] = '\0';
+}
+
+/* Copies the source up to offset to. */
+static void copy_to(rewriter *w, size_t to) {
+  emit(w, w->src + w->copied, to - w->copied);
+  w->copied = to;
+}
+
+/* Replaces src[from..to) by spaces, keeping its newlines. */
+static void blank(rewriter *w, size_t from, size_t to) {
+  copy_to(w, from);
+  for (size_t i = from; i < to; i++)
+    emit(w, w->src[i] == '\n' ? "\n" : " ", 1);
+  w->copied = to;
+}
+
+static void declare(rewriter *w, size_t at, size_t n) {
+  if (w->nnames == w->names_cap) {
+    size_t cap = w->names_cap ? w->names_cap * 2 : 8;
+    size_t *grown = realloc(w->names, cap * 2 * sizeof *grown);
+    if (!grown) {
+      w->failed = 1;
+      return;
+    }
+    w->names = grown;
+    w->names_cap = cap;
+  }
+  w->names[2 * w->nnames] = at;
+  w->names[2 * w->nnames + 1] = n;
+  w->nnames++;
+}
+
+/* The level of a long bracket opening at p ([[ is 0, [==[ is 2), or -1. */
+static int long_open(const char *p) {
+  if (*p != '[')
+    return -1;
+  int level = 0;
+  for (p++; *p == '='; p++)
+    level++;
+  return *p == '[' ? level : -1;
+}
+
+/* Past the closing long bracket of that level, or the end of the text. */
+static const char *long_close(const char *p, int level) {
+  for (; *p; p++)
+    if (*p == ']') {
+      const char *q = p + 1;
+      int n = 0;
+      while (*q == '=')
+        q++, n++;
+      if (n == level && *q == ']')
+        return q + 1;
+    }
+  return p;
+}
+
+static int is_name_start(char c) {
+  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_name_char(char c) {
+  return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+/* The next token at or after *pos: its start and length; comments and
+ * white space are skipped, strings and numbers are one token each. Length
+ * 0 at the end of the text. */
+static size_t next_token(const char *src, size_t *pos) {
+  const char *p = src + *pos;
+  for (;;) {
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
+           *p == '\f' || *p == '\v')
+      p++;
+    if (p[0] == '-' && p[1] == '-') {
+      int level = long_open(p + 2);
+      if (level >= 0)
+        p = long_close(p + 2, level);
+      else
+        p += strcspn(p, "\n");
+      continue;
+    }
+    break;
+  }
+  const char *start = p;
+  int level;
+  if (*p == '\0')
+    ;
+  else if (*p == '"' || *p == '\'') {
+    char q = *p++;
+    while (*p && *p != q && *p != '\n')
+      p += p[0] == '\\' && p[1] ? 2 : 1;
+    if (*p == q)
+      p++;
+  } else if ((level = long_open(p)) >= 0) {
+    p = long_close(p, level);
+  } else if (is_name_char(*p) || (*p == '.' && p[1] >= '0' && p[1] <= '9')) {
+    /* A name, or a number with its exponent sign. */
+    int number = !is_name_start(*p);
+    while (is_name_char(*p) || (number && *p == '.') ||
+           (number && (*p == '+' || *p == '-') &&
+            (p[-1] == 'e' || p[-1] == 'E' || p[-1] == 'p' || p[-1] == 'P')))
+      p++;
+  } else {
+    p++;
+  }
+  *pos = (size_t)(start - src);
+  return (size_t)(p - start);
+}
+
+static int token_is(const char *tok, size_t n, const char *word) {
+  return strlen(word) == n && memcmp(tok, word, n) == 0;
+}
+
+/* `local` at offset at, a statement at the top level: rewritten unless it
+ * is not a declaration or declares a <close> variable. Returns the offset
+ * to go on scanning from. */
+static size_t rewrite_local(rewriter *w, size_t at) {
+  const char *src = w->src;
+  size_t pos = at + 5;
+  size_t n = next_token(src, &pos);
+  if (token_is(src + pos, n, "function")) {
+    size_t name = pos + n;
+    size_t nn = next_token(src, &name);
+    if (nn && is_name_start(src[name])) {
+      blank(w, at, at + 5);
+      declare(w, name, nn);
+    }
+    return pos; /* `function` opens a block: the caller counts it */
+  }
+  /* NAME [<attrib>] {, NAME [<attrib>]} */
+  size_t attribs[2 * 64];
+  size_t nattribs = 0;
+  size_t first_name = w->nnames;
+  size_t end = pos;
+  for (;;) {
+    if (!n || !is_name_start(src[pos]))
+      goto leave; /* not a declaration: Lua will say why */
+    declare(w, pos, n);
+    end = pos + n;
+    n = next_token(src, &end);
+    if (n == 1 && src[end] == '<') {
+      size_t a = end + 1;
+      size_t an = next_token(src, &a);
+      size_t close = a + an;
+      size_t cn = next_token(src, &close);
+      if (token_is(src + a, an, "close") || cn != 1 || src[close] != '>' ||
+          nattribs == 64)
+        goto leave;
+      attribs[2 * nattribs] = end;
+      attribs[2 * nattribs + 1] = close + 1;
+      nattribs++;
+      end = close + 1;
+      n = next_token(src, &end);
+    }
+    if (n == 1 && src[end] == ',') {
+      pos = end + 1;
+      n = next_token(src, &pos);
+      continue;
+    }
+    break;
+  }
+  blank(w, at, at + 5);
+  for (size_t i = 0; i < nattribs; i++)
+    blank(w, attribs[2 * i], attribs[2 * i + 1]);
+  if (!(n == 1 && src[end] == '=')) {
+    /* `local x`: the end of the names is where the value goes. */
+    size_t after = end;
+    copy_to(w, after);
+    emit(w, " = nil", 6);
+  }
+  return end;
+leave:
+  w->nnames = first_name;
+  return at + 5;
+}
+
+/* The chunk with its top-level locals rewritten (see above), or NULL when
+ * out of memory. *w keeps the names declared. */
+static char *rewrite_locals(rewriter *w, const char *src) {
+  *w = (rewriter){.src = src};
+  int depth = 0;
+  size_t pos = 0, n;
+  while ((n = next_token(src, &pos)) != 0) {
+    const char *t = src + pos;
+    if (!is_name_start(*t)) {
+      pos += n;
+      continue;
+    }
+    if (token_is(t, n, "function") || token_is(t, n, "if") ||
+        token_is(t, n, "do") || token_is(t, n, "repeat"))
+      depth++;
+    else if ((token_is(t, n, "end") || token_is(t, n, "until")) && depth > 0)
+      depth--;
+    else if (depth == 0 && token_is(t, n, "local")) {
+      pos = rewrite_local(w, pos);
+      continue;
+    }
+    pos += n;
+  }
+  copy_to(w, strlen(src));
+  if (!w->out)
+    emit(w, "", 0);
+  if (w->failed) {
+    free(w->out);
+    free(w->names);
+    return NULL;
+  }
+  return w->out;
+}
+
+/* Records the names a chunk declared, so that they read as nil while they
+ * hold nothing. */
+static void remember_declared(repl *r, const rewriter *w) {
+  lua_State *L = r->L;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, DECLARED_KEY) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return;
+  }
+  for (size_t i = 0; i < w->nnames; i++) {
+    lua_pushlstring(L, w->src + w->names[2 * i], w->names[2 * i + 1]);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+  }
+  lua_pop(L, 1);
+}
+
+/* __index of the session's environment in the shell: a declared name is
+ * nil; anything else goes to the environment's own __index (upvalue 1),
+ * whose "undefined global" error is given the caller's line. */
+static int shell_env_index(lua_State *L) {
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_pop(L, 1);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, 2);
+  int st = lua_pcall(L, 2, 1, 0);
+  if (st == LUA_OK)
+    return 1;
+  if (st == LUA_ERRRUN && lua_type(L, -1) == LUA_TSTRING) {
+    /* Raised one level down (in this function), so it has no position. */
+    luaL_where(L, 1);
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+  }
+  return lua_error(L);
+}
+
+/* Puts shell_env_index in front of the environment's own __index. */
+static void keep_locals(repl *r) {
+  lua_State *L = r->L;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, VISTA_ENV_KEY) != LUA_TTABLE ||
+      !lua_getmetatable(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_getfield(L, -1, "__index");
+  lua_newtable(L);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, DECLARED_KEY);
+  lua_pushcclosure(L, shell_env_index, 2);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 2);
+}
+
 /* Tries text as an expression, then as statements. Returns 1 when it ran
  * or failed for good, 0 when it is incomplete and needs more lines. */
 static int try_chunk(repl *r, int64_t first_line, const char *body) {
@@ -453,13 +763,20 @@ static int try_chunk(repl *r, int64_t first_line, const char *body) {
     report(r, vista_sandbox_errmsg(r->sb));
     return 1;
   }
-  text = chunk_text(r, first_line, "", body);
+  rewriter w;
+  char *rewritten = rewrite_locals(&w, body);
+  text = rewritten ? chunk_text(r, first_line, "", rewritten) : NULL;
+  free(rewritten);
   if (!text) {
+    free(w.names);
     report(r, "out of memory");
     return 1;
   }
   rc = vista_sandbox_load(r->sb, text, strlen(text), chunkname, &inc_stat);
   free(text);
+  if (rc == VISTA_OK)
+    remember_declared(r, &w);
+  free(w.names);
   if (rc == VISTA_OK) {
     run_and_print(r);
     return 1;
@@ -529,6 +846,8 @@ static void dot_help(repl *r, const char *arg) {
     printf("%-30s %s\n", dot_commands[i].usage, dot_commands[i].help);
   printf("%-30s %s\n", "help(), help(x)",
          "the models, functions and commands; one of them");
+  printf("%-30s %s\n", "local x = 1",
+         "stays for the lines after it (a session variable, unlike lua)");
 }
 
 static void run_dot(repl *r, char *line) {
@@ -566,6 +885,7 @@ int vista_repl(vista_sandbox *sb, FILE *in, int interactive) {
   r.L = vista_sandbox_lua(sb);
   r.in = in;
   r.interactive = interactive;
+  keep_locals(&r);
   if (interactive) {
     /* Line editing needs the terminal's encoding to handle UTF-8 input.
      * Only the character type: numbers and dates keep the C locale. */

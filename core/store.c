@@ -1,7 +1,14 @@
 /* store.c: the SQLite connection. It owns opening the database, the
  * connection's pragmas, the schema and its migrations, transactions, and the
  * import log. It is the only file that opens a database. It does not decide
- * what a script may do with the connection: query.c guards that. */
+ * what a script may do with the connection: query.c guards that.
+ *
+ * The stable views of docs/database.md (mobility_view, the strategy,
+ * partner and milestone tables, ...) are an interface other tools read:
+ * a migration keeps each of them, its name and its columns' names, types
+ * and meanings. It may add a column (and document it there); it never
+ * drops, renames or redefines one. A view that must change is re-created
+ * with every documented column. tests/cli/test_database.py checks. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

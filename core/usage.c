@@ -204,6 +204,10 @@ void vista_usage_man(FILE *out) {
   vista_sandbox_list_scripts(man_script, out);
   fputs(".SH ENVIRONMENT\n.TP\n.B VISTA_DB\n"
         "the database when \\fB\\-\\-db\\fR is not given\n"
+        ".TP\n.B VISTA_LANG\n"
+        "the language of the report and of the ready scripts' words "
+        "(en, nl, de, fr or fi) when \\fB\\-\\-lang\\fR is not given; "
+        "else the locale's (LC_ALL, LC_MESSAGES, LANG), else English\n"
         ".SH EXIT STATUS\n",
         out);
   roff(out, exit_status);

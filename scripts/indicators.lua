@@ -1,7 +1,7 @@
 -- indicators: the built-in and custom indicators of the institution, by period.
 local usage = [==[usage: vista run indicators [--institution CODE] [--indicator ID[,ID...]]
                             [--period P[,P...]] [--all] [--list] [--as-of YYYY-MM-DD]
-                            [--format table|csv|json|md]
+                            [--format table|csv|json|md] [--lang en|nl|de|fr|fi]
   Computes each indicator per period (a calendar year such as 2024, or a
   school year such as 2024-25, as the indicator declares) from the mobility
   records and the institution's facts: value, numerator, denominator, unit
@@ -11,9 +11,12 @@ local usage = [==[usage: vista run indicators [--institution CODE] [--indicator 
   ended on the --as-of date (default: today) is provisional, not judged.
   By default: the strategy's indicators (all fifteen built-ins and the
   custom ones with --all) over the periods with data or targets.
-  --list describes every indicator instead.]==]
+  --list describes every indicator instead. --lang L writes the table's and
+  Markdown's column names, statuses and numbers in English, Dutch, German,
+  French or Finnish (default: $VISTA_LANG, else the locale's, else
+  English); CSV and JSON stay English.]==]
 local o, fmt = require("vista.args").parse(arg,
-  { institution = "value", indicator = "value", period = "value", all = "flag", list = "flag", ["as-of"] = "value" }, usage)
+  { institution = "value", indicator = "value", period = "value", all = "flag", list = "flag", ["as-of"] = "value", lang = "value" }, usage)
 if o.help then return end
 local format = require "vista.format"
 local ok, s = pcall(vista.strategy.get, o.institution)
@@ -62,6 +65,18 @@ if fmt == "json" then
                provisional = r.provisional, status = r.status, note = r.note, source = r.source }
   end
   print(format.json(out))
+elseif (fmt == "table" or fmt == "md") and require("vista.i18n").resolve(o.lang) ~= "en" then
+  -- The reader's words: copies of the rows, their statuses and units
+  -- translated, numbers with the language's decimal mark.
+  local L = require("vista.i18n").new(require("vista.i18n").resolve(o.lang))
+  local out, headers = {}, {}
+  for i, r in ipairs(rows) do
+    out[i] = { indicator = r.indicator, period = r.period, value = r.value, unit = L.t(r.unit or ""),
+               numerator = r.numerator, denominator = r.denominator, target = r.target and L.numtext(r.target),
+               status = L.status(r.status), note = r.note }
+  end
+  for i, c in ipairs(cols) do headers[i] = L.t(c) end
+  format.print(out, fmt, cols, { headers = headers, decimal = L.decimal })
 else
   format.print(rows, fmt, cols)
 end

@@ -21,6 +21,10 @@ if [ "${1:-}" = test ]; then
   packages="$packages lua5.4"
   # Workbooks are read back with openpyxl (Debian's python3).
   packages="$packages python3-openpyxl"
+  # The analysts' examples (examples/analysts): pandas, R with DBI and
+  # RSQLite, and Node for DuckDB (its npm package comes after apt, below).
+  packages="$packages python3-pandas r-base-core r-cran-dbi r-cran-rsqlite"
+  command -v npm >/dev/null 2>&1 || packages="$packages nodejs npm"
 fi
 # make coverage: gcc's gcov, gcovr for the report, luac5.4 to list the
 # executable Lua lines.
@@ -42,7 +46,19 @@ for p in $packages; do
   esac
 done
 
-[ -z "$missing" ] && exit 0
+# DuckDB's Node API for examples/analysts, from the npm registry, once.
+npm_deps() {
+  [ "${1:-}" = test ] || return 0
+  dir=$(dirname "$0")/../examples/analysts
+  [ -d "$dir/node_modules/@duckdb/node-api" ] && return 0
+  echo "vista: installing @duckdb/node-api in examples/analysts (npm)"
+  (cd "$dir" && npm install --no-audit --no-fund --loglevel=error) || {
+    echo "vista: npm install failed in examples/analysts" >&2
+    exit 1
+  }
+}
+
+[ -z "$missing" ] && { npm_deps "${1:-}"; exit 0; }
 
 echo "vista: installing missing Debian packages:$missing"
 if [ "$(id -u)" -eq 0 ]; then
@@ -64,3 +80,4 @@ if ! $run apt-get install -y -q --no-install-recommends $missing; then
     exit 1
   }
 fi
+npm_deps "${1:-}"

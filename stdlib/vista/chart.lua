@@ -2,8 +2,10 @@
 --- scripts, no fonts, no network), and compact charts for the terminal.
 ---
 ---   local chart = require "vista.chart"
----   chart.bar{ title = ..., labels = {...}, series = {{ name = ..., values = {...} }}, unit = ... }
----   chart.line{ title = ..., x = {periods}, series = {...}, targets = {[period] = v}, baseline = v }
+---   chart.bar{ title = ..., labels = {...}, series = {{ name = ..., values = {...} }}, unit = ...,
+---              notes = {[i] = "provisional"} }
+---   chart.line{ title = ..., x = {periods}, series = {...}, targets = {[period] = v}, baseline = v,
+---               provisional = {[period] = true}, provisional_label = "provisional" }
 ---   chart.strip{ title = ..., groups = {{ label = ..., values = {...}, highlight = v }} }
 ---   chart.timeline{ title = ..., years = {...}, series = {...}, events = {{ year = y, label = ... }} }
 ---   chart.tree{ title = ..., nodes = {{ id = ..., label = ..., parent = id or nil, kind = ... }} }
@@ -11,7 +13,10 @@
 ---   chart.sparkline{ 1, 4, 2 } -> "▁█▄"      chart.text_bars(rows, "label", "value") -> lines
 ---
 --- Every SVG has a title and a description (role="img"), its marks carry
---- class "mark" and their value in data-value, and it scales to its box.
+--- class "mark" and their value in data-value (a decimal point always; the
+--- text people read uses M.decimal), and it scales to its box, never beyond
+--- its own size. Labels are measured (DejaVu Sans's widths) and wrapped
+--- where they would not fit; the report's browser test checks them.
 local M = {}
 
 M.palette = { "#1f5fa8", "#e07b00", "#2e8b57", "#8e44ad", "#c0392b", "#607d8b", "#b8860b", "#00838f" }
@@ -24,20 +29,53 @@ local function esc(s)
 end
 M.escape = esc
 
-local function num(x)
+-- A number as data (data-value attributes): rounded to two decimals, a
+-- decimal point whatever the language.
+local function raw(x)
   if x == nil then return "" end
   if math.type(x) == "integer" then return tostring(x) end
   local r = math.floor(x * 100 + 0.5) / 100
   return math.tointeger(r) and tostring(math.tointeger(r)) or string.format("%.2f", r):gsub("0$", "")
 end
+M.raw_number = raw
+
+--- The decimal mark of the numbers people read (axes, values, tables):
+--- "." by default; vista.report sets "," for nl, de, fr and fi.
+M.decimal = "."
+
+local function num(x)
+  local s = raw(x)
+  if M.decimal ~= "." then s = s:gsub("%.", M.decimal) end
+  return s
+end
 M.number = num
 
 local function f1(x) return string.format("%.1f", x) end
 
--- Rough text width in pixels: enough to lay out labels without a font.
+-- Text width in pixels, from the advance widths of DejaVu Sans (what
+-- system-ui falls back to on a bare Linux; other UI fonts are narrower),
+-- with a margin: enough to lay out labels without a font.
+local NARROW = { i = 0.28, l = 0.28, j = 0.28, I = 0.3, ["."] = 0.32, [","] = 0.32, [":"] = 0.34, [";"] = 0.34,
+  ["!"] = 0.4, ["|"] = 0.34, ["'"] = 0.28, [" "] = 0.32, f = 0.36, t = 0.4, r = 0.42, ["("] = 0.4, [")"] = 0.4,
+  ["-"] = 0.37, ["/"] = 0.34, m = 0.98, w = 0.82, M = 0.87, W = 0.99, ["%"] = 0.95, ["—"] = 1.0, ["–"] = 0.5 }
 local function text_width(s, size)
-  return utf8.len(tostring(s)) * (size or FONT) * 0.56
+  s = tostring(s)
+  if not utf8.len(s) then return #s * (size or FONT) * 0.72 end
+  local w = 0
+  for _, c in utf8.codes(s) do
+    local ch = utf8.char(c)
+    local k = NARROW[ch]
+    if not k then
+      if ch:match("%d") then k = 0.64
+      elseif ch:match("%u") then k = 0.74
+      elseif ch:match("%l") then k = 0.62
+      else k = 0.68 end
+    end
+    w = w + k
+  end
+  return w * (size or FONT) * 1.04
 end
+M.text_width = text_width
 
 -- Breaks text into lines of at most width pixels.
 local function wrap(s, width, size)
@@ -79,9 +117,12 @@ end
 local function open_svg(w, h, title, desc)
   ids = ids + 1
   local id = "vc" .. ids
+  -- Never drawn larger than its own size: its text stays the size it was
+  -- laid out for (a narrow chart is not blown up to the page's width).
   return { string.format('<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %d %d" ' ..
-    'role="img" aria-labelledby="%s-t %s-d" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" ' ..
-    'font-size="%d"><title id="%s-t">%s</title><desc id="%s-d">%s</desc>', w, h, id, id, FONT, id, esc(title or ""),
+    'style="max-width:%dpx" role="img" aria-labelledby="%s-t %s-d" ' ..
+    'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" ' ..
+    'font-size="%d"><title id="%s-t">%s</title><desc id="%s-d">%s</desc>', w, h, w, id, id, FONT, id, esc(title or ""),
     id, esc(desc or title or "")) }
 end
 
@@ -115,30 +156,46 @@ function M.bar(o)
   local top = axis[#axis]
   local desc = o.desc or string.format("%s: %d %s", o.title or "bars", n, n == 1 and "bar" or "bars")
   if o.horizontal then
-    local lw = 0
-    for _, l in ipairs(labels) do lw = math.max(lw, text_width(l)) end
+    -- Labels wider than 45 % of the chart are wrapped onto more lines, and
+    -- their row grows to hold them.
     local w = o.width or 640
-    lw = math.min(lw + 8, w * 0.45)
+    local limit = w * 0.45
+    local lw, lines, rows = 0, {}, {}
+    for i, l in ipairs(labels) do
+      lines[i] = text_width(l) + 8 > limit and wrap(l, limit - 8) or { tostring(l) }
+      for _, line in ipairs(lines[i]) do lw = math.max(lw, text_width(line)) end
+    end
+    lw = math.min(lw + 8, limit)
     local bh = 14 * k + 8
-    local h = 40 + n * bh + (k > 1 and 24 or 0)
+    local y0, ys = 20, {}
+    for i = 1, n do
+      ys[i] = y0
+      rows[i] = math.max(bh, #lines[i] * 15 + 6)
+      y0 = y0 + rows[i]
+    end
+    local h = y0 + 20 + (k > 1 and 24 or 0)
     local pw = w - lw - 60
     local p = open_svg(w, h, o.title, desc)
     for _, t in ipairs(axis) do
       local x = lw + pw * t / top
-      add(p, '<line x1="%s" y1="20" x2="%s" y2="%s" stroke="#ddd"/>', f1(x), f1(x), f1(20 + n * bh))
-      add(p, '<text x="%s" y="%s" text-anchor="middle" fill="#555">%s</text>', f1(x), f1(34 + n * bh), num(t))
+      add(p, '<line x1="%s" y1="20" x2="%s" y2="%s" stroke="#ddd"/>', f1(x), f1(x), f1(y0))
+      add(p, '<text x="%s" y="%s" text-anchor="middle" fill="#555">%s</text>', f1(x), f1(y0 + 14), num(t))
     end
     for i, l in ipairs(labels) do
-      local y = 20 + (i - 1) * bh
-      add(p, '<text x="%s" y="%s" text-anchor="end">%s</text>', f1(lw - 6), f1(y + bh / 2 + 4), esc(l))
+      local y, rh = ys[i], rows[i]
+      local first = y + rh / 2 + 4 - (#lines[i] - 1) * 7.5
+      for li, line in ipairs(lines[i]) do
+        add(p, '<text x="%s" y="%s" text-anchor="end">%s</text>', f1(lw - 6), f1(first + (li - 1) * 15), esc(line))
+      end
+      local by = y + (rh - bh) / 2
       for j, s in ipairs(series) do
         local v = s.values[i]
         if v then
           local bw = pw * v / top
           add(p, '<rect class="mark" data-value="%s" x="%s" y="%s" width="%s" height="12" fill="%s"><title>%s%s: %s</title></rect>',
-            num(v), f1(lw), f1(y + 4 + (j - 1) * 14), f1(math.max(bw, 0.5)), M.palette[(j - 1) % #M.palette + 1],
+            raw(v), f1(lw), f1(by + 4 + (j - 1) * 14), f1(math.max(bw, 0.5)), M.palette[(j - 1) % #M.palette + 1],
             esc(l), s.name and (" — " .. esc(s.name)) or "", num(v))
-          add(p, '<text x="%s" y="%s" font-size="11" fill="#333">%s</text>', f1(lw + bw + 4), f1(y + 14 + (j - 1) * 14), num(v))
+          add(p, '<text x="%s" y="%s" font-size="11" fill="#333">%s</text>', f1(lw + bw + 4), f1(by + 14 + (j - 1) * 14), num(v))
         end
       end
     end
@@ -158,17 +215,25 @@ function M.bar(o)
   local bw = math.min(40, slot * 0.8 / k)
   for i, l in ipairs(labels) do
     local cx = left + slot * (i - 0.5)
+    -- A noted bar (a year in progress: "provisional") is paler and says so
+    -- under its label.
+    local note = o.notes and o.notes[i]
     for j, s in ipairs(series) do
       local v = s.values[i]
       if v then
         local bh = ph * v / top
         local x = cx - bw * k / 2 + (j - 1) * bw
-        add(p, '<rect class="mark" data-value="%s" x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s%s: %s</title></rect>',
-          num(v), f1(x), f1(20 + ph - bh), f1(bw - 2), f1(math.max(bh, 0.5)), M.palette[(j - 1) % #M.palette + 1],
-          esc(l), s.name and (" — " .. esc(s.name)) or "", num(v))
+        add(p, '<rect class="mark%s" data-value="%s" x="%s" y="%s" width="%s" height="%s" fill="%s"%s><title>%s%s: %s%s</title></rect>',
+          note and " provisional" or "", raw(v), f1(x), f1(20 + ph - bh), f1(bw - 2), f1(math.max(bh, 0.5)),
+          M.palette[(j - 1) % #M.palette + 1], note and ' fill-opacity="0.45"' or "",
+          esc(l), s.name and (" — " .. esc(s.name)) or "", num(v), note and (" (" .. esc(note) .. ")") or "")
       end
     end
     add(p, '<text x="%s" y="%s" text-anchor="middle">%s</text>', f1(cx), f1(20 + ph + 16), esc(l))
+    if note then
+      add(p, '<text x="%s" y="%s" text-anchor="middle" font-size="11" font-style="italic" fill="#555">%s</text>',
+        f1(cx), f1(20 + ph + 30), esc(note))
+    end
   end
   add(p, '<line x1="%d" y1="%s" x2="%d" y2="%s" stroke="#888"/>', left, f1(20 + ph), w - right, f1(20 + ph))
   if o.unit then add(p, '<text x="%d" y="12" fill="#555">%s</text>', left, esc(o.unit)) end
@@ -190,7 +255,14 @@ function M.line(o)
   local axis = ticks(lo, hi, 4)
   local bottom_v, top_v = axis[1], axis[#axis]
   local w, h = o.width or 320, o.height or 200
-  local left, right, top, bottom = 44, 22, 16, 34
+  -- Provisional periods (not ended): hollow points, a dashed line into
+  -- them, and a key in the top right corner.
+  local prov = o.provisional or {}
+  local any_prov = false
+  for i = 1, #x do
+    for _, s in ipairs(series) do if prov[x[i]] and s.values[i] then any_prov = true end end
+  end
+  local left, right, top, bottom = 44, 22, any_prov and 26 or 16, 34
   local pw, ph = w - left - right, h - top - bottom
   local function px(i) return left + (#x > 1 and pw * (i - 1) / (#x - 1) or pw / 2) end
   local function py(v) return top + ph - ph * (v - bottom_v) / (top_v - bottom_v) end
@@ -229,25 +301,31 @@ function M.line(o)
       add(p, '<polyline points="%s" fill="none" stroke="#c0392b" stroke-width="1.5" stroke-dasharray="5 4"/>', table.concat(pts, " "))
     end
   end
+  local plabel = o.provisional_label or "provisional"
   for j, s in ipairs(series) do
     local color = M.palette[(j - 1) % #M.palette + 1]
-    local run = {}
-    local function flush()
-      if #run > 1 then add(p, '<polyline points="%s" fill="none" stroke="%s" stroke-width="2"/>', table.concat(run, " "), color) end
-      run = {}
+    for i = 2, #x do
+      local a, b = s.values[i - 1], s.values[i]
+      if a and b then
+        add(p, '<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2"%s/>', f1(px(i - 1)), f1(py(a)),
+          f1(px(i)), f1(py(b)), color, prov[x[i]] and ' stroke-dasharray="4 3"' or "")
+      end
     end
-    for i = 1, #x do
-      local v = s.values[i]
-      if v then run[#run + 1] = f1(px(i)) .. "," .. f1(py(v)) else flush() end
-    end
-    flush()
     for i = 1, #x do
       local v = s.values[i]
       if v then
-        add(p, '<circle class="mark" data-value="%s" cx="%s" cy="%s" r="4" fill="%s"><title>%s: %s</title></circle>',
-          num(v), f1(px(i)), f1(py(v)), color, esc(x[i]), num(v))
+        local pv = prov[x[i]]
+        add(p, '<circle class="mark%s" data-value="%s" cx="%s" cy="%s" r="4" fill="%s"%s><title>%s: %s%s</title></circle>',
+          pv and " provisional" or "", raw(v), f1(px(i)), f1(py(v)), pv and "#fff" or color,
+          pv and string.format(' stroke="%s" stroke-width="2"', color) or "", esc(x[i]), num(v),
+          pv and (" (" .. esc(plabel) .. ")") or "")
       end
     end
+  end
+  if any_prov then
+    local tw = text_width(plabel, 11)
+    add(p, '<circle cx="%s" cy="8" r="3.5" fill="#fff" stroke="%s" stroke-width="2"/>', f1(w - right - tw - 10), M.palette[1])
+    add(p, '<text x="%d" y="12" text-anchor="end" font-size="11" fill="#555">%s</text>', w - right, esc(plabel))
   end
   return close_svg(p)
 end
@@ -265,10 +343,16 @@ function M.strip(o)
   if lo == math.huge then lo, hi = 0, 1 end
   local axis = ticks(math.min(lo, 0), hi, 5)
   local a0, a1 = axis[1], axis[#axis]
-  local lw = 0
-  for _, g in ipairs(groups) do lw = math.max(lw, text_width(g.label or "")) end
-  lw = math.max(math.min(lw + 10, 200), 60)
+  -- Labels wider than 30 % of the chart wrap (three lines fit a row).
   local w = o.width or 640
+  local limit = math.max(w * 0.3, 120)
+  local lw, lines = 0, {}
+  for gi, g in ipairs(groups) do
+    local l = g.label or ""
+    lines[gi] = text_width(l) + 10 > limit and wrap(l, limit - 10) or { l }
+    for _, line in ipairs(lines[gi]) do lw = math.max(lw, text_width(line)) end
+  end
+  lw = math.max(math.min(lw + 10, limit), 60)
   local row = 46
   local h = 30 + #groups * row
   local pw = w - lw - 24
@@ -280,7 +364,10 @@ function M.strip(o)
   end
   for gi, g in ipairs(groups) do
     local cy = 8 + (gi - 1) * row + row / 2
-    add(p, '<text x="%s" y="%s" text-anchor="end">%s</text>', f1(lw - 8), f1(cy + 4), esc(g.label or ""))
+    for li, line in ipairs(lines[gi]) do
+      add(p, '<text x="%s" y="%s" text-anchor="end">%s</text>', f1(lw - 8),
+        f1(cy + 4 + (li - 1) * 15 - (#lines[gi] - 1) * 7.5), esc(line))
+    end
     local sorted = {}
     for i, v in ipairs(g.values) do sorted[i] = v end
     table.sort(sorted)
@@ -294,13 +381,18 @@ function M.strip(o)
     for i, v in ipairs(sorted) do
       local jitter = ((i * 7) % 5 - 2) * 2.5
       add(p, '<circle class="mark" data-value="%s" cx="%s" cy="%s" r="3" fill="#607d8b" fill-opacity="0.6"/>',
-        num(v), f1(px(v)), f1(cy + jitter))
+        raw(v), f1(px(v)), f1(cy + jitter))
     end
     if g.highlight then
       add(p, '<circle class="mark own" data-value="%s" cx="%s" cy="%s" r="7" fill="#e07b00" stroke="#fff" stroke-width="2"><title>%s: %s</title></circle>',
-        num(g.highlight), f1(px(g.highlight)), f1(cy), esc(g.highlight_label or "this institution"), num(g.highlight))
-      add(p, '<text x="%s" y="%s" text-anchor="middle" font-size="11" fill="#e07b00" font-weight="bold">%s</text>',
-        f1(px(g.highlight)), f1(cy - 13), esc(g.highlight_label or "you"))
+        raw(g.highlight), f1(px(g.highlight)), f1(cy), esc(g.highlight_label or "this institution"), num(g.highlight))
+      -- The label centred over the dot, unless that would cross the edge.
+      local label = g.highlight_label or "you"
+      local half = text_width(label, 11) * 1.1 / 2
+      local hx, anchor = px(g.highlight), "middle"
+      if hx + half > w - 2 then hx, anchor = w - 2, "end" elseif hx - half < 2 then hx, anchor = 2, "start" end
+      add(p, '<text x="%s" y="%s" text-anchor="%s" font-size="11" fill="#e07b00" font-weight="bold">%s</text>',
+        f1(hx), f1(cy - 13), anchor, esc(label))
     end
   end
   return close_svg(p)
@@ -327,7 +419,7 @@ function M.timeline(o)
   local mark_rows = 0
   for _, list in pairs(by_year) do mark_rows = math.max(mark_rows, #list) end
   local w = o.width or 640
-  local left, right, bottom = 44, 12, 44
+  local left, right, bottom = 44, 12, o.notes and 56 or 44
   local top = 20 + math.min(mark_rows, 8) * 18
   local ph = 180
   local h = top + ph + bottom
@@ -341,17 +433,23 @@ function M.timeline(o)
   end
   for i, y in ipairs(years) do
     local x = left + slot * (i - 1) + slot * 0.15
+    local note = o.notes and o.notes[i]
     local base = 0
     for j, s in ipairs(series) do
       local v = s.values[i]
       if v and v > 0 then
-        add(p, '<rect class="mark" data-value="%s" x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s %s: %s</title></rect>',
-          num(v), f1(x), f1(py(base + v)), f1(slot * 0.7), f1(py(base) - py(base + v)), M.palette[(j - 1) % #M.palette + 1],
-          esc(y), esc(s.name), num(v))
+        add(p, '<rect class="mark%s" data-value="%s" x="%s" y="%s" width="%s" height="%s" fill="%s"%s><title>%s %s: %s%s</title></rect>',
+          note and " provisional" or "", raw(v), f1(x), f1(py(base + v)), f1(slot * 0.7), f1(py(base) - py(base + v)),
+          M.palette[(j - 1) % #M.palette + 1], note and ' fill-opacity="0.45"' or "", esc(y), esc(s.name), num(v),
+          note and (" (" .. esc(note) .. ")") or "")
         base = base + v
       end
     end
     add(p, '<text x="%s" y="%s" text-anchor="middle" font-size="11">%s</text>', f1(x + slot * 0.35), f1(top + ph + 14), esc(y))
+    if note then
+      add(p, '<text x="%s" y="%s" text-anchor="middle" font-size="10" font-style="italic" fill="#555">%s</text>',
+        f1(x + slot * 0.35), f1(top + ph + 27), esc(note))
+    end
     for k, n in ipairs(by_year[y] or {}) do
       if k <= 8 then
         local cy = top - 10 - (k - 1) * 18
@@ -380,7 +478,8 @@ function M.tree(o)
   local depth_max = 0
   local y = 10
   local placed = {}
-  local function lines_of(n) return wrap(n.label, boxw - 16, 12) end
+  -- Strategic goals are drawn bold, about a tenth wider.
+  local function lines_of(n) return wrap(n.label, (boxw - 16) / (n.kind == "strategic" and 1.12 or 1), 12) end
   local function place(n, depth, seen)
     if seen[n.id] then return end
     seen[n.id] = true
@@ -436,7 +535,8 @@ function M.figure(o)
   local out = { o.wide and '<figure class="fig wide">' or '<figure class="fig">', o.title and ("<h3>" .. esc(o.title) .. "</h3>") or "", o.svg or "" }
   if o.caption then out[#out + 1] = "<figcaption>" .. esc(o.caption) .. "</figcaption>" end
   if o.rows and o.cols then
-    out[#out + 1] = "<details><summary>Data</summary>" .. M.html_table(o.rows, o.cols, o.headers) .. "</details>"
+    out[#out + 1] = "<details><summary>" .. esc(o.data_label or "Data") .. "</summary>" ..
+      M.html_table(o.rows, o.cols, o.headers) .. "</details>"
   end
   out[#out + 1] = "</figure>"
   return table.concat(out, "\n")

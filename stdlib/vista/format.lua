@@ -95,9 +95,15 @@ function M.is_rows(v)
   return true
 end
 
+-- The decimal mark of the table and Markdown being written ("," for a
+-- reader whose language writes one: vista.i18n); CSV and JSON keep ".".
+local decimal = "."
+
 -- A number as every format writes it; "" when it is no value.
 local function number(v)
-  return mtype(v) == "float" and (json.number(v) or "") or tostring(v)
+  local s = mtype(v) == "float" and (json.number(v) or "") or tostring(v)
+  if decimal ~= "." then s = s:gsub("%.", decimal) end
+  return s
 end
 
 local function text(v)
@@ -111,10 +117,10 @@ local function pad(s, width, right)
   return right and fill .. s or s .. fill
 end
 
-local function render_table(rows, cols)
+local function render_table(rows, cols, headers)
   local widths, numeric = {}, {}
   for j, c in ipairs(cols) do
-    widths[j] = M.width(tostring(c))
+    widths[j] = M.width(tostring(headers[j]))
     numeric[j] = true
   end
   local cells = {}
@@ -133,7 +139,7 @@ local function render_table(rows, cols)
   local out = {}
   local head, rule = {}, {}
   for j, c in ipairs(cols) do
-    head[j] = pad(tostring(c), widths[j], numeric[j])
+    head[j] = pad(tostring(headers[j]), widths[j], numeric[j])
     rule[j] = rep("-", widths[j])
   end
   insert(out, (concat(head, "  "):gsub("%s+$", "")))
@@ -153,7 +159,7 @@ local function csv_field(v)
   return s
 end
 
-local function render_csv(rows, cols)
+local function render_csv(rows, cols, _)
   local out, head = {}, {}
   for j, c in ipairs(cols) do head[j] = csv_field(c) end
   insert(out, concat(head, ","))
@@ -174,7 +180,7 @@ M.json = json.encode
 
 -- One object per row, its keys in column order (a missing value is null),
 -- one row per line, as vista export writes them.
-local function render_json(rows, cols)
+local function render_json(rows, cols, _)
   local order = getmetatable(json.object({}, cols))
   local out = json.array {}
   for i, row in ipairs(rows) do
@@ -189,10 +195,10 @@ local function md_cell(v)
   return (text(v):gsub("|", "\\|"))
 end
 
-local function render_md(rows, cols)
+local function render_md(rows, cols, headers)
   local out, head, rule = {}, {}, {}
   for j, c in ipairs(cols) do
-    head[j] = md_cell(c)
+    head[j] = md_cell(headers[j])
     local numeric = true
     for _, row in ipairs(rows) do
       if row[c] ~= nil and type(row[c]) ~= "number" then numeric = false; break end
@@ -211,12 +217,15 @@ end
 
 local renderers = { table = render_table, csv = render_csv, json = render_json, md = render_md }
 
---- Rows as text in one of the formats.
+--- Rows as text in one of the formats. opts (table and md only):
+--- headers = the columns' titles, in cols' order (default: their names);
+--- decimal = "," to write numbers with a decimal comma.
 ---@param rows table
 ---@param fmt? string "table" (default), "csv", "json" or "md"
 ---@param cols? string[] the columns to show, in order
+---@param opts? table
 ---@return string
-function M.render(rows, fmt, cols)
+function M.render(rows, fmt, cols, opts)
   fmt = fmt or "table"
   if fmt == "xlsx" then
     error("a workbook is not text: vista.format.xlsx(sections, path) writes one", 2)
@@ -224,7 +233,15 @@ function M.render(rows, fmt, cols)
   if not known[fmt] then
     error("unknown format '" .. tostring(fmt) .. "' (use " .. FORMATS .. ")", 2)
   end
-  return renderers[fmt](rows, cols or M.columns(rows))
+  cols = cols or M.columns(rows)
+  local human = fmt == "table" or fmt == "md"
+  local headers = human and opts and opts.headers or cols
+  local before = decimal
+  decimal = human and opts and opts.decimal or "."
+  local ok, out = pcall(renderers[fmt], rows, cols, headers)
+  decimal = before
+  if not ok then error(out, 0) end
+  return out
 end
 
 --- How a workbook stores a column, by the names vista's figures use: shares,
@@ -276,20 +293,23 @@ function M.xlsx(list, path)
 end
 
 --- Prints rows in one of the formats (xlsx: writes them to the --out file).
-function M.print(rows, fmt, cols)
+function M.print(rows, fmt, cols, opts)
   if fmt == "xlsx" then
     M.xlsx({ { title = "Sheet", rows = rows, cols = cols } }, M.out)
     return
   end
-  print(M.render(rows, fmt, cols))
+  print(M.render(rows, fmt, cols, opts))
 end
 
 --- Prints a report of several sections, each { key = "goals", title = ...,
---- rows = ..., cols = ... } or { key = ..., title = ..., lines = {...} }.
+--- rows = ..., cols = ... } or { key = ..., title = ..., lines = {...} }
+--- (code = true: the lines are a drawing, a code block in Markdown).
 --- table and md print every section under its title; json prints one object
 --- from each key to its rows (or lines); csv prints the rows of the section
 --- marked main = true (else the first with rows), for other tools.
-function M.sections(list, fmt)
+--- A section's headers (and opts.decimal) title its columns in table and
+--- md, as M.render's opts.
+function M.sections(list, fmt, opts)
   fmt = fmt or "table"
   if not known[fmt] then
     error("unknown format '" .. tostring(fmt) .. "' (use " .. FORMATS .. ")", 2)
@@ -338,10 +358,18 @@ function M.sections(list, fmt)
     end
     if s.rows then
       if #s.rows == 0 then print(s.empty or "(none)")
-      else print(M.render(s.rows, fmt, s.cols)) end
+      else print(M.render(s.rows, fmt, s.cols, { headers = s.headers, decimal = opts and opts.decimal })) end
     end
-    for _, line in ipairs(s.lines or {}) do
-      print(fmt == "md" and line ~= "" and not line:match("^[%-%*] ") and not line:match("^ ") and line .. "  " or line)
+    -- Lines drawn as text (a tree) are a code block in Markdown, where
+    -- their backticks and bars would be read as markup.
+    if fmt == "md" and s.code and s.lines and #s.lines > 0 then
+      print("```")
+      for _, line in ipairs(s.lines) do print(line) end
+      print("```")
+    else
+      for _, line in ipairs(s.lines or {}) do
+        print(fmt == "md" and line ~= "" and not line:match("^[%-%*] ") and not line:match("^ ") and line .. "  " or line)
+      end
     end
   end
 end

@@ -245,8 +245,13 @@ function M.analyse(s, results, as_of)
   return { checks = checks, actions = actions }
 end
 
-function M.report(s, results, as_of)
+--- The Check as sections for vista.format. L (vista.i18n's writer, for
+--- table and Markdown) puts the fixed words, statuses, dates and numbers
+--- in the reader's language; without it, English.
+function M.report(s, results, as_of, L)
   local a = M.analyse(s, results, as_of)
+  L = L or require("vista.i18n").new("en")
+  local T = L.t
   local count, order = {}, {}
   for _, c in ipairs(a.checks) do
     local k = c.status:match("^(no baseline)") or c.status:match("^(denominator missing)") or c.status
@@ -255,22 +260,48 @@ function M.report(s, results, as_of)
   end
   local parts = {}
   for _, k in ipairs(M.STATUSES) do
-    if count[k] then parts[#parts + 1] = count[k] .. " " .. k end
+    if count[k] then parts[#parts + 1] = count[k] .. " " .. T(k) end
   end
   for _, k in ipairs(order) do
     local known = false
     for _, x in ipairs(M.STATUSES) do if x == k then known = true end end
-    if not known then parts[#parts + 1] = count[k] .. " " .. k end
+    if not known then parts[#parts + 1] = count[k] .. " " .. L.status(k) end
   end
+  local checks, actions = a.checks, a.actions
+  if L.code ~= "en" then
+    -- Copies in the reader's words; analyse's rows stay as they are.
+    checks, actions = {}, {}
+    for i, c in ipairs(a.checks) do
+      local r = {}
+      for k, v in pairs(c) do r[k] = v end
+      r.status, r.trend = L.status(c.status), c.trend and T(c.trend)
+      r.unit, r.target = c.unit and T(c.unit), c.target and L.numtext(c.target)
+      r.provisional = T(c.provisional and "yes" or "no")
+      checks[i] = r
+    end
+    for i, x in ipairs(a.actions) do
+      local r = {}
+      for k, v in pairs(x) do r[k] = v end
+      r.status, r.issue, r.due = T(x.status), L.status(x.issue), L.date(x.due)
+      actions[i] = r
+    end
+  end
+  local function headers(cols)
+    local out = {}
+    for i, c in ipairs(cols) do out[i] = T(c) end
+    return out
+  end
+  local check_cols = { "goal", "indicator", "period", "baseline", "target", "value", "unit", "provisional", "status", "trend" }
+  local action_cols = { "goal", "action", "owner", "due", "status", "issue" }
   return {
-    { key = "summary", title = "Check, as of " .. as_of, lines = {
-        "Targets: " .. (#parts > 0 and table.concat(parts, ", ") or "none"),
-        "Actions to act on: " .. #a.actions,
-        "A period not ended by " .. as_of .. " is provisional: its value is shown, not judged." } },
-    { key = "checks", title = "Indicators against targets, by goal", rows = a.checks, main = true,
-      cols = { "goal", "indicator", "period", "baseline", "target", "value", "unit", "provisional", "status", "trend" } },
-    { key = "actions", title = "Actions to act on: overdue, not started, without an owner or without an indicator",
-      rows = a.actions, cols = { "goal", "action", "owner", "due", "status", "issue" }, empty = "none" },
+    { key = "summary", title = T("Check, as of %s", L.date(as_of)), lines = {
+        T("Targets: %s", #parts > 0 and table.concat(parts, ", ") or T("none")),
+        T("Actions to act on: %d", #a.actions),
+        T("A period not ended by %s is provisional: its value is shown, not judged.", L.date(as_of)) } },
+    { key = "checks", title = T("Indicators against targets, by goal"), rows = checks, main = true,
+      cols = check_cols, headers = headers(check_cols) },
+    { key = "actions", title = T("Actions to act on: overdue, not started, without an owner or without an indicator"),
+      rows = actions, cols = action_cols, headers = headers(action_cols), empty = T("none") },
   }, a
 end
 

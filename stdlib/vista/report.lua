@@ -5,11 +5,17 @@
 --- suppressed.
 ---
 ---   local report = require "vista.report"
----   local d = report.collect{ institution = ..., as_of = "2026-11-23" }
+---   local d = report.collect{ institution = ..., as_of = "2026-11-23", lang = "nl" }
 ---   report.html(d) / report.markdown(d)
+---
+--- as_of judges the indicators as vista run pdca does (a period not ended
+--- then is provisional: shown, marked, not judged); lang (en, nl, de, fr,
+--- fi; default en) writes the fixed words, numbers and dates through
+--- vista.i18n. The HTML and the Markdown are made from one content().
 ---   report.benchmark_html{ indicators = {...}, period = ..., group = ..., k = 5 }
 local M = {}
 local chart = require "vista.chart"
+local pdca = require "vista.pdca"
 local esc, num = chart.escape, chart.number
 
 local STATUS_ORDER = { "done", "started", "planned", "dropped" }
@@ -29,8 +35,11 @@ function M.collect(opts)
   local s = vista.strategy.get(opts.institution)
   local inst = s.institution.id
   local as_of = opts.as_of or os.date("!%Y-%m-%d")
-  local d = { strategy = s, institution = s.institution, as_of = as_of, generated = os.date("!%Y-%m-%d") }
-  d.results = vista.indicator.compute { institution = inst, strategy = s }
+  local d = { strategy = s, institution = s.institution, as_of = as_of, generated = os.date("!%Y-%m-%d"),
+              lang = require("vista.i18n").new(opts.lang or "en") }
+  -- The same as-of date as vista run pdca and indicators: what is
+  -- provisional here is provisional there.
+  d.results = vista.indicator.compute { institution = inst, strategy = s, as_of = as_of }
   d.pdca = require("vista.pdca").analyse(s, d.results, as_of)
   d.why = require("vista.why").analyse(s)
   d.plan = s.actions
@@ -102,6 +111,30 @@ function M.collect(opts)
   return d
 end
 
+--- Periods with the ones between them that are missing: 2023, 2025 gives
+--- 2023, 2024, 2025 (school years too: 2023-24, 2025-26 gives 2024-25
+--- between), so that an axis reads as equal steps of time.
+function M.fill_periods(periods)
+  local first, last = periods[1], periods[#periods]
+  if not first then return periods end
+  local out = {}
+  if first:match("^%d%d%d%d$") and last:match("^%d%d%d%d$") then
+    for y = tonumber(first), tonumber(last) do out[#out + 1] = tostring(y) end
+  elseif first:match("^%d%d%d%d%-%d%d$") and last:match("^%d%d%d%d%-%d%d$") then
+    for y = tonumber(first:sub(1, 4)), tonumber(last:sub(1, 4)) do
+      out[#out + 1] = string.format("%d-%02d", y, (y + 1) % 100)
+    end
+  else
+    return periods
+  end
+  -- Keep any period of another form as it was.
+  local have = {}
+  for _, p in ipairs(out) do have[p] = true end
+  for _, p in ipairs(periods) do if not have[p] then out[#out + 1] = p end end
+  table.sort(out)
+  return out
+end
+
 -- The values and targets of one indicator by period.
 local function series_of(d, id)
   local periods, vals, status = {}, {}, {}
@@ -122,7 +155,7 @@ local function series_of(d, id)
     end
   end
   table.sort(periods)
-  return periods, vals, status, t
+  return M.fill_periods(periods), vals, status, t
 end
 
 --- Per indicator, the check that matters now: the first target at or
@@ -144,6 +177,7 @@ end
 
 local function why_nodes(d)
   local s = d.strategy
+  local T = d.lang.t
   local nodes, reasons = {}, {}
   local goal_ids = {}
   for _, g in ipairs(s.goals) do goal_ids[g.id] = true end
@@ -159,13 +193,13 @@ local function why_nodes(d)
     if g.why_kind == "goal" then
       parent = goal_ids[g.why] and "g:" .. g.why or nil
       if not parent then kind = "problem" end
-    elseif g.why_kind == "mission" then parent, kind = reason("mission", "Mission: " .. s.mission), "strategic"
-    elseif g.why_kind == "vision" then parent, kind = reason("vision", "Vision: " .. s.vision), "strategic"
+    elseif g.why_kind == "mission" then parent, kind = reason("mission", T("Mission") .. ": " .. s.mission), "strategic"
+    elseif g.why_kind == "vision" then parent, kind = reason("vision", T("Vision") .. ": " .. s.vision), "strategic"
     elseif g.why_kind == "factor" then
       local text = g.why
       for _, f in ipairs(s.factors) do if f.id == g.why then text = f.text end end
-      parent, kind = reason("f:" .. g.why, "Environment: " .. text), "strategic"
-    else parent, kind = reason("t:" .. g.id, "Why: " .. tostring(g.why)), "strategic" end
+      parent, kind = reason("f:" .. g.why, T("Environment") .. ": " .. text), "strategic"
+    else parent, kind = reason("t:" .. g.id, T("Why") .. ": " .. tostring(g.why)), "strategic" end
     nodes[#nodes + 1] = { id = "g:" .. g.id, label = g.text, parent = parent, kind = kind }
   end
   -- Cycles leave goals whose parents never reach a root: shown as problems.
@@ -205,201 +239,344 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .s-reached, .s-done, .s-on-track { background: #dff3e4; color: #1d6b34; }
 .s-behind, .s-started, .s-planned { background: #fff1d6; color: #8a5a00; }
 .s-missed, .s-dropped, .s-overdue { background: #fbe3e0; color: #9c2b1f; }
-.s-no-target, .s-no-data { background: #eceff3; color: #4a5563; }
+.s-no-target, .s-no-data, .s-not-recorded, .s-no-baseline, .s-denominator-missing, .s-target-only
+  { background: #eceff3; color: #4a5563; }
+.s-provisional { background: #fff; color: #4a5563; border: 1px dashed #8a94a3; }
+td.d, span.d { white-space: nowrap; }
+.scroll { overflow-x: auto; }
 .kpi { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; margin: 8px 0 4px; }
 .kpi div { background: #f0f5fb; border-radius: 8px; padding: 10px 12px; }
 .kpi b { display: block; font-size: 1.5rem; color: #14365f; }
 .note { color: var(--muted); font-size: .88rem; }
 footer { color: var(--muted); font-size: .85rem; text-align: center; padding: 10px; }
 @media (max-width: 700px) { .pair { grid-template-columns: 1fr; } header h1 { font-size: 1.45rem; }
-  section { padding: 14px 12px; } th, td { padding: 4px 5px; } }
+  section { padding: 14px 12px; } th, td { padding: 4px 5px; }
+  table.cards thead { display: none; } table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; }
+  table.cards tr { border-bottom: 1px solid var(--line); padding: 6px 0; }
+  table.cards td { border: none; padding: 1px 0; }
+  table.cards td::before { content: attr(data-label) ": "; color: var(--muted); font-size: .85rem; }
+  table.cards td:empty { display: none; } }
 @media print { body { background: #fff; } figure.wide svg.chart { min-width: 0; } header { background: #fff; color: #000; border-bottom: 2px solid #000; }
   header p { color: #333; } section { border: none; padding: 0; break-inside: avoid-page; }
   h2 { break-after: avoid; } details > summary { display: none; } details { display: block; }
   details > table { display: table; } .grid { grid-template-columns: 1fr 1fr; } }
 ]]
 
-local function status_chip(st)
-  if not st then return "" end
-  local cls = "s-" .. tostring(st):gsub("[^%w]+", "-")
-  return string.format('<span class="status %s">%s</span>', esc(cls), esc(st))
+-- The status's CSS class, from its English word (the text shown is the
+-- reader's language).
+local function status_class(st)
+  local key = tostring(st):match("^(no baseline)") or tostring(st):match("^(denominator missing)") or tostring(st)
+  return "s-" .. key:gsub("[^%w]+", "-")
 end
 
-local function page(title, subtitle, body)
+local function status_chip(L, st)
+  if not st then return "" end
+  return string.format('<span class="status %s">%s</span>', esc(status_class(st)), esc(L.status(st)))
+end
+
+local function page(L, title, subtitle, body)
   return table.concat {
-    '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
+    '<!DOCTYPE html>\n<html lang="', L.code, '"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     "<title>", esc(title), "</title><style>", CSS, "</style></head><body>",
     '<header><div class="inner"><h1>', esc(title), "</h1><p>", esc(subtitle), "</p></div></header><main>",
-    body, "</main><footer>Made with vista ", esc(vista.version), " — every figure weighted by participants.</footer>",
-    "</body></html>\n" }
+    body, "</main><footer>", esc(L.t("Made with vista %s — every figure weighted by participants.", vista.version)),
+    "</footer></body></html>\n" }
+end
+
+-- Renders with the language's decimal mark in the charts, and puts the
+-- default back even when rendering fails.
+local function with_decimal(L, f, ...)
+  local before = chart.decimal
+  chart.decimal = L.decimal
+  local ok, res = pcall(f, ...)
+  chart.decimal = before
+  if not ok then error(res, 0) end
+  return res
+end
+
+-- A milestone's title in the reader's language when vista wrote it (from
+-- the records); a title the institution wrote stays as written.
+local function event_title(L, e)
+  if e.source == "records" then
+    local action, n = e.title:match("^(.-) project: (%d+) participants sent$")
+    if action then return L.t("%s project: %s participants sent", action, L.num(tonumber(n))) end
+  end
+  local st = e.title:match("^strategy: (.+)$")
+  if st and e.source == "strategy" then return L.t("strategy: %s", st) end
+  return e.title
+end
+
+-- What the report shows, in the reader's language: the parts the HTML and
+-- the Markdown both write, so that they say the same.
+local function content(d)
+  local L = d.lang
+  local s = d.strategy
+  local c = { L = L }
+  local goal_text = {}
+  for _, g in ipairs(s.goals) do goal_text[g.id] = g.text end
+  local factor_text = {}
+  for _, f in ipairs(s.factors or {}) do factor_text[f.id] = f.text end
+  c.goal_text = goal_text
+  -- Why: the reason in words, named (a goal's text, the factor's text).
+  c.goals = {}
+  for _, g in ipairs(s.goals) do
+    local why
+    if g.why_kind == "goal" then why = L.t("goal: %s", goal_text[g.why] or tostring(g.why))
+    elseif g.why_kind == "mission" then why = L.t("the mission")
+    elseif g.why_kind == "vision" then why = L.t("the vision")
+    elseif g.why_kind == "factor" then why = L.t("the environment: %s", factor_text[g.why] or tostring(g.why))
+    else why = tostring(g.why or "") end
+    local names = {}
+    for _, id in ipairs(g.indicators) do
+      local def = d.definitions[id]
+      names[#names + 1] = def and L.t(def.name) or id
+    end
+    c.goals[#c.goals + 1] = { goal = g.id, text = g.text, why = why, indicators = table.concat(names, "; ") }
+  end
+  -- Indicators: per indicator its periods (gaps filled), values, targets,
+  -- statuses and the check that matters now.
+  local checks = M.current_checks(d)
+  c.indicators = {}
+  for _, id in ipairs(d.indicators) do
+    local def = d.definitions[id] or { name = id, unit = "" }
+    local periods, vals, status, t = series_of(d, id)
+    if #periods > 0 then
+      local rows, prov = {}, {}
+      for _, p in ipairs(periods) do
+        local target = t and ((t.bands or {})[p] or (t.targets and t.targets[p]))
+        local st = status[p] or (vals[p] == nil and (target ~= nil and "target only" or "not recorded")) or nil
+        local provisional = pdca.provisional(p, d.as_of)
+        if provisional and vals[p] ~= nil then prov[p] = true end
+        rows[#rows + 1] = { period = p, value = vals[p], target = target ~= nil and L.numtext(pdca.target_text(target)) or nil,
+                            status = st and L.status(st) or "", status_key = st, provisional = provisional }
+      end
+      local baseline
+      for _, v in pairs(t and t.baseline or {}) do baseline = v end
+      c.indicators[#c.indicators + 1] = { id = id, name = L.t(def.name), unit = L.t(def.unit or ""), periods = periods,
+        values = vals, rows = rows, provisional = prov, target = t, baseline = baseline, check = checks[id] }
+    end
+  end
+  -- Mobility by year: the year in progress is provisional; years without
+  -- a mobility are left out of the table (the chart keeps its axis).
+  c.years = {}
+  local this_year = tonumber(d.as_of:sub(1, 4))
+  for _, y in ipairs(d.years) do
+    local any = (y.learners or 0) + (y.staff or 0) + (y.incoming or 0) > 0
+    c.years[#c.years + 1] = { year = y.year, learners = y.learners, staff = y.staff, incoming = y.incoming, any = any,
+      note = y.year >= this_year and L.t("provisional") or nil }
+  end
+  c.kpi = { learners = 0, staff = 0, incoming = 0 }
+  for _, y in ipairs(d.years) do
+    c.kpi.learners = c.kpi.learners + (y.learners or 0)
+    c.kpi.staff = c.kpi.staff + (y.staff or 0)
+    c.kpi.incoming = c.kpi.incoming + (y.incoming or 0)
+  end
+  c.bands = {}
+  for _, r in ipairs(d.by_band) do
+    c.bands[#c.bands + 1] = { band = L.t(BAND_NAMES[r.band] or r.band or "unknown"), participants = r.participants,
+                              mean_duration = r.mean_duration }
+  end
+  c.countries = {}
+  for _, r in ipairs(d.by_country) do
+    c.countries[#c.countries + 1] = { country = r.country_name == "unknown" and L.t("unknown") or r.country_name,
+      participants = r.participants, learners = r.learners, staff = r.staff }
+  end
+  c.events = {}
+  for _, e in ipairs(d.events) do
+    if e.kind ~= "first" and e.date then
+      c.events[#c.events + 1] = { n = #c.events + 1, year = e.date:sub(1, 4), date = e.date:sub(1, 7),
+        ["until"] = e["until"] and e["until"]:sub(1, 7) or nil, kind = L.t(e.kind), title = event_title(L, e) }
+    end
+  end
+  -- The action plan: the goal's text, the action, who, when, and why it is
+  -- to act on.
+  local issues = {}
+  for _, a in ipairs(d.pdca.actions) do issues[a.action] = a.issue end
+  c.plan = {}
+  c.plan_counts = {}
+  for _, a in ipairs(d.plan) do
+    c.plan_counts[a.status] = (c.plan_counts[a.status] or 0) + 1
+    c.plan[#c.plan + 1] = { goal = goal_text[a.goal] or a.goal, what = a.what, owner = a.owner or "—",
+      due = L.date(a.due), status = L.t(a.status), status_key = a.status,
+      issue = issues[a.what] and L.status(issues[a.what]) or "" }
+  end
+  c.peers = {}
+  for _, pdat in ipairs(d.peers) do
+    c.peers[#c.peers + 1] = { indicator = L.t(pdat.name), unit = L.t(pdat.unit or ""), period = pdat.period,
+      us = pdat.own, median = pdat.median, rank = pdat.rank, ranked = pdat.ranked, others = #pdat.values,
+      values = pdat.values, institutions = pdat.institutions }
+  end
+  c.title = s.institution.name .. ": " .. (s.title or L.t("internationalisation strategy"))
+  c.subtitle = L.t("Strategy %s to %s · indicators as of %s", L.date(s.from), L.date(s.to), L.date(d.as_of))
+  return c
 end
 
 --- The institution's report as one HTML page.
 function M.html(d)
+  d.lang = d.lang or require("vista.i18n").new("en")
+  return with_decimal(d.lang, function()
+  local L = d.lang
+  local T = L.t
+  local c = content(d)
   local s = d.strategy
   local b = {}
   local function add(x) b[#b + 1] = x end
+  local function figure(o)
+    o.data_label = T("Data")
+    return chart.figure(o)
+  end
   -- 1. The strategy on a page.
-  add('<section id="strategy"><h2>The strategy on a page</h2><div class="pair"><div>')
-  add('<h3>Mission</h3><p class="lead">' .. esc(s.mission) .. "</p>")
-  add('<h3>Vision</h3><p class="lead">' .. esc(s.vision) .. "</p></div><div>")
-  add("<h3>Values</h3><ul class=\"chips\">")
+  add('<section id="strategy"><h2>' .. esc(T("The strategy on a page")) .. '</h2><div class="pair"><div>')
+  add("<h3>" .. esc(T("Mission")) .. '</h3><p class="lead">' .. esc(s.mission) .. "</p>")
+  add("<h3>" .. esc(T("Vision")) .. '</h3><p class="lead">' .. esc(s.vision) .. "</p></div><div>")
+  add("<h3>" .. esc(T("Values")) .. '</h3><ul class="chips">')
   for _, v in ipairs(s.values) do add("<li>" .. esc(v) .. "</li>") end
-  add("</ul><h3>Core skills</h3><ul>")
+  add("</ul><h3>" .. esc(T("Core skills")) .. "</h3><ul>")
   for _, v in ipairs(s.core_skills) do add("<li>" .. esc(v) .. "</li>") end
   add("</ul></div></div></section>")
   -- 2. Goals and their whys.
   local nodes = why_nodes(d)
   local strategic = {}
   for _, n in ipairs(nodes) do if n.kind == "strategic" then strategic[#strategic + 1] = n.label end end
-  add('<section id="goals"><h2>Goals and why we pursue them</h2>')
-  add('<p class="note">Read from left to right: the reason (mission, vision, the environment), the strategic goal that answers it, and the goals that serve it.</p>')
-  local goal_rows = {}
-  for _, g in ipairs(s.goals) do
-    goal_rows[#goal_rows + 1] = { goal = g.id, text = g.text, why = g.why_kind == "goal" and ("goal " .. g.why) or
-      (g.why_kind == "text" and tostring(g.why) or g.why_kind .. (g.why and g.why ~= "" and g.why_kind == "factor" and (" " .. g.why) or "")),
-      indicators = table.concat(g.indicators, ", ") }
-  end
-  add(chart.figure { svg = chart.tree { title = "Why-chains of the goals", nodes = nodes,
-    desc = string.format("%d goals; strategic goals: %s", #s.goals, table.concat(strategic, "; ")) },
+  add('<section id="goals"><h2>' .. esc(T("Goals and why we pursue them")) .. "</h2>")
+  add('<p class="note">' .. esc(T("Read from left to right: the reason (mission, vision, the environment), the strategic goal that answers it, and the goals that serve it.")) .. "</p>")
+  add(figure { svg = chart.tree { title = T("Why-chains of the goals"), nodes = nodes,
+    desc = T("%d goals; strategic goals: %s", #s.goals, table.concat(strategic, "; ")) },
     wide = true,
-    caption = string.format("%d goals, %d of them strategic (their why is no longer another goal).", #s.goals, #strategic),
-    rows = goal_rows, cols = { "goal", "text", "why", "indicators" }, headers = { "Goal", "Text", "Why", "Indicators" } })
+    caption = T("%d goals, %d of them strategic (their why is no longer another goal).", #s.goals, #strategic),
+    rows = c.goals, cols = { "goal", "text", "why", "indicators" },
+    headers = { T("Goal"), T("Text"), T("Why"), T("Indicators") } })
   add("</section>")
   -- 3. Indicators against targets.
-  add('<section id="indicators"><h2>Indicators against targets</h2><div class="grid">')
-  local checks = M.current_checks(d)
-  for _, id in ipairs(d.indicators) do
-    local def = d.definitions[id] or { name = id, unit = "" }
-    local periods, vals, status, t = series_of(d, id)
-    if #periods > 0 then
-      local values = {}
-      for i, p in ipairs(periods) do values[i] = vals[p] end
-      local baseline
-      for _, v in pairs(t and t.baseline or {}) do baseline = v end
-      local rows = {}
-      for _, p in ipairs(periods) do
-        rows[#rows + 1] = { period = p, value = vals[p], target = t and t.targets and t.targets[p], status = status[p] or "target only" }
+  add('<section id="indicators"><h2>' .. esc(T("Indicators against targets")) .. '</h2><div class="grid">')
+  for _, ind in ipairs(c.indicators) do
+    local values = {}
+    for i, p in ipairs(ind.periods) do values[i] = ind.values[p] end
+    local t, chk = ind.target, ind.check
+    local targets = t and t.targets
+    local svg = chart.line { title = ind.name .. " (" .. ind.unit .. ")", x = ind.periods,
+      series = { { name = ind.name, values = values } }, targets = targets, baseline = ind.baseline,
+      provisional = ind.provisional, provisional_label = T("provisional"),
+      desc = T("%s by period", ind.name) .. (chk and (", " .. L.status(chk.status)
+        .. (chk.period and (" " .. T("for %s", chk.period)) or "")) or "") }
+    add('<div class="ind" id="ind-' .. esc(ind.id) .. '"><h3>' .. esc(ind.name) .. " " .. status_chip(L, chk and chk.status)
+      .. "</h3>")
+    local has_target = targets and next(targets) ~= nil
+    local caption = ind.unit .. "; " .. (has_target and T("the dashed red line is the target") or T("no target set"))
+      .. (ind.baseline and (", " .. T("the dotted line the baseline")) or "")
+      .. (next(ind.provisional) and (", " .. T("a hollow point is provisional (the period has not ended)")) or "") .. "."
+    add(figure { svg = svg, caption = caption, rows = ind.rows, cols = { "period", "value", "target", "status" },
+      headers = { T("Period"), T("Value"), T("Target"), T("Status") } })
+    -- The figures as text, machine-checkable (data-value: a decimal point).
+    add('<p class="note">')
+    local parts = {}
+    for _, p in ipairs(ind.periods) do
+      local v = ind.values[p]
+      if v ~= nil then
+        parts[#parts + 1] = string.format('%s: <span class="figure" data-indicator="%s" data-period="%s" data-value="%s">%s</span>%s',
+          esc(p), esc(ind.id), esc(p), chart.raw_number(v), L.num(v),
+          ind.provisional[p] and (" (" .. esc(T("provisional")) .. ")") or "")
       end
-      local c = checks[id]
-      local svg = chart.line { title = def.name .. " (" .. def.unit .. ")", x = periods,
-        series = { { name = def.name, values = values } }, targets = t and t.targets, baseline = baseline,
-        desc = string.format("%s by period%s", def.name, c and (", " .. c.status .. (c.period and (" for " .. c.period) or "")) or "") }
-      add('<div class="ind" id="ind-' .. esc(id) .. '"><h3>' .. esc(def.name) .. " " .. status_chip(c and c.status) .. "</h3>")
-      local has_target = t and t.targets and next(t.targets) ~= nil
-      add(chart.figure { svg = svg, caption = def.unit .. (has_target and "; the dashed red line is the target" or "; no target set")
-        .. (baseline and ", the dotted line the baseline" or "") .. ".", rows = rows, cols = { "period", "value", "target", "status" },
-        headers = { "Period", "Value", "Target", "Status" } })
-      -- The figures as text, machine-checkable.
-      add('<p class="note">')
-      local parts = {}
-      for _, p in ipairs(periods) do
-        if vals[p] ~= nil then
-          parts[#parts + 1] = string.format('%s: <span class="figure" data-indicator="%s" data-period="%s">%s</span>',
-            esc(p), esc(id), esc(p), num(vals[p]))
-        end
-      end
-      add(table.concat(parts, " · ") .. "</p></div>")
     end
+    add(table.concat(parts, " · ") .. "</p></div>")
   end
   add("</div></section>")
   -- 4. Mobility.
-  add('<section id="mobility"><h2>Mobility</h2>')
-  local total = 0
-  for _, r in ipairs(d.by_band) do total = total + r.participants end
-  local learners, staff, incoming = 0, 0, 0
-  for _, y in ipairs(d.years) do
-    learners, staff, incoming = learners + (y.learners or 0), staff + (y.staff or 0), incoming + (y.incoming or 0)
-  end
-  add(string.format('<div class="kpi"><div><b>%s</b>learners sent</div><div><b>%s</b>staff mobilities</div>' ..
-    '<div><b>%s</b>learners received</div><div><b>%d</b>destination countries</div></div>',
-    num(learners), num(staff), num(incoming), #d.by_country))
+  add('<section id="mobility"><h2>' .. esc(T("Mobility")) .. "</h2>")
+  add(string.format('<div class="kpi"><div><b>%s</b>%s</div><div><b>%s</b>%s</div><div><b>%s</b>%s</div><div><b>%s</b>%s</div></div>',
+    L.num(c.kpi.learners), esc(T("learners sent")), L.num(c.kpi.staff), esc(T("staff mobilities")),
+    L.num(c.kpi.incoming), esc(T("learners received")), L.num(#c.countries), esc(T("destination countries"))))
   local labels, values = {}, {}
-  for _, r in ipairs(d.by_country) do
-    labels[#labels + 1] = r.country_name
-    values[#values + 1] = r.participants
-  end
-  add(chart.figure { svg = chart.bar { title = "Participants by destination country", labels = labels,
-    series = { { values = values } }, horizontal = true, width = 960, desc = string.format("%d countries", #labels) },
-    title = "Where they went", caption = "All years, participants sent.", rows = d.by_country,
-    cols = { "country_name", "participants", "learners", "staff" }, headers = { "Country", "Participants", "Learners", "Staff" } })
+  for _, r in ipairs(c.countries) do labels[#labels + 1] = r.country; values[#values + 1] = r.participants end
+  add(figure { svg = chart.bar { title = T("Participants by destination country"), labels = labels,
+    series = { { values = values } }, horizontal = true, width = 640, desc = T("%d countries", #labels) },
+    title = T("Where they went"), caption = T("All years, participants sent."), rows = c.countries,
+    cols = { "country", "participants", "learners", "staff" },
+    headers = { T("Country"), T("Participants"), T("Learners"), T("Staff") } })
   labels, values = {}, {}
-  for _, r in ipairs(d.by_band) do
-    labels[#labels + 1] = BAND_NAMES[r.band] or r.band or "unknown"
-    values[#values + 1] = r.participants
-  end
-  add(chart.figure { svg = chart.bar { title = "Participants by duration band", labels = labels,
-    series = { { values = values } }, horizontal = true, width = 960 }, title = "For how long", caption = "Learners: short-term 10-89 days, long-term 90 days and more.",
-    rows = d.by_band, cols = { "band", "participants", "mean_duration" }, headers = { "Band", "Participants", "Mean days" } })
-  local years, ls, ss, is = {}, {}, {}, {}
-  for _, y in ipairs(d.years) do
-    if y.learners then
+  for _, r in ipairs(c.bands) do labels[#labels + 1] = r.band; values[#values + 1] = r.participants end
+  add(figure { svg = chart.bar { title = T("Participants by duration band"), labels = labels,
+    series = { { values = values } }, horizontal = true, width = 640 }, title = T("For how long"),
+    caption = T("Learners: short-term 10-89 days, long-term 90 days and more."),
+    rows = c.bands, cols = { "band", "participants", "mean_duration" },
+    headers = { T("Band"), T("Participants"), T("Mean days") } })
+  local years, ls, ss, is, notes = {}, {}, {}, {}, {}
+  local table_years = {}
+  for _, y in ipairs(c.years) do
+    if y.any then
       years[#years + 1] = tostring(y.year)
       ls[#ls + 1], ss[#ss + 1], is[#is + 1] = y.learners, y.staff, y.incoming
+      notes[#years] = y.note
+      table_years[#table_years + 1] = y
     end
   end
-  add(chart.figure { svg = chart.bar { title = "Mobility by year", labels = years, width = 960, height = 300,
-    series = { { name = "learners sent", values = ls }, { name = "staff sent", values = ss }, { name = "learners received", values = is } } },
-    title = "Year by year", caption = "By the calendar year a mobility starts.", rows = d.years, cols = { "year", "learners", "staff", "incoming" },
-    headers = { "Year", "Learners sent", "Staff sent", "Learners received" } })
+  add(figure { svg = chart.bar { title = T("Mobility by year"), labels = years, width = 960, height = 300, notes = notes,
+    series = { { name = T("learners sent"), values = ls }, { name = T("staff sent"), values = ss },
+               { name = T("learners received"), values = is } } },
+    title = T("Year by year"), caption = T("By the calendar year a mobility starts; a year in progress is provisional."),
+    rows = table_years, cols = { "year", "learners", "staff", "incoming", "note" },
+    headers = { T("Year"), T("Learners sent"), T("Staff sent"), T("Learners received"), T("Note") } })
   add("</section>")
   -- 5. The timeline.
-  local evs, events = {}, {}
-  for _, e in ipairs(d.events) do
-    if e.kind ~= "first" and e.date then
-      events[#events + 1] = { year = e.date:sub(1, 4), label = e.title .. " (" .. e.kind .. ")" }
-      evs[#evs + 1] = { n = #events, date = e.date, kind = e.kind, title = e.title, ["until"] = e["until"] }
-    end
-  end
-  local tyears, tl, ts, ti = {}, {}, {}, {}
-  for i, y in ipairs(d.years) do
+  local tyears, tl, ts, ti, tnotes = {}, {}, {}, {}, {}
+  for i, y in ipairs(c.years) do
     tyears[i] = tostring(y.year)
     tl[i], ts[i], ti[i] = y.learners, y.staff, y.incoming
+    tnotes[i] = y.any and y.note or nil
   end
-  add('<section id="timeline"><h2>What we have done so far</h2>')
-  add(chart.figure { svg = chart.timeline { title = "Timeline: milestones and mobility by year", years = tyears, width = 960,
-    series = { { name = "learners sent", values = tl }, { name = "staff sent", values = ts }, { name = "learners received", values = ti } },
-    events = events, desc = string.format("%d milestones from %s to %s", #events, tyears[1] or "", tyears[#tyears] or "") },
-    caption = "Numbered circles are the milestones listed below.", rows = evs, cols = { "n", "date", "until", "kind", "title" },
-    headers = { "#", "From", "Until", "Kind", "Milestone" } })
+  local events = {}
+  for _, e in ipairs(c.events) do events[#events + 1] = { year = e.year, label = e.title .. " (" .. e.kind .. ")" } end
+  add('<section id="timeline"><h2>' .. esc(T("What we have done so far")) .. "</h2>")
+  add(figure { svg = chart.timeline { title = T("Timeline: milestones and mobility by year"), years = tyears, width = 960,
+    series = { { name = T("learners sent"), values = tl }, { name = T("staff sent"), values = ts },
+               { name = T("learners received"), values = ti } }, notes = tnotes,
+    events = events, desc = T("%d milestones from %s to %s", #events, tyears[1] or "", tyears[#tyears] or "") },
+    caption = T("Numbered circles are the milestones listed below."), rows = c.events,
+    cols = { "n", "date", "until", "kind", "title" },
+    headers = { "#", T("From"), T("Until"), T("Kind"), T("Milestone") } })
   add("<ol>")
-  for _, e in ipairs(evs) do add(string.format("<li>%s — %s (%s)</li>", esc(e.date:sub(1, 7)), esc(e.title), esc(e.kind))) end
+  for _, e in ipairs(c.events) do
+    add(string.format('<li><span class="d">%s</span> — %s (%s)</li>', esc(e.date), esc(e.title), esc(e.kind)))
+  end
   add("</ol></section>")
   -- 6. The action plan.
-  local counts = {}
-  for _, a in ipairs(d.plan) do counts[a.status] = (counts[a.status] or 0) + 1 end
   labels, values = {}, {}
   for _, st in ipairs(STATUS_ORDER) do
-    if counts[st] then labels[#labels + 1] = st; values[#values + 1] = counts[st] end
+    if c.plan_counts[st] then labels[#labels + 1] = T(st); values[#values + 1] = c.plan_counts[st] end
   end
-  local issues = {}
-  for _, a in ipairs(d.pdca.actions) do issues[a.action] = a.issue end
-  add('<section id="plan"><h2>The action plan</h2>')
-  add(chart.figure { svg = chart.bar { title = "Actions by status", labels = labels, series = { { values = values } },
-    horizontal = true, width = 960 }, caption = string.format("%d actions, as of %s.", #d.plan, d.as_of) })
-  add("<table><thead><tr><th>Goal</th><th>Action</th><th>Owner</th><th>Due</th><th>Status</th><th>To act on</th></tr></thead><tbody>")
-  for _, a in ipairs(d.plan) do
-    add(string.format("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", esc(a.goal),
-      esc(a.what), esc(a.owner or "—"), esc(a.due or ""), status_chip(a.status), esc(issues[a.what] or "")))
+  add('<section id="plan"><h2>' .. esc(T("The action plan")) .. "</h2>")
+  add(figure { svg = chart.bar { title = T("Actions by status"), labels = labels, series = { { values = values } },
+    horizontal = true, width = 640 }, caption = T("%d actions, as of %s.", #d.plan, L.date(d.as_of)) })
+  add('<div class="scroll"><table class="cards"><thead><tr>')
+  for _, h in ipairs { "Goal", "Action", "Owner", "Due", "Status", "To act on" } do add("<th>" .. esc(T(h)) .. "</th>") end
+  add("</tr></thead><tbody>")
+  for _, a in ipairs(c.plan) do
+    local h = {}
+    for i, x in ipairs { "Goal", "Action", "Owner", "Due", "Status", "To act on" } do h[i] = esc(T(x)) end
+    add(string.format('<tr><td data-label="%s">%s</td><td data-label="%s">%s</td><td data-label="%s">%s</td>' ..
+      '<td class="d" data-label="%s">%s</td><td data-label="%s">%s</td><td data-label="%s">%s</td></tr>',
+      h[1], esc(a.goal), h[2], esc(a.what), h[3], esc(a.owner), h[4], esc(a.due), h[5], status_chip(L, a.status_key),
+      h[6], esc(a.issue)))
   end
-  add("</tbody></table></section>")
+  add("</tbody></table></div></section>")
   -- 7. Peers.
-  if #d.peers > 0 then
-    add('<section id="peers"><h2>Among our peers</h2><p class="note">Every other institution in the database that sent someone in the period, '
-      .. "small cells suppressed (fewer than 5 people, shares of fewer than 23). The box spans the middle half, the line is the median; the orange dot is us.</p>")
-    local groups, rows = {}, {}
-    for _, pdat in ipairs(d.peers) do
-      local g = { label = pdat.name .. " (" .. pdat.period .. ")", values = pdat.values, highlight = pdat.own,
-                  highlight_label = "us: " .. num(pdat.own) }
-      add(chart.figure { svg = chart.strip { title = pdat.name .. ", " .. pdat.period, groups = { g }, width = 960,
-        desc = string.format("%s: us %s; %d others", pdat.name, num(pdat.own), #pdat.values) },
-        caption = string.format("%s (%s): us %s%s, among %d institutions.", pdat.name, pdat.unit, num(pdat.own),
-          pdat.rank and string.format(", rank %d of %d ranked", pdat.rank, pdat.ranked) or "", pdat.institutions) })
-      rows[#rows + 1] = { indicator = pdat.name, period = pdat.period, us = pdat.own, median = pdat.median,
-                          rank = pdat.rank, others = #pdat.values }
+  if #c.peers > 0 then
+    add('<section id="peers"><h2>' .. esc(T("Among our peers")) .. '</h2><p class="note">'
+      .. esc(T("Every other institution in the database that sent someone in the period, small cells suppressed (fewer than 5 people, shares of fewer than 23). The box spans the middle half, the line is the median; the orange dot is us."))
+      .. "</p>")
+    for _, pdat in ipairs(c.peers) do
+      local us = T("us: %s", L.num(pdat.us))
+      local g = { label = pdat.indicator .. " (" .. pdat.period .. ")", values = pdat.values, highlight = pdat.us,
+                  highlight_label = us }
+      add(figure { svg = chart.strip { title = pdat.indicator .. ", " .. pdat.period, groups = { g }, width = 960,
+        desc = T("%s: us %s; %d others", pdat.indicator, L.num(pdat.us), pdat.others) },
+        caption = T("%s (%s): us %s, among %d institutions.", pdat.indicator, pdat.unit, L.num(pdat.us), pdat.institutions)
+          .. (pdat.rank and (" " .. T("Rank %d of %d ranked.", pdat.rank, pdat.ranked)) or "") })
     end
-    add("<details><summary>Data</summary>" .. chart.html_table(rows, { "indicator", "period", "us", "median", "rank", "others" }) .. "</details>")
+    add("<details><summary>" .. esc(T("Data")) .. "</summary>" .. chart.html_table(c.peers,
+      { "indicator", "period", "us", "median", "rank", "others" },
+      { T("Indicator"), T("Period"), T("Us"), T("Median"), T("Rank"), T("Others") }) .. "</details>")
     add("</section>")
   end
   -- 8. Skills.
@@ -409,101 +586,102 @@ function M.html(d)
     for _, l in ipairs(sk.languages) do
       if l.b2_or_above then labels[#labels + 1] = l.name; values[#values + 1] = l.b2_or_above end
     end
-    add('<section id="skills"><h2>Our staff\'s international skills</h2>')
-    add(chart.figure { svg = chart.bar { title = "Staff speaking a language at B2 or above", labels = labels,
-      series = { { values = values } }, horizontal = true, width = 960 },
-      caption = string.format("From %d anonymous answers; languages spoken by fewer than 5 are not shown.", sk.respondents),
-      rows = sk.languages, cols = { "name", "b2_or_above", "any_level" }, headers = { "Language", "B2 or above", "Any level" } })
+    add('<section id="skills"><h2>' .. esc(T("Our staff's international skills")) .. "</h2>")
+    add(figure { svg = chart.bar { title = T("Staff speaking a language at B2 or above"), labels = labels,
+      series = { { values = values } }, horizontal = true, width = 640 },
+      caption = T("From %d anonymous answers; languages spoken by fewer than 5 are not shown.", sk.respondents),
+      rows = sk.languages, cols = { "name", "b2_or_above", "any_level" },
+      headers = { T("Language"), T("B2 or above"), T("Any level") } })
     if #sk.gaps > 0 then
-      add("<h3>Gaps against the strategy</h3><ul>")
-      for _, g in ipairs(sk.gaps) do add(string.format("<li><b>%s</b>: %s — %s</li>", esc(g.goal), esc(g.need), esc(g.found))) end
+      add("<h3>" .. esc(T("Gaps against the strategy")) .. "</h3><ul>")
+      for _, g in ipairs(sk.gaps) do
+        add(string.format("<li><b>%s</b>: %s — %s</li>", esc(c.goal_text[g.goal] or g.goal), esc(g.need), esc(g.found)))
+      end
       add("</ul>")
     end
     add("</section>")
   end
-  local title = s.institution.name .. ": " .. (s.title or "internationalisation strategy")
-  return page(title, string.format("Strategy %s to %s · indicators as of %s · %s", s.from or "", s.to or "", d.as_of,
-    s.institution.code or ""), table.concat(b, "\n"))
+  return page(L, c.title, c.subtitle .. (s.institution.code and (" · " .. s.institution.code) or ""), table.concat(b, "\n"))
+  end)
 end
 
-local function md_table(rows, cols, headers)
+local function md_cell(L, v)
+  if v == nil then return "" end
+  if type(v) == "number" then return L.num(v) end
+  return (tostring(v):gsub("|", "\\|"):gsub("\n", " "))
+end
+
+local function md_table(L, rows, cols, headers)
   local out = { "| " .. table.concat(headers or cols, " | ") .. " |", "|" .. string.rep("---|", #cols) }
   for _, r in ipairs(rows) do
     local cells = {}
-    for i, c in ipairs(cols) do
-      local v = r[c]
-      cells[i] = v == nil and "" or (type(v) == "number" and num(v) or tostring(v):gsub("|", "\\|"))
-    end
+    for i, col in ipairs(cols) do cells[i] = md_cell(L, r[col]) end
     out[#out + 1] = "| " .. table.concat(cells, " | ") .. " |"
   end
   return table.concat(out, "\n")
 end
 
---- The same report as Markdown, for wikis and e-mail.
+--- The same report as Markdown, for wikis and e-mail: the same sections,
+--- tables and statuses as the HTML, the charts as their data.
 function M.markdown(d)
+  d.lang = d.lang or require("vista.i18n").new("en")
+  local L = d.lang
+  local T = L.t
+  local c = content(d)
   local s = d.strategy
   local o = {}
   local function add(x) o[#o + 1] = x end
-  add("# " .. s.institution.name .. ": " .. (s.title or "internationalisation strategy"))
+  add("# " .. c.title)
   add("")
-  add(string.format("Strategy %s to %s · indicators as of %s", s.from or "", s.to or "", d.as_of))
+  add(c.subtitle)
   add("")
-  add("## The strategy on a page\n")
-  add("**Mission.** " .. s.mission .. "\n")
-  add("**Vision.** " .. s.vision .. "\n")
-  add("**Values:** " .. table.concat(s.values, " · ") .. "\n")
-  add("**Core skills:**\n")
-  for _, c in ipairs(s.core_skills) do add("- " .. c) end
-  add("\n## Goals and why we pursue them\n")
-  local rows = {}
-  for _, g in ipairs(s.goals) do
-    rows[#rows + 1] = { goal = g.id, text = g.text, why = g.why_kind == "goal" and ("goal " .. g.why) or
-      (g.why_kind == "text" and tostring(g.why) or g.why_kind), indicators = table.concat(g.indicators, ", ") }
+  add("## " .. T("The strategy on a page") .. "\n")
+  add("**" .. T("Mission") .. ".** " .. s.mission .. "\n")
+  add("**" .. T("Vision") .. ".** " .. s.vision .. "\n")
+  add("**" .. T("Values") .. ":** " .. table.concat(s.values, " · ") .. "\n")
+  add("**" .. T("Core skills") .. ":**\n")
+  for _, x in ipairs(s.core_skills) do add("- " .. x) end
+  add("\n## " .. T("Goals and why we pursue them") .. "\n")
+  add(md_table(L, c.goals, { "goal", "text", "why", "indicators" }, { T("Goal"), T("Text"), T("Why"), T("Indicators") }))
+  add("\n## " .. T("Indicators against targets") .. "\n")
+  for _, ind in ipairs(c.indicators) do
+    local chk = ind.check
+    add("### " .. ind.name .. " (" .. ind.unit .. ")" .. (chk and (": " .. L.status(chk.status)) or "") .. "\n")
+    add(md_table(L, ind.rows, { "period", "value", "target", "status" }, { T("Period"), T("Value"), T("Target"), T("Status") }))
+    add("")
   end
-  add(md_table(rows, { "goal", "text", "why", "indicators" }, { "Goal", "Text", "Why", "Indicators" }))
-  add("\n## Indicators against targets\n")
-  rows = {}
-  local checks = {}
-  for _, c in ipairs(d.pdca.checks) do checks[c.indicator] = checks[c.indicator] or c end
-  for _, id in ipairs(d.indicators) do
-    local periods, vals, status, t = series_of(d, id)
-    local def = d.definitions[id] or { name = id, unit = "" }
-    for _, p in ipairs(periods) do
-      rows[#rows + 1] = { indicator = def.name, unit = def.unit, period = p, value = vals[p],
-        target = t and t.targets and t.targets[p], status = status[p] or "target only" }
-    end
-  end
-  add(md_table(rows, { "indicator", "period", "value", "target", "unit", "status" },
-    { "Indicator", "Period", "Value", "Target", "Unit", "Status" }))
-  add("\n## Mobility\n")
-  add(md_table(d.by_country, { "receiving_country", "participants", "learners", "staff" },
-    { "Destination", "Participants", "Learners", "Staff" }))
-  add("")
-  add(md_table(d.by_band, { "band", "participants", "mean_duration" }, { "Band", "Participants", "Mean days" }))
-  add("")
-  add(md_table(d.years, { "year", "learners", "staff", "incoming" }, { "Year", "Learners sent", "Staff sent", "Learners received" }))
-  add("\n## What we have done so far\n")
-  for _, e in ipairs(d.events) do
-    if e.kind ~= "first" and e.date then add(string.format("- %s %s (%s)", e.date:sub(1, 7), e.title, e.kind)) end
-  end
-  add("\n## The action plan\n")
-  add(md_table(d.plan, { "goal", "what", "owner", "due", "status" }, { "Goal", "Action", "Owner", "Due", "Status" }))
-  if #d.peers > 0 then
-    add("\n## Among our peers\n")
-    rows = {}
-    for _, p in ipairs(d.peers) do
-      rows[#rows + 1] = { indicator = p.name, period = p.period, us = p.own, median = p.median, rank = p.rank, others = #p.values }
-    end
-    add(md_table(rows, { "indicator", "period", "us", "median", "rank", "others" }))
+  add("## " .. T("Mobility") .. "\n")
+  add(string.format("%s %s · %s %s · %s %s · %s %s\n", L.num(c.kpi.learners), T("learners sent"), L.num(c.kpi.staff),
+    T("staff mobilities"), L.num(c.kpi.incoming), T("learners received"), L.num(#c.countries), T("destination countries")))
+  add("### " .. T("Where they went") .. "\n")
+  add(md_table(L, c.countries, { "country", "participants", "learners", "staff" },
+    { T("Country"), T("Participants"), T("Learners"), T("Staff") }))
+  add("\n### " .. T("For how long") .. "\n")
+  add(md_table(L, c.bands, { "band", "participants", "mean_duration" }, { T("Band"), T("Participants"), T("Mean days") }))
+  add("\n### " .. T("Year by year") .. "\n")
+  local yrs = {}
+  for _, y in ipairs(c.years) do if y.any then yrs[#yrs + 1] = y end end
+  add(md_table(L, yrs, { "year", "learners", "staff", "incoming", "note" },
+    { T("Year"), T("Learners sent"), T("Staff sent"), T("Learners received"), T("Note") }))
+  add("\n## " .. T("What we have done so far") .. "\n")
+  for _, e in ipairs(c.events) do add(string.format("%d. %s — %s (%s)", e.n, e.date, e.title, e.kind)) end
+  add("\n## " .. T("The action plan") .. "\n")
+  add(md_table(L, c.plan, { "goal", "what", "owner", "due", "status", "issue" },
+    { T("Goal"), T("Action"), T("Owner"), T("Due"), T("Status"), T("To act on") }))
+  if #c.peers > 0 then
+    add("\n## " .. T("Among our peers") .. "\n")
+    add(md_table(L, c.peers, { "indicator", "period", "us", "median", "rank", "others" },
+      { T("Indicator"), T("Period"), T("Us"), T("Median"), T("Rank"), T("Others") }))
   end
   if d.skills then
-    add("\n## Our staff's international skills\n")
-    add(md_table(d.skills.languages, { "name", "b2_or_above", "any_level" }, { "Language", "B2 or above", "Any level" }))
+    add("\n## " .. T("Our staff's international skills") .. "\n")
+    add(md_table(L, d.skills.languages, { "name", "b2_or_above", "any_level" }, { T("Language"), T("B2 or above"), T("Any level") }))
     if #d.skills.gaps > 0 then
-      add("")
-      for _, g in ipairs(d.skills.gaps) do add(string.format("- **%s**: %s — %s", g.goal, g.need, g.found)) end
+      add("\n### " .. T("Gaps against the strategy") .. "\n")
+      for _, g in ipairs(d.skills.gaps) do add(string.format("- **%s**: %s — %s", c.goal_text[g.goal] or g.goal, g.need, g.found)) end
     end
   end
+  add("\n" .. T("Made with vista %s — every figure weighted by participants.", vista.version))
   return table.concat(o, "\n") .. "\n"
 end
 
@@ -545,7 +723,7 @@ function M.benchmark_html(b)
       { "group", "rank", "code", "name", "value", "percentile", "status" },
       { "Group", "Rank", "Code", "Name", "Value", "Percentile", "Status" }) .. "</details></section>")
   end
-  return page("Benchmark of institutions", string.format("Peer groups: %s · published, k = %d · %s", b.group, b.k,
+  return page(require("vista.i18n").new("en"), "Benchmark of institutions", string.format("Peer groups: %s · published, k = %d · %s", b.group, b.k,
     os.date("!%Y-%m-%d")), table.concat(parts, "\n"))
 end
 

@@ -95,8 +95,69 @@ end
 
 local function list_or_none(t) return #t == 0 and "none" or table.concat(t, ", ") end
 
-function M.report(s)
+-- The report in the reader's language (L: vista.i18n's writer): titles,
+-- column names, levels, categories, themes and findings; factors' ids and
+-- the strategy's texts as written. Copies of the rows: analyse's stay.
+local function translated(a, L)
+  local T = L.t
+  local function list(t, tr)
+    if #t == 0 then return T("none") end
+    local out = {}
+    for i, x in ipairs(t) do out[i] = tr and T(x) or x end
+    return table.concat(out, ", ")
+  end
+  local function copy(rows, f)
+    local out = {}
+    for i, r in ipairs(rows) do
+      local c = {}
+      for k, v in pairs(r) do c[k] = v end
+      f(c)
+      out[i] = c
+    end
+    return out
+  end
+  local function headers(cols)
+    local h = {}
+    for i, c in ipairs(cols) do h[i] = T(c) end
+    return h
+  end
+  local function dec(v) return type(v) == "string" and L.numtext(v) or v end
+  local cols = { "level" }
+  for _, c in ipairs(sf.categories) do cols[#cols + 1] = c end
+  cols[#cols + 1] = "net"
+  local matrix = copy(a.matrix, function(r)
+    r.level = T(r.level)
+    for _, c in ipairs(sf.categories) do r[c] = dec(r[c]) end
+  end)
+  local factors = copy(a.factors, function(r)
+    r.level, r.category, r.trend = r.level and T(r.level), r.category and T(r.category), r.trend and T(r.trend)
+  end)
+  local themes = copy(a.themes, function(r) r.name = T(r.name) end)
+  local fcols = { "factor", "level", "category", "theme", "impact", "likelihood", "weight", "trend", "answered_by", "source" }
+  local tcols = { "theme", "name", "factors", "covered_by" }
+  return {
+    { key = "matrix", title = T("Operating environment: factors (weighted impact) by level and category"),
+      rows = matrix, cols = cols, headers = headers(cols) },
+    { key = "factors", title = T("Factors, strongest first"), rows = factors, main = true, cols = fcols,
+      headers = headers(fcols) },
+    { key = "themes", title = T("Themes the field asks a scan to cover (Mobility Scoreboard areas, labour-market needs)"),
+      rows = themes, cols = tcols, headers = headers(tcols) },
+    { key = "findings", title = T("Findings"), lines = {
+        T("Levels with no factor: %s", list(a.levels_without_factors, true)),
+        T("Levels whose factors cite no source document: %s", list(a.levels_without_sources, true)),
+        T("Factors no goal answers (no goal names them as its why): %s", list(a.unanswered)),
+        T("Themes the scan covers: %s", list(a.themes_covered)),
+        T("Themes the scan leaves out: %s", list(a.themes_missing)),
+        T("Factors with no theme: %s", list(a.factors_without_theme)),
+      } },
+  }, a
+end
+
+--- The report vista run scan prints; L (vista.i18n's writer, optional)
+--- writes it in the reader's language.
+function M.report(s, L)
   local a = M.analyse(s)
+  if L and L.code ~= "en" then return translated(a, L) end
   local cols = { "level" }
   for _, c in ipairs(sf.categories) do cols[#cols + 1] = c end
   cols[#cols + 1] = "net"

@@ -181,9 +181,75 @@ end
 
 local function list_or_none(t) return #t == 0 and "none" or table.concat(t, ", ") end
 
---- The report vista run why prints.
-function M.report(s)
+-- The report in another language than English (L: vista.i18n's writer):
+-- the same findings, from the same analysis, in the reader's words.
+local ADVICE = {
+  ["too many"] = "%d strategic goals: the guide advises five or six, never more than eight",
+  many = "%d strategic goals: allowed, but the guide advises five or six",
+  ["as advised"] = "%d strategic goals: as the guide advises (five or six)",
+  few = "%d strategic goals: the guide advises five or six",
+}
+local function translated(s, a, L)
+  local T = L.t
+  local function list(t) return #t == 0 and T("none") or table.concat(t, ", ") end
+  local subs = {}
+  for _, x in ipairs(a.sub_goals) do subs[#subs + 1] = T("%s (serves %s)", x.goal, x.serves) end
+  local findings = {
+    T("Goals: %s (%d goals in all)", T(ADVICE[a.advice], #a.strategic), a.count),
+    T("True strategic goals (their why is no longer a goal): %s", list(a.strategic)),
+    T("Sub-goals, which belong in the action plan of the goal they serve: %s", list(subs)),
+    T("Cycles: %s", #a.cycles == 0 and T("none") or ""),
+  }
+  for _, c in ipairs(a.cycles) do findings[#findings + 1] = "  " .. table.concat(c, " -> ") end
+  for _, x in ipairs(a.into_cycle) do
+    findings[#findings + 1] = "  " .. T("%s leads into the cycle %s", x.goal, table.concat(x.cycle, " -> "))
+  end
+  for _, x in ipairs(a.answers_are_goals) do
+    findings[#findings + 1] = T('Goal %s: its why "%s" is itself a goal (%s): ask why again', x.goal, tostring(x.why), x.names)
+  end
+  local dangling = {}
+  for _, d in ipairs(a.dangling) do dangling[#dangling + 1] = T("%s (why: %s)", d.goal, d.why) end
+  findings[#findings + 1] = T("Whys naming a missing goal: %s", list(dangling))
+  findings[#findings + 1] = T("Goals without an indicator: %s", list(a.no_indicator))
+  findings[#findings + 1] = T("Goals without an action: %s", list(a.no_action))
+  -- The tree's reasons: "why: mission: ..." in the reader's words.
+  local tree = {}
+  for i, line in ipairs(M.tree(s)) do
+    local rest = line:match("^why: (.*)$")
+    if rest then
+      for _, k in ipairs { "mission", "vision" } do
+        local r = rest:match("^" .. k .. ": (.*)$")
+        if r then rest = T(k) .. ": " .. r end
+      end
+      local f = rest:match("^factor (.*)$")
+      if f then rest = T("factor") .. " " .. f end
+      if rest == "(no reason reached)" then rest = T(rest) end
+      line = T("why") .. ": " .. rest
+    end
+    tree[i] = line
+  end
+  local rows = {}
+  for i, g in ipairs(a.goals) do
+    local r = {}
+    for k, v in pairs(g) do r[k] = v end
+    r.strategic = T(g.strategic and "yes" or "no")
+    rows[i] = r
+  end
+  local cols = { "goal", "strategic", "depth", "indicators", "actions", "chain" }
+  local headers = {}
+  for i, c in ipairs(cols) do headers[i] = T(c) end
+  return {
+    { key = "tree", title = T("Why-chains of %s", s.title or T("the strategy")), lines = tree, code = true },
+    { key = "findings", title = T("Findings"), lines = findings, value = a },
+    { key = "goals", title = T("Goals"), rows = rows, main = true, cols = cols, headers = headers },
+  }, a
+end
+
+--- The report vista run why prints; L (vista.i18n's writer, optional)
+--- writes it in the reader's language.
+function M.report(s, L)
   local a = M.analyse(s)
+  if L and L.code ~= "en" then return translated(s, a, L) end
   local subs = {}
   for _, x in ipairs(a.sub_goals) do subs[#subs + 1] = x.goal .. " (serves " .. x.serves .. ")" end
   local findings = {
@@ -206,7 +272,7 @@ function M.report(s)
   findings[#findings + 1] = "Goals without an indicator: " .. list_or_none(a.no_indicator)
   findings[#findings + 1] = "Goals without an action: " .. list_or_none(a.no_action)
   return {
-    { key = "tree", title = "Why-chains of " .. (s.title or "the strategy"), lines = M.tree(s) },
+    { key = "tree", title = "Why-chains of " .. (s.title or "the strategy"), lines = M.tree(s), code = true },
     { key = "findings", title = "Findings", lines = findings,
       value = a },
     { key = "goals", title = "Goals", rows = a.goals, main = true,

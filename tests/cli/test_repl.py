@@ -3,7 +3,7 @@
 use it: prompts, multi-line input, printed values and tables, Ctrl-C to stop
 a running chunk or drop the line being typed, history kept in the XDG state
 directory on every way out (Ctrl-D, .quit, SIGTERM, SIGHUP), Ctrl-D to
-leave; and Ctrl-C stopping a script run by `vista -e` with status 3.
+leave, a top-level `local` lasting to the next lines; and Ctrl-C stopping a script run by `vista -e` with status 3.
 
 usage: test_repl.py VISTA_BINARY
 """
@@ -193,9 +193,13 @@ def sigterm_stops_a_chunk_and_keeps_history(sh, home):
 def ctrl_c_stops_a_script(vista):
     """vista run / -e: Ctrl-C stops the script as a limit does, status 3."""
     import subprocess
-    p = subprocess.Popen([vista, "--db", ":memory:", "-e", "while true do end"],
-                         stderr=subprocess.PIPE)
-    time.sleep(0.5)
+    # The script says it runs before it loops: the signal is sent then, not
+    # after a guessed delay (a loaded machine or a sanitizer build starts
+    # slower than any delay).
+    p = subprocess.Popen([vista, "--db", ":memory:", "-e",
+                          "print('running') while true do end"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert p.stdout.readline() == b"running\n", "the script did not start"
     p.send_signal(signal.SIGINT)
     try:
         err = p.communicate(timeout=10)[1].decode()
@@ -265,6 +269,33 @@ def main():
         sh.send(".help\n")
         out = sh.expect("vista> ")
         assert ".tables" in out and ".schema" in out, out
+        assert "local x = 1" in out and "session variable" in out, out
+
+    def locals_last():
+        # A top-level local is a session variable: the next line sees it,
+        # a function defined on one line sees the value another line set,
+        # and `local x` alone reads as nil.
+        for line, want in [("local x = 40 + 2", None), ("x", "42"),
+                           ("local n = 0", None),
+                           ("local function bump() n = n + 1 return n end", None),
+                           ("bump()", "1"), ("n = n + 10", None), ("bump()", "12"),
+                           ("local nothing", None), ("nothing == nil", "true")]:
+            sh.send(line + "\n")
+            out = sh.expect("vista> ")
+            assert "vista:" not in out, (line, out)
+            if want is not None:
+                got = [l.strip("\r ") for l in out.split("\n")]
+                assert want in got, (line, out)
+
+    def inner_locals_stay_local():
+        # Inside a block or a function a local is Lua's; so is <close>.
+        for line in ["do local inner = 1 end", "local c <close> = nil"]:
+            sh.send(line + "\n")
+            sh.expect("vista> ")
+        for name in ["inner", "c"]:
+            sh.send(name + "\n")
+            out = sh.expect("vista> ")
+            assert f"undefined global '{name}'" in out, out
 
     def ctrl_d_and_history():
         status = sh.ctrl_d()
@@ -278,6 +309,9 @@ def main():
                      ("Ctrl-C stops a running chunk", ctrl_c),
                      ("an error keeps the shell", errors_keep_the_shell),
                      ("help() and .help", help_),
+                     ("a top-level local lasts to the next lines", locals_last),
+                     ("a local in a block, or <close>, stays local",
+                      inner_locals_stay_local),
                      ("Ctrl-D leaves and history is kept", ctrl_d_and_history)]:
         check(name, fn)
     sh.kill()
