@@ -80,6 +80,7 @@ int luaopen_vista_benchmark(lua_State *L);
 /* vista.output(path) -> a file to write, where the user allowed it. */
 int vista_l_output(lua_State *L);
 int luaopen_vista_consortium(lua_State *L);
+int luaopen_vista_org(lua_State *L);
 int luaopen_vista_json(lua_State *L);
 
 #endif

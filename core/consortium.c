@@ -263,9 +263,10 @@ static int l_figures(lua_State *L) {
   return 2;
 }
 
-/* ---- a member list (CSV): erasmus code, name, country ---- */
+/* ---- a member list (CSV): erasmus code (or OID, PIC), name, country,
+ * city ---- */
 
-enum { M_CODE, M_NAME, M_COUNTRY, M_COLS };
+enum { M_CODE, M_NAME, M_COUNTRY, M_CITY, M_COLS };
 
 typedef struct member_reader {
   vista_session *s;
@@ -301,7 +302,8 @@ static int append(member_reader *m, const char *p, size_t n) {
 }
 
 static int member_header(member_reader *m, const vista_csv_row *row) {
-  static const char *const names[] = {"erasmus code", "name", "country"};
+  static const char *const names[] = {"erasmus code", "name", "country",
+                                      "city"};
   int seen[M_COLS] = {0};
   if (row->nfields > sizeof m->col_of / sizeof m->col_of[0])
     return vista_seterr(m->s, VISTA_ERR_INPUT, "%s:%lld: too many columns",
@@ -309,19 +311,24 @@ static int member_header(member_reader *m, const vista_csv_row *row) {
   for (size_t i = 0; i < row->nfields; i++) {
     char name[128];
     vista_normalise_header(name, sizeof name, row->fields[i]);
+    /* An OID or PIC is a code too: the resolver (org.c) tells them by
+     * their form. */
     int col = strcmp(name, "erasmus code") == 0 || strcmp(name, "code") == 0 ||
-                      strcmp(name, "erasmus") == 0
+                      strcmp(name, "erasmus") == 0 || strcmp(name, "oid") == 0 ||
+                      strcmp(name, "organisation id") == 0 ||
+                      strcmp(name, "pic") == 0
                   ? M_CODE
               : strcmp(name, "name") == 0 || strcmp(name, "school") == 0 ||
                       strcmp(name, "organisation") == 0
                   ? M_NAME
               : strcmp(name, "country") == 0 ? M_COUNTRY
+              : strcmp(name, "city") == 0    ? M_CITY
                                               : -1;
     if (col < 0) {
       const char *near = vista_nearest_name(row->fields[i], names, M_COLS);
       return vista_seterr(m->s, VISTA_ERR_INPUT,
                           "%s:%lld:%zu: unknown column '%s'%s%s%s (a member "
-                          "list has erasmus code, name, country)",
+                          "list has erasmus code, name, country, city)",
                           m->path, (long long)row->line, i + 1,
                           row->fields[i], near ? " (did you mean " : "",
                           near ? near : "", near ? "?)" : "");
@@ -353,8 +360,8 @@ static int member_row(void *ud, const vista_csv_row *row) {
                         "found %zu",
                         m->path, (long long)row->line, m->nheader,
                         row->nfields);
-  const char *val[M_COLS] = {"", "", ""};
-  size_t len[M_COLS] = {0, 0, 0};
+  const char *val[M_COLS] = {"", "", "", ""};
+  size_t len[M_COLS] = {0, 0, 0, 0};
   for (size_t i = 0; i < row->nfields; i++) {
     size_t n = row->lens[i];
     const char *p = vista_trim(row->fields[i], &n);
@@ -387,7 +394,7 @@ static int member_malformed(void *ud, int64_t line, size_t field,
                       (long long)line, field, reason);
 }
 
-/* vista.consortium.read_members(path) -> rows line, code, name, country:
+/* vista.consortium.read_members(path) -> rows line, code, name, country, city:
  * a file the user named on the command line. */
 static int l_read_members(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
@@ -410,7 +417,7 @@ static int l_read_members(lua_State *L) {
     return vista_bind_error(L, s);
   lua_newtable(L);
   lua_Integer n = 0;
-  static const char *const keys[] = {"code", "name", "country"};
+  static const char *const keys[] = {"code", "name", "country", "city"};
   for (char *p = m->data; *p;) {
     char *end = strchr(p, '\n');
     *end = '\0';

@@ -16,6 +16,7 @@
 #include "indicator.h"
 #include "internal.h"
 #include "mobility_internal.h"
+#include "org.h"
 
 /* The facts an institution records by period (also listed, with their
  * meaning, in stdlib/vista/indicator_catalog.lua). */
@@ -36,7 +37,8 @@ typedef struct facts_importer {
   vista_import_report *report;
   int col_of_field[64];
   size_t nheader;
-  sqlite3_stmt *find, *upsert;
+  vista_org *find; /* the institution column */
+  sqlite3_stmt *upsert;
 } facts_importer;
 
 static int facts_reject(facts_importer *im, int64_t line, size_t field,
@@ -149,18 +151,15 @@ static int facts_row(facts_importer *im, const vista_csv_row *row) {
       return facts_reject(im, row->line, field[c], why);
     }
   }
-  sqlite3_bind_text(im->find, 1, val[F_INSTITUTION], (int)len[F_INSTITUTION],
-                    SQLITE_STATIC);
-  int64_t inst = sqlite3_step(im->find) == SQLITE_ROW
-                     ? sqlite3_column_int64(im->find, 0)
-                     : 0;
-  sqlite3_reset(im->find);
-  if (!inst) {
-    snprintf(why, sizeof why, "no institution with Erasmus code '%.*s'",
-             (int)(len[F_INSTITUTION] > 40 ? 40 : len[F_INSTITUTION]),
-             val[F_INSTITUTION]);
-    return facts_reject(im, row->line, field[F_INSTITUTION], why);
-  }
+  char named[256];
+  vista_org_match m;
+  snprintf(named, sizeof named, "%.*s", (int)len[F_INSTITUTION],
+           val[F_INSTITUTION]);
+  if (vista_org_find(im->find, named, NULL, NULL, &m) != VISTA_OK)
+    return VISTA_ERR;
+  int64_t inst = m.id;
+  if (!inst)
+    return facts_reject(im, row->line, field[F_INSTITUTION], m.message);
   for (int c = 0; c < NFACTS; c++) {
     if (!len[c])
       continue;
@@ -206,9 +205,7 @@ int vista_facts_import(vista_session *s, const char *source,
   int rc = vista_store_open(s);
   if (rc != VISTA_OK || (rc = vista_store_begin(s)) != VISTA_OK)
     return rc;
-  if (sqlite3_prepare_v2(s->db,
-                         "SELECT id FROM institution WHERE erasmus_code = ?1",
-                         -1, &im.find, NULL) != SQLITE_OK ||
+  if (vista_org_new(s, &im.find) != VISTA_OK ||
       sqlite3_prepare_v2(s->db,
                          "INSERT INTO institution_fact(institution_id,"
                          " period, name, value, source)"
@@ -224,7 +221,7 @@ int vista_facts_import(vista_session *s, const char *source,
   if (rc == VISTA_OK && im.nheader == 0)
     rc = vista_seterr(s, VISTA_ERR_INPUT, "%s: the file is empty (no header)",
                       path);
-  sqlite3_finalize(im.find);
+  vista_org_free(im.find);
   sqlite3_finalize(im.upsert);
   if (rc == VISTA_OK && (rc = vista_store_import_end(s, report)) == VISTA_OK)
     rc = vista_store_commit(s);
@@ -266,17 +263,11 @@ static const char *read_options(lua_State *L, vista_session *s,
   if (lua_isinteger(L, -1)) {
     *inst = lua_tointeger(L, -1);
   } else if (lua_type(L, -1) == LUA_TSTRING) {
-    sqlite3_stmt *st = vista_push_statement(
-        L, vista_store_db(s),
-        "SELECT id FROM institution WHERE erasmus_code = ?");
-    sqlite3_bind_text(st, 1, lua_tostring(L, -2), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW)
-      *inst = sqlite3_column_int64(st, 0);
-    vista_finish_statement(L, -1);
-    lua_pop(L, 1);
-    if (!*inst)
-      luaL_error(L, "vista.indicator: no institution with Erasmus code '%s'",
-                 lua_tostring(L, -1));
+    vista_org_match m;
+    if (vista_org_lookup(s, lua_tostring(L, -1), NULL, NULL, &m) != VISTA_OK)
+      vista_bind_error(L, s);
+    if (!(*inst = m.id))
+      luaL_error(L, "vista.indicator: %s", m.message);
   } else if (!lua_isnil(L, -1)) {
     luaL_error(L, "vista.indicator: institution must be an id or an Erasmus "
                   "code");
@@ -609,12 +600,17 @@ static int l_facts(lua_State *L) {
       "SELECT f.institution_id AS institution, f.period, f.name, f.value,"
       " f.source FROM institution_fact f"
       " JOIN institution i ON i.id = f.institution_id"
-      " WHERE ?1 IS NULL OR f.institution_id = ?1 OR i.erasmus_code = ?1"
+      " WHERE ?1 IS NULL OR f.institution_id = ?1"
       " ORDER BY 1, 2, 3");
   if (lua_isinteger(L, 1))
     sqlite3_bind_int64(st, 1, lua_tointeger(L, 1));
-  else if (lua_type(L, 1) == LUA_TSTRING)
-    sqlite3_bind_text(st, 1, lua_tostring(L, 1), -1, SQLITE_TRANSIENT);
+  else if (lua_type(L, 1) == LUA_TSTRING) {
+    /* An institution as org.c finds it; none found has no facts. */
+    vista_org_match m;
+    if (vista_org_lookup(s, lua_tostring(L, 1), NULL, NULL, &m) != VISTA_OK)
+      return vista_bind_error(L, s);
+    sqlite3_bind_int64(st, 1, m.id);
+  }
   int box = lua_gettop(L);
   vista_push_rows(L, db, st);
   vista_finish_statement(L, box);

@@ -1,7 +1,9 @@
 /* institution.c: institutions, the organisations every model refers to
  * (sending and receiving organisations, partners, the subject of a
  * strategy). Owns importing an institution list from CSV. One per Erasmus
- * code, or per name and country where the code is unknown. */
+ * code, or per name, country and city where the code is unknown (the
+ * identity is vista_org_key's; finding one by what people type is
+ * org.c's). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,11 +11,13 @@
 
 #include "csv_reader.h"
 #include "internal.h"
+#include "org.h"
 
-enum { COL_CODE, COL_NAME, COL_COUNTRY, COL_CITY, COL_COUNT };
+enum { COL_CODE, COL_NAME, COL_COUNTRY, COL_CITY, COL_OID, COL_PIC,
+       COL_COUNT };
 
-static const char *const canonical[COL_COUNT] = {"erasmus_code", "name",
-                                                 "country", "city"};
+static const char *const canonical[COL_COUNT] = {
+    "erasmus_code", "name", "country", "city", "oid", "pic"};
 
 /* Accepted header names, normalised (lowercase, '_' and '-' as spaces). */
 static const struct {
@@ -32,17 +36,35 @@ static const struct {
     {"country", COL_COUNTRY},
     {"country code", COL_COUNTRY},
     {"city", COL_CITY},
+    {"oid", COL_OID},
+    {"organisation id", COL_OID},
+    {"organization id", COL_OID},
+    {"pic", COL_PIC},
 };
 
 #define NALIASES (sizeof aliases / sizeof aliases[0])
 
+/* With a code, the code is the institution; without one, its identity
+ * (vista_org_key: folded name, country, city) finds it, so that two
+ * schools of one name in two towns stay two. */
 static const char insert_sql[] =
     "INSERT INTO institution(erasmus_code, name, country, city)"
     " VALUES (?1, ?2, ?3, ?4)"
     " ON CONFLICT(erasmus_code) DO UPDATE SET name = excluded.name,"
     "   country = excluded.country, city = coalesce(excluded.city, city)"
-    " ON CONFLICT(name, country) WHERE erasmus_code IS NULL"
-    "   DO UPDATE SET city = coalesce(excluded.city, city)";
+    " RETURNING id";
+/* An OID or PIC the list gives: a key the resolver finds it by. */
+static const char key_sql[] =
+    "INSERT INTO org_alias(kind, key, alias, institution_id)"
+    " VALUES (?1, upper(?2), ?2, ?3) ON CONFLICT(kind, key) DO UPDATE"
+    " SET institution_id = excluded.institution_id";
+static const char find_sql[] =
+    "SELECT i.id FROM institution_key k"
+    " JOIN institution i ON i.id = k.institution_id"
+    " WHERE k.name_key = vista_fold(?1) AND i.country = ?2"
+    " AND i.erasmus_code IS NULL"
+    " AND vista_org_key(NULL, i.name, i.country, i.city) ="
+    "   vista_org_key(NULL, ?1, ?2, ?3)";
 
 typedef struct importer {
   vista_session *s;
@@ -50,7 +72,7 @@ typedef struct importer {
   vista_reject_fn on_reject;
   void *ud;
   vista_import_report *report;
-  sqlite3_stmt *insert;
+  sqlite3_stmt *insert, *find, *key, *name_key;
   int col_of_field[64]; /* header position -> COL_*, or -1 */
   size_t nheader;
 } importer;
@@ -127,7 +149,11 @@ static int read_header(importer *im, const vista_csv_row *row) {
   return VISTA_OK;
 }
 
+static int insert(importer *im, const vista_csv_row *row, const char **val,
+                  const size_t *len, const char *country, int64_t *id);
+
 static int store_row(importer *im, const vista_csv_row *row) {
+  int rc;
   const char *val[COL_COUNT] = {0};
   size_t len[COL_COUNT] = {0};
   size_t field_of[COL_COUNT] = {0};
@@ -167,7 +193,58 @@ static int store_row(importer *im, const vista_csv_row *row) {
   /* The official data writes "-" for an unknown Erasmus code. */
   if (len[COL_CODE] == 1 && val[COL_CODE][0] == '-')
     len[COL_CODE] = 0;
+  for (int c = COL_OID; c <= COL_PIC; c++) {
+    char k[16];
+    snprintf(k, sizeof k, "%.*s", (int)(len[c] < 15 ? len[c] : 15), val[c]);
+    if (len[c] && (len[c] > 9 || vista_org_kind(k) != (c == COL_OID
+                                                          ? VISTA_ORG_OID
+                                                          : VISTA_ORG_PIC))) {
+      snprintf(why, sizeof why, "%s '%s' is not %s", canonical[c], k,
+               c == COL_OID ? "an OID (E and eight digits)"
+                            : "a PIC (nine digits)");
+      return reject(im, row->line, field_of[c], why);
+    }
+  }
+  int64_t id = 0;
 
+  sqlite3_stmt *st;
+  if (!len[COL_CODE]) {
+    /* Known already without a code: nothing to store. */
+    st = im->find;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    sqlite3_bind_text(st, 1, val[COL_NAME], (int)len[COL_NAME],
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, country, 2, SQLITE_STATIC);
+    if (len[COL_CITY])
+      sqlite3_bind_text(st, 3, val[COL_CITY], (int)len[COL_CITY],
+                        SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+      id = sqlite3_column_int64(st, 0);
+    else if (step != SQLITE_DONE)
+      return vista_seterr_sql(im->s, im->path);
+  }
+  if (!id && (rc = insert(im, row, val, len, country, &id)) != VISTA_OK)
+    return rc;
+  for (int c = COL_OID; c <= COL_PIC; c++) {
+    if (!len[c])
+      continue;
+    st = im->key;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, c == COL_OID ? "oid" : "pic", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, val[c], (int)len[c], SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, id);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      return vista_seterr_sql(im->s, im->path);
+  }
+  im->report->rows_stored++;
+  return VISTA_OK;
+}
+
+/* Stores a new institution, or updates the one with its code. */
+static int insert(importer *im, const vista_csv_row *row, const char **val,
+                  const size_t *len, const char *country, int64_t *id) {
   sqlite3_stmt *st = im->insert;
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
@@ -181,10 +258,19 @@ static int store_row(importer *im, const vista_csv_row *row) {
        sqlite3_bind_text(st, 4, val[COL_CITY], (int)len[COL_CITY],
                          SQLITE_STATIC) != SQLITE_OK))
     return vista_seterr_sql(im->s, im->path);
-  if (sqlite3_step(st) != SQLITE_DONE)
+  int step = sqlite3_step(st);
+  if (step == SQLITE_ROW)
+    *id = sqlite3_column_int64(st, 0);
+  if (step != SQLITE_ROW || sqlite3_step(st) != SQLITE_DONE)
     return vista_seterr(im->s, VISTA_ERR_SQL, "%s:%lld: %s", im->path,
                         (long long)row->line, vista_store_errmsg(im->s));
-  im->report->rows_stored++;
+  st = im->name_key;
+  sqlite3_reset(st);
+  if (sqlite3_bind_int64(st, 1, *id) != SQLITE_OK ||
+      sqlite3_bind_text(st, 2, val[COL_NAME], (int)len[COL_NAME],
+                        SQLITE_STATIC) != SQLITE_OK ||
+      sqlite3_step(st) != SQLITE_DONE)
+    return vista_seterr_sql(im->s, im->path);
   return VISTA_OK;
 }
 
@@ -207,7 +293,8 @@ int vista_institution_import(vista_session *s, const char *source,
                              vista_reject_fn on_reject, void *ud,
                              vista_import_report *report) {
   const char *path = vista_input_name(source); /* for messages */
-  importer im = {s, path, on_reject, ud, report, NULL, {0}, 0};
+  importer im = {s, path, on_reject, ud, report, NULL, NULL, NULL, NULL,
+                 {0}, 0};
   memset(report, 0, sizeof *report);
   int rc = vista_store_open(s);
   if (rc != VISTA_OK)
@@ -218,7 +305,11 @@ int vista_institution_import(vista_session *s, const char *source,
                                      &report->import_id)) != VISTA_OK)
     goto fail;
   if (sqlite3_prepare_v2(s->db, insert_sql, -1, &im.insert, NULL) !=
-      SQLITE_OK) {
+          SQLITE_OK ||
+      sqlite3_prepare_v2(s->db, find_sql, -1, &im.find, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(s->db, key_sql, -1, &im.key, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(s->db, VISTA_ORG_KEY_SQL, -1, &im.name_key, NULL) !=
+          SQLITE_OK) {
     rc = vista_seterr_sql(s, "institution import");
     goto fail;
   }
@@ -229,7 +320,10 @@ int vista_institution_import(vista_session *s, const char *source,
   if (rc != VISTA_OK)
     goto fail;
   sqlite3_finalize(im.insert);
-  im.insert = NULL;
+  sqlite3_finalize(im.find);
+  sqlite3_finalize(im.key);
+  sqlite3_finalize(im.name_key);
+  im.insert = im.find = im.key = im.name_key = NULL;
   if ((rc = vista_store_import_end(s, report)) != VISTA_OK ||
       (rc = vista_store_commit(s)) != VISTA_OK)
     goto fail;
@@ -237,30 +331,27 @@ int vista_institution_import(vista_session *s, const char *source,
 
 fail:
   sqlite3_finalize(im.insert);
+  sqlite3_finalize(im.find);
+  sqlite3_finalize(im.key);
+  sqlite3_finalize(im.name_key);
   vista_store_rollback(s);
   return rc;
 }
 
 int vista_default_institution(vista_session *s, const char *code,
                               int64_t *id) {
-  sqlite3_stmt *st = NULL;
-  const char *sql =
-      code ? "SELECT id FROM institution WHERE erasmus_code = ?1"
-           : "SELECT min(institution_id) FROM strategy"
-             " HAVING count(DISTINCT institution_id) = 1";
   *id = 0;
-  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-    return vista_seterr_sql(s, "finding the institution");
   if (code)
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    return vista_org_require(s, "--institution", code, id);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT min(institution_id) FROM strategy"
+                         " HAVING count(DISTINCT institution_id) = 1",
+                         -1, &st, NULL) != SQLITE_OK)
+    return vista_seterr_sql(s, "finding the institution");
   if (sqlite3_step(st) == SQLITE_ROW)
     *id = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
-  if (code && !*id)
-    return vista_seterr(s, VISTA_ERR_INPUT,
-                        "--institution: no institution with Erasmus code "
-                        "'%s'",
-                        code);
   return VISTA_OK;
 }
 

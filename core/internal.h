@@ -119,4 +119,23 @@ int vista_iso_date(const char *text, size_t len, int last, char out[11]);
 /* Reads yes/no, true/false, 1/0 (any case); -1 when it is none of them. */
 int vista_yes_no(const char *text, size_t len);
 
+/* An organisation's or a city's name as people vary it, folded for
+ * matching (never for display): Latin letters lowercased and without
+ * their accents (é e, ß ss, ș s), dots dropped (V.T.I. VTI), any run of
+ * spaces and other punctuation one space, none at either end; other
+ * scripts kept as written. Writes at
+ * most cap bytes with the NUL into dst and returns the folded length (as
+ * snprintf does: a result >= cap was cut). */
+size_t vista_fold_name(char *dst, size_t cap, const char *src, size_t n);
+
+/* The identity of an organisation, the one rule every writer and reader of
+ * institutions keys them by: "c", a separator (0x1f) and its Erasmus code
+ * when it has one; else "n", its folded name, its country code ("" when
+ * unknown) and its folded city, separated so. Written as vista_fold_name
+ * writes (returns the whole length). Also the SQL function
+ * vista_org_key(code, name, country, city). */
+size_t vista_org_key(char *dst, size_t cap, const char *code, size_t clen,
+                     const char *name, size_t nlen, const char *country,
+                     const char *city, size_t citylen);
+
 #endif

@@ -14,6 +14,7 @@
 #include "csv_reader.h"
 #include "internal.h"
 #include "journey.h"
+#include "org.h"
 
 #define MAX_COLS 64
 
@@ -35,7 +36,7 @@ typedef struct reader {
   size_t len[MAX_COLS], field[MAX_COLS];
   int64_t institution_id; /* --institution, or the only strategy's */
   const char *institution_code;
-  sqlite3_stmt *find_inst;
+  vista_org *find_inst;
   int (*row)(struct reader *r, const vista_csv_row *row);
   const char *refused; /* columns refused by name ("name|email|...") */
   const char *refused_why;
@@ -105,7 +106,8 @@ static int read_header(reader *r, const vista_csv_row *row) {
   return VISTA_OK;
 }
 
-/* The institution of a row: its institution column, else the default. */
+/* The institution of a row: its institution column (found as org.c finds
+ * one), else the default; -1 when the store failed. */
 static int64_t row_institution(reader *r, int col, int64_t line) {
   if (!r->len[col]) {
     if (!r->institution_id)
@@ -113,19 +115,14 @@ static int64_t row_institution(reader *r, int col, int64_t line) {
              "no institution: give an institution column or --institution");
     return r->institution_id;
   }
-  sqlite3_bind_text(r->find_inst, 1, r->val[col], (int)r->len[col],
-                    SQLITE_STATIC);
-  int64_t id = sqlite3_step(r->find_inst) == SQLITE_ROW
-                   ? sqlite3_column_int64(r->find_inst, 0)
-                   : 0;
-  sqlite3_reset(r->find_inst);
-  if (!id) {
-    char why[128];
-    snprintf(why, sizeof why, "no institution with Erasmus code '%.*s'",
-             (int)(r->len[col] > 40 ? 40 : r->len[col]), r->val[col]);
-    reject(r, line, r->field[col], why);
-  }
-  return id;
+  char named[256];
+  vista_org_match m;
+  snprintf(named, sizeof named, "%.*s", (int)r->len[col], r->val[col]);
+  if (vista_org_find(r->find_inst, named, NULL, NULL, &m) != VISTA_OK)
+    return -1;
+  if (!m.id)
+    reject(r, line, r->field[col], m.message);
+  return m.id;
 }
 
 static int on_row(void *ud, const vista_csv_row *row) {
@@ -192,10 +189,8 @@ static int run_import(reader *r, const char *kind, const char *const *sql,
   int rc = vista_store_open(r->s);
   if (rc != VISTA_OK || (rc = vista_store_begin(r->s)) != VISTA_OK)
     return rc;
-  if (sqlite3_prepare_v2(r->s->db,
-                         "SELECT id FROM institution WHERE erasmus_code = ?1",
-                         -1, &r->find_inst, NULL) != SQLITE_OK)
-    rc = vista_seterr_sql(r->s, r->path);
+  if (vista_org_new(r->s, &r->find_inst) != VISTA_OK)
+    rc = VISTA_ERR;
   /* --institution, else the one institution with a strategy. */
   if (rc == VISTA_OK)
     rc = vista_default_institution(r->s, r->institution_code,
@@ -216,7 +211,7 @@ static int run_import(reader *r, const char *kind, const char *const *sql,
                           "%s:1: the header needs a '%.*s' column", r->path,
                           (int)strcspn(r->names[c], "|"), r->names[c]);
   }
-  sqlite3_finalize(r->find_inst);
+  vista_org_free(r->find_inst);
   for (int i = 0; i < nsql; i++)
     sqlite3_finalize(r->st[i]);
   if (rc == VISTA_OK && (rc = vista_store_import_end(r->s, r->report)) ==
@@ -256,6 +251,8 @@ static int milestone_row(reader *r, const vista_csv_row *row) {
   int64_t line = row->line;
   int64_t rejected = r->report->rows_rejected;
   int64_t inst = row_institution(r, T_INSTITUTION, line);
+  if (inst < 0)
+    return VISTA_ERR; /* the store failed: its message is set */
   if (r->report->rows_rejected != rejected)
     return VISTA_OK;
   const char *kind = NULL;
@@ -528,6 +525,8 @@ static int survey_row(reader *r, const vista_csv_row *row) {
   int64_t line = row->line;
   int64_t rejected = r->report->rows_rejected;
   int64_t inst = row_institution(r, S_INSTITUTION, line);
+  if (inst < 0)
+    return VISTA_ERR; /* the store failed: its message is set */
   if (r->report->rows_rejected != rejected)
     return VISTA_OK;
   if (!r->len[S_DEPARTMENT])

@@ -34,7 +34,7 @@ typedef struct handle {
 
 /* The models, as fields of a handle and of the global vista table. */
 static const char *const models[] = {"mobility",  "strategy",  "partner",
-                                     "indicator", "benchmark", "consortium",
+                                     "indicator", "benchmark", "consortium", "org",
                                      NULL};
 
 static handle *to_handle(lua_State *L, int idx) {

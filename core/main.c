@@ -15,6 +15,7 @@
 #include "journey.h"
 #include "memory.h"
 #include "mobility.h"
+#include "org.h"
 #include "output.h"
 #include "partner.h"
 #include "repl.h"
@@ -188,6 +189,32 @@ static void print_reject(void *ud, const char *message) {
     fprintf(stderr, "vista: %s (row rejected)\n", message);
 }
 
+/* A likely duplicate, as an import notes it and vista alias lists it. */
+static void print_duplicate(void *ud, int64_t without_id,
+                            const char *without_name,
+                            const char *without_city, int64_t with_id,
+                            const char *with_code, const char *with_name) {
+  (void)ud, (void)without_id, (void)with_id;
+  fprintf(stderr,
+          "vista: note: '%s'%s%s%s without an Erasmus code is likely %s "
+          "'%s'; merge with: vista alias '%s' '%s'\n",
+          without_name, *without_city ? " (" : "", without_city,
+          *without_city ? ")" : "", with_code, with_name, without_name,
+          with_code);
+}
+
+static void print_alias(void *ud, const char *kind, const char *alias,
+                        const char *code, const char *name) {
+  (void)ud;
+  printf("%s\t%s\t%s\t%s\n", kind, alias, code, name);
+}
+
+/* The likely duplicates an import brought (institutions above since). */
+static void note_duplicates(vista_session *s, int64_t since) {
+  if (vista_org_duplicates(s, since, print_duplicate, NULL) != VISTA_OK)
+    fprintf(stderr, "vista: %s\n", vista_errmsg(s));
+}
+
 static int import_institutions(const options *o, char **args, int nargs) {
   if (nargs != 2)
     return usage_error("%s", "usage: vista import institutions FILE");
@@ -196,9 +223,12 @@ static int import_institutions(const options *o, char **args, int nargs) {
     return EXIT_ERROR;
   vista_import_report r;
   int shown = 0;
-  if (vista_institution_import(s, args[1], print_reject, &shown, &r) !=
-      VISTA_OK)
+  int64_t since = 0;
+  if (vista_org_last_id(s, &since) != VISTA_OK ||
+      vista_institution_import(s, args[1], print_reject, &shown, &r) !=
+          VISTA_OK)
     return fail(s);
+  note_duplicates(s, since);
   if (shown > 20)
     fprintf(stderr, "vista: ... and %d more rejected rows\n", shown - 20);
   printf("%s: %" PRId64 " rows read, %" PRId64 " stored, %" PRId64
@@ -242,9 +272,12 @@ static int import_mobility(const options *o, char **args, int nargs) {
     return EXIT_ERROR;
   vista_mobility_report r;
   int shown = 0;
-  if (vista_mobility_import(s, file, &mo, print_reject, &shown, &r) !=
-      VISTA_OK)
+  int64_t since = 0;
+  if (vista_org_last_id(s, &since) != VISTA_OK ||
+      vista_mobility_import(s, file, &mo, print_reject, &shown, &r) !=
+          VISTA_OK)
     return fail(s);
+  note_duplicates(s, since);
   if (shown > 20)
     fprintf(stderr, "vista: ... and %d more rejected rows\n", shown - 20);
   if (r.overlap_import)
@@ -386,6 +419,32 @@ static int cmd_import(const options *o, char **args, int nargs) {
   char what[128];
   snprintf(what, sizeof what, "cannot import '%%s' (known: %s)", kinds);
   return usage_error(what, args[0]);
+}
+
+/* vista alias NAME CODE: NAME is CODE's institution from now on (and an
+ * institution seen under NAME without a code merges into it); alone, the
+ * aliases and the likely duplicates. */
+static int cmd_alias(const options *o, char **args, int nargs) {
+  if (nargs != 0 && nargs != 2)
+    return usage_error("%s", "usage: vista alias [NAME CODE]");
+  vista_session *s;
+  if (open_session(o, &s, nargs == 2) != EXIT_OK)
+    return EXIT_ERROR;
+  if (nargs == 2) {
+    int64_t moved = 0;
+    if (vista_org_alias(s, args[0], args[1], &moved) != VISTA_OK)
+      return fail(s);
+    printf("'%s' is now %s", args[0], args[1]);
+    if (moved)
+      printf(" (records moved to it: %" PRId64 ")", moved);
+    printf("\n");
+  } else {
+    if (vista_org_list_aliases(s, print_alias, NULL) != VISTA_OK)
+      return fail(s);
+    note_duplicates(s, 0);
+  }
+  vista_session_free(s);
+  return EXIT_OK;
 }
 
 static int cmd_export(const options *o, char **args, int nargs) {
@@ -571,6 +630,10 @@ int main(int argc, char **argv) {
     status = parse_trailing(argc, argv, i, &o, 1, rest, &nrest);
     if (status == EXIT_OK)
       status = cmd_import(&o, rest, nrest);
+  } else if (strcmp(cmd, "alias") == 0) {
+    status = parse_trailing(argc, argv, i, &o, 0, rest, &nrest);
+    if (status == EXIT_OK)
+      status = cmd_alias(&o, rest, nrest);
   } else if (strcmp(cmd, "export") == 0) {
     status = parse_trailing(argc, argv, i, &o, 1, rest, &nrest);
     if (status == EXIT_OK)

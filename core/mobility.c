@@ -174,10 +174,8 @@ static int setup(mob_importer *im, vista_session *s) {
                       "SELECT id, reference, key_action FROM project",
                       &im->next_project)) ||
       (rc = load_dict(im, s, im->institutions,
-                      "SELECT id, CASE WHEN erasmus_code IS NOT NULL"
-                      " THEN 'c' || char(31) || erasmus_code"
-                      " ELSE 'n' || char(31) || name || char(31) ||"
-                      " coalesce(country, '') END FROM institution",
+                      "SELECT id, vista_org_key(erasmus_code, name,"
+                      " country, city) FROM institution",
                       &im->next_institution)))
     return rc;
   sqlite3_stmt *st = NULL;

@@ -367,7 +367,7 @@ typedef struct mob_writer {
   const char *path;
   int64_t import_id;
   sqlite3_stmt *insert_batch, *insert_label, *insert_project,
-      *insert_institution;
+      *insert_institution, *insert_institution_key;
   int64_t (*batch)[S_COUNT]; /* MOB_BATCH records */
   int nbatch;
   mob_rows rows; /* what vista_rows gives SQLite now */
@@ -442,8 +442,8 @@ typedef struct last_text {
 } last_text;
 
 typedef struct inst_cache {
-  char text[512]; /* code then name */
-  size_t clen, nlen;
+  char text[512]; /* code, name, then city */
+  size_t clen, nlen, citylen;
   int country;
   int64_t id;
   int64_t name_id; /* the row's name, as stored (see mob_display_name) */

@@ -14,6 +14,7 @@
 #include "bind.h"
 #include "country.h"
 #include "internal.h"
+#include "org.h"
 #include "mobility.h"
 #include "mobility_internal.h"
 
@@ -163,19 +164,12 @@ typedef struct query {
 
 static lua_Integer institution_by_code(lua_State *L, vista_session *s,
                                        const char *code) {
-  sqlite3_stmt *st =
-      vista_push_statement(L, vista_store_db(s),
-                           "SELECT id FROM institution WHERE erasmus_code = ?");
-  sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-  lua_Integer id = 0;
-  if (sqlite3_step(st) == SQLITE_ROW)
-    id = sqlite3_column_int64(st, 0);
-  vista_finish_statement(L, -1);
-  lua_pop(L, 1);
-  if (!id)
-    luaL_error(L, "vista.mobility: no institution with Erasmus code '%s'",
-               code);
-  return id;
+  vista_org_match m;
+  if (vista_org_lookup(s, code, NULL, NULL, &m) != VISTA_OK)
+    vista_bind_error(L, s);
+  if (!m.id)
+    luaL_error(L, "vista.mobility: %s", m.message);
+  return m.id;
 }
 
 /* Converts the Lua value at idx for field f into q->values. */

@@ -139,8 +139,9 @@ static int64_t project_id(mob_importer *im, const char *p, size_t n,
   return id;
 }
 
-/* The institution of an organisation: by Erasmus code, else by name and
- * country. 0 when neither name nor code is known; -1 on an error. */
+/* The institution of an organisation: by Erasmus code, else by name,
+ * country and city. 0 when neither name nor code is known; -1 on an
+ * error. */
 static int64_t find_institution(mob_importer *im, const char *name, size_t nlen,
                                 const char *code, size_t clen, int country,
                                 const char *city, size_t citylen);
@@ -200,8 +201,10 @@ static int64_t institution_id(mob_importer *im, int side, const char *name,
    * common case, and costs a comparison instead of a lookup. */
   inst_cache *last = &im->last_inst[side];
   if (last->id && last->country == country && last->clen == clen &&
-      last->nlen == nlen && (!clen || memcmp(last->text, code, clen) == 0) &&
-      (!nlen || memcmp(last->text + clen, name, nlen) == 0)) {
+      last->nlen == nlen && last->citylen == citylen &&
+      (!clen || memcmp(last->text, code, clen) == 0) &&
+      (!nlen || memcmp(last->text + clen, name, nlen) == 0) &&
+      (!citylen || memcmp(last->text + clen + nlen, city, citylen) == 0)) {
     *name_id = last->name_id;
     return last->id;
   }
@@ -215,53 +218,46 @@ static int64_t institution_id(mob_importer *im, int side, const char *name,
                     : 0;
   if (id > 0 && nlen && !*name_id)
     return -1;
-  if (id > 0 && clen + nlen <= sizeof last->text) {
+  if (id > 0 && clen + nlen + citylen <= sizeof last->text) {
     last->name_id = *name_id;
     if (clen)
       memcpy(last->text, code, clen);
     if (nlen)
       memcpy(last->text + clen, name, nlen);
+    if (citylen)
+      memcpy(last->text + clen + nlen, city, citylen);
     last->clen = clen;
     last->nlen = nlen;
+    last->citylen = citylen;
     last->country = country;
     last->id = id;
   }
   return id;
 }
 
-/* The institution of an organisation: by Erasmus code, else by name and
- * country; new ones are given the next id and sent to the writer. */
+/* The institution of an organisation: by Erasmus code, else by name,
+ * country and city; new ones are given the next id and sent to the
+ * writer. */
 static int64_t find_institution(mob_importer *im, const char *name, size_t nlen,
                                 const char *code, size_t clen, int country,
                                 const char *city, size_t citylen) {
   const vista_country *c = vista_country_by_id(country);
-  /* The key: "c", a separator and the code; or "n", the name, a
-   * separator and the country (as the database's institutions are keyed
-   * when they are loaded). Whole, however long: two names that differ
-   * only past a cut would be one institution, and one stored before would
-   * not be found (and stored again). */
-  size_t klen = 2;
-  const char *part = clen ? code : name;
-  size_t plen = clen ? clen : nlen;
-  if (plen + 6 > im->key_cap) {
-    char *k = realloc(im->key, plen + 6);
+  /* The key is the organisation's identity (vista_org_key: its code, else
+   * its folded name, country and city), as the database's institutions
+   * are keyed when they are loaded. Whole, however long: two names that
+   * differ only past a cut would be one institution. */
+  size_t klen = vista_org_key(im->key, im->key_cap, code, clen, name, nlen,
+                              c ? c->code : NULL, city, citylen);
+  if (klen >= im->key_cap) {
+    char *k = realloc(im->key, klen + 1);
     if (!k) {
       vista_seterr(im->s, VISTA_ERR_NOMEM, "%s: out of memory", im->path);
       return -1;
     }
     im->key = k;
-    im->key_cap = plen + 6;
-  }
-  im->key[0] = clen ? 'c' : 'n';
-  im->key[1] = '\x1f';
-  memcpy(im->key + klen, part, plen);
-  klen += plen;
-  if (!clen) {
-    im->key[klen++] = '\x1f';
-    if (c) {
-      memcpy(im->key + klen, c->code, 2);
-      klen += 2;
-    }
+    im->key_cap = klen + 1;
+    vista_org_key(im->key, im->key_cap, code, clen, name, nlen,
+                  c ? c->code : NULL, city, citylen);
   }
   int64_t id = vista_dict_get(im->institutions, im->key, klen);
   if (id)

@@ -16,6 +16,7 @@
 #include "memory.h"
 #include "internal.h"
 #include "mobility_internal.h"
+#include "org.h"
 
 /* ---- the channel ----------------------------------------------------------- */
 
@@ -366,7 +367,8 @@ int mob_writer_open(mob_writer *w, vista_session *s, const char *path,
                     " na_code, key_action) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) ||
       (rc = prepare(w, &w->insert_institution,
                     "INSERT INTO institution(id, erasmus_code, name, country,"
-                    " city) VALUES (?1, ?2, ?3, ?4, ?5)")))
+                    " city) VALUES (?1, ?2, ?3, ?4, ?5)")) ||
+      (rc = prepare(w, &w->insert_institution_key, VISTA_ORG_KEY_NEW_SQL)))
     return rc;
   /* Every record of the import has its id: bound once, not read per row. */
   if (sqlite3_bind_int64(w->insert_batch, 1, import_id) != SQLITE_OK)
@@ -379,6 +381,7 @@ void mob_writer_close(mob_writer *w) {
   sqlite3_finalize(w->insert_label);
   sqlite3_finalize(w->insert_project);
   sqlite3_finalize(w->insert_institution);
+  sqlite3_finalize(w->insert_institution_key);
   if (w->s && w->s->db)
     sqlite3_create_module(w->s->db, "vista_rows", NULL, NULL);
   free(w->batch);
@@ -557,6 +560,14 @@ int mob_writer_consume(mob_writer *w, const char *data, size_t len) {
           bind_text_or_null(st, 4, country, nco) != SQLITE_OK ||
           bind_text_or_null(st, 5, city, nci) != SQLITE_OK ||
           sqlite3_step(st) != SQLITE_DONE)
+        rc = vista_seterr_sql(w->s, w->path);
+      st = w->insert_institution_key;
+      sqlite3_reset(st);
+      if (rc == VISTA_OK &&
+          (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+           sqlite3_bind_text(st, 2, name, (int)nn, SQLITE_STATIC) !=
+               SQLITE_OK ||
+           sqlite3_step(st) != SQLITE_DONE))
         rc = vista_seterr_sql(w->s, w->path);
       break;
     }

@@ -12,6 +12,7 @@
 #include "bind.h"
 #include "csv_reader.h"
 #include "internal.h"
+#include "org.h"
 #include "partner.h"
 
 enum {
@@ -62,13 +63,14 @@ typedef struct importer {
   size_t nheader;
   int has[P_COLS];
   char today[11];
-  sqlite3_stmt *find_inst, *upsert, *agreement, *current, *close_contact,
+  vista_org *find_inst; /* the institution column */
+  sqlite3_stmt *upsert, *agreement, *current, *close_contact,
       *update_contact, *insert_contact, *historic;
 } importer;
 
 static int reject(importer *im, int64_t line, size_t field, const char *fmt,
                   const char *arg) {
-  char reason[256];
+  char reason[512];
   snprintf(reason, sizeof reason, fmt, arg);
   return vista_reject_row(im->s, im->report, im->path, line, field, reason,
                           im->on_reject, im->ud);
@@ -255,19 +257,15 @@ static int store_row(importer *im, const vista_csv_row *row) {
   /* Whose partner. */
   int64_t inst = im->institution_id;
   if (c[P_INSTITUTION].n) {
-    sqlite3_bind_text(im->find_inst, 1, c[P_INSTITUTION].p,
-                      (int)c[P_INSTITUTION].n, SQLITE_STATIC);
-    int rc = run(im, im->find_inst, line, &inst);
+    char named[256];
+    vista_org_match m;
+    snprintf(named, sizeof named, "%.*s", (int)c[P_INSTITUTION].n,
+             c[P_INSTITUTION].p);
+    int rc = vista_org_find(im->find_inst, named, NULL, NULL, &m);
     if (rc != VISTA_OK)
       return rc;
-    if (!inst) {
-      char shown[48];
-      snprintf(shown, sizeof shown, "%.*s",
-               (int)(c[P_INSTITUTION].n > 40 ? 40 : c[P_INSTITUTION].n),
-               c[P_INSTITUTION].p);
-      return reject(im, line, c[P_INSTITUTION].field,
-                    "no institution with Erasmus code '%s'", shown);
-    }
+    if (!(inst = m.id))
+      return reject(im, line, c[P_INSTITUTION].field, "%s", m.message);
   }
   if (!inst)
     return reject(im, line, c[P_INSTITUTION].field, "%s",
@@ -393,7 +391,6 @@ int vista_partner_import(vista_session *s, const char *source,
     sqlite3_stmt **st;
     const char *sql;
   } stmts[] = {
-      {&im.find_inst, "SELECT id FROM institution WHERE erasmus_code = ?1"},
       /* abroad, when not given, is whether the partner's country differs
        * from the institution's. */
       {&im.upsert,
@@ -436,6 +433,7 @@ int vista_partner_import(vista_session *s, const char *source,
        "  AND valid_from IS ?6 AND valid_to IS ?7)"},
   };
   size_t nst = sizeof stmts / sizeof stmts[0];
+  rc = vista_org_new(s, &im.find_inst);
   for (size_t i = 0; i < nst && rc == VISTA_OK; i++)
     if (sqlite3_prepare_v2(s->db, stmts[i].sql, -1, stmts[i].st, NULL) !=
         SQLITE_OK)
@@ -451,6 +449,7 @@ int vista_partner_import(vista_session *s, const char *source,
                       path);
   for (size_t i = 0; i < nst; i++)
     sqlite3_finalize(*stmts[i].st);
+  vista_org_free(im.find_inst);
   if (rc == VISTA_OK && (rc = vista_store_import_end(s, report)) == VISTA_OK)
     rc = vista_store_commit(s);
   if (rc != VISTA_OK)

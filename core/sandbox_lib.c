@@ -511,6 +511,7 @@ static const luaL_Reg c_modules[] = {
     {"vista.indicator", luaopen_vista_indicator},
     {"vista.benchmark", luaopen_vista_benchmark},
     {"vista.consortium", luaopen_vista_consortium},
+    {"vista.org", luaopen_vista_org},
     {"vista.json", luaopen_vista_json},
     {"vista.usage", luaopen_vista_usage},
     {NULL, NULL},
@@ -553,7 +554,8 @@ static void push_vista_table(lua_State *L, vista_session *s) {
   /* The models, read-only like vista itself. */
   static const char *const models[] = {"strategy",  "mobility",
                                         "partner",   "indicator",
-                                        "benchmark", "consortium", NULL};
+                                        "benchmark", "consortium",
+                                        "org",       NULL};
   for (const char *const *m = models; *m; m++) {
     lua_pushcfunction(L, l_require);
     lua_pushfstring(L, "vista.%s", *m);

@@ -20,11 +20,13 @@
 
 #include "internal.h"
 #include "mobility.h"
+#include "org.h"
 
 /* Tables anyone may read: they describe organisations, places, projects
  * and codes as the open data publishes them, not people. */
 static const char *const public_tables[] = {
-    "institution", "country", "label", "project", "sqlite_master",
+    "institution", "institution_key", "org_alias", "country", "label", "project",
+    "sqlite_master",
     "sqlite_schema", NULL};
 
 /* Tables with an institution's own rows, and which of them X sees ('@'
@@ -141,32 +143,18 @@ static int run(vista_session *s, const char *sql) {
   return VISTA_OK;
 }
 
-/* The institution the scope names: an Erasmus code, else a name. */
+/* The institution the scope names, as org.c finds one. */
 static int find_institution(vista_session *s) {
-  sqlite3_stmt *st = NULL;
-  int found = 0;
-  if (sqlite3_prepare_v2(s->db,
-                         "SELECT id FROM institution WHERE erasmus_code = ?1"
-                         " UNION ALL SELECT id FROM institution"
-                         " WHERE name = ?1 AND NOT EXISTS (SELECT 1 FROM"
-                         " institution WHERE erasmus_code = ?1)",
-                         -1, &st, NULL) != SQLITE_OK)
-    return vista_seterr_sql(s, "opening the scoped session");
-  sqlite3_bind_text(st, 1, s->scope_name, -1, SQLITE_STATIC);
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    s->scope_id = sqlite3_column_int64(st, 0);
-    found++;
-  }
-  sqlite3_finalize(st);
-  if (found == 1)
-    return VISTA_OK;
+  vista_org_match m;
   s->scope_id = 0;
-  return vista_seterr(s, VISTA_ERR,
-                      found ? "--scope %s: %d institutions have that name; "
-                              "give the Erasmus code"
-                            : "--scope %s: no institution with that Erasmus "
-                              "code or name",
-                      s->scope_name, found);
+  int rc = vista_org_lookup(s, s->scope_name, NULL, NULL, &m);
+  if (rc != VISTA_OK)
+    return rc;
+  if (!m.id)
+    return vista_seterr(s, VISTA_ERR, "--scope %s: %s", s->scope_name,
+                        m.message);
+  s->scope_id = m.id;
+  return VISTA_OK;
 }
 
 int vista_scope_apply(vista_session *s) {

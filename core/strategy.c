@@ -12,6 +12,7 @@
 #include "bind.h"
 #include "csv_reader.h"
 #include "internal.h"
+#include "org.h"
 #include "sandbox.h"
 #include "sandbox_lib.h"
 #include "strategy.h"
@@ -80,34 +81,46 @@ static int resolve_institution(writer *w, int t, int64_t *id) {
   sqlite3_stmt *st;
   if (!name) {
     /* Only a code: the institution must be known already. */
-    if (!(st = prepare(w, "SELECT id FROM institution WHERE erasmus_code = ?")))
-      return VISTA_ERR_SQL;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    vista_org_match m;
+    int rc = vista_org_lookup(w->s, code, NULL, NULL, &m);
+    if (rc != VISTA_OK)
+      return rc;
+    *id = m.id;
     if (!*id)
       return vista_seterr(w->s, VISTA_ERR_INPUT,
-                          "%s: no institution with Erasmus code '%s' in the "
-                          "database (import the mobility or institution list "
+                          "%s: %s (import the mobility or institution list "
                           "first, or write institution = { code = ..., name = "
                           "..., country = ... })",
-                          w->path, code);
+                          w->path, m.message);
     return VISTA_OK;
   }
-  if (!(st = prepare(w, code ? "INSERT INTO institution(erasmus_code, name,"
-                               " country, city) VALUES (?1, ?2, ?3, ?4)"
-                               " ON CONFLICT(erasmus_code) DO UPDATE SET"
-                               " name = excluded.name,"
-                               " country = coalesce(excluded.country, country),"
-                               " city = coalesce(excluded.city, city)"
-                               " RETURNING id"
-                             : "INSERT INTO institution(erasmus_code, name,"
-                               " country, city) VALUES (?1, ?2, ?3, ?4)"
-                               " ON CONFLICT(name, country) WHERE"
-                               " erasmus_code IS NULL DO UPDATE SET"
-                               " city = coalesce(excluded.city, city)"
-                               " RETURNING id")))
+  /* With a code, the code is the institution. Without one, its identity
+   * (name, country and city as vista_org_key keys them) finds it, else it
+   * is new. */
+  if (!code) {
+    if (!(st = prepare(w, "SELECT i.id FROM institution_key k"
+                          " JOIN institution i ON i.id = k.institution_id"
+                          " WHERE k.name_key = vista_fold(?2)"
+                          " AND i.country IS ?3 AND i.erasmus_code IS NULL"
+                          " AND vista_org_key(NULL, i.name, i.country,"
+                          " i.city) ="
+                          " vista_org_key(NULL, ?2, ?3, ?4)")))
+      return VISTA_ERR_SQL;
+    bind_field(L, t, "name", st, 2);
+    bind_field(L, t, "country", st, 3);
+    bind_field(L, t, "city", st, 4);
+    *id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (*id)
+      return VISTA_OK;
+  }
+  if (!(st = prepare(w, "INSERT INTO institution(erasmus_code, name,"
+                        " country, city) VALUES (?1, ?2, ?3, ?4)"
+                        " ON CONFLICT(erasmus_code) DO UPDATE SET"
+                        " name = excluded.name,"
+                        " country = coalesce(excluded.country, country),"
+                        " city = coalesce(excluded.city, city)"
+                        " RETURNING id")))
     return VISTA_ERR_SQL;
   bind_field(L, t, "code", st, 1);
   bind_field(L, t, "name", st, 2);
@@ -118,7 +131,13 @@ static int resolve_institution(writer *w, int t, int64_t *id) {
   sqlite3_finalize(st);
   if (!*id)
     return vista_seterr_sql(w->s, w->path);
-  return VISTA_OK;
+  if (!(st = prepare(w, VISTA_ORG_KEY_SQL)))
+    return VISTA_ERR_SQL;
+  sqlite3_bind_int64(st, 1, *id);
+  bind_field(L, t, "name", st, 2);
+  rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? VISTA_OK : vista_seterr_sql(w->s, w->path);
 }
 
 /* Runs insert once per element of the list at field list of the table at
@@ -508,6 +527,9 @@ int vista_strategy_import_text(vista_session *s, vista_sandbox *sb,
   if (rc == VISTA_OK && !check_only)
     rc = vista_store_commit(s);
   else
+    vista_store_rollback(s);
+  /* A COMMIT that failed (out of memory) leaves the transaction open. */
+  if (rc != VISTA_OK)
     vista_store_rollback(s);
 
 done:

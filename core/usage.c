@@ -31,6 +31,9 @@ const vista_usage vista_usage_commands[] = {
     {"import survey FILE [--institution CODE]",
      "import an anonymous staff survey (CSV); every import reads a regular "
      "file, or - for standard input"},
+    {"alias [NAME CODE]",
+     "record NAME (another name, an OID or a PIC) as CODE's institution; "
+     "alone: the aliases and the likely duplicates"},
     {"export TABLE [--format csv|json] [--out FILE]",
      "write a table (mobility: vista's own CSV)"},
     {"run SCRIPT [ARGS...]",

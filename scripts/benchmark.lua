@@ -51,9 +51,7 @@ if o.period then
 end
 local mark
 if o.institution then
-  mark = vista.sql("SELECT id FROM institution WHERE erasmus_code = ? OR name = ?", o.institution, o.institution)[1]
-  if not mark then error("--institution: no institution '" .. o.institution .. "'", 0) end
-  mark = mark.id
+  mark = vista.org.id(o.institution, "--institution")
 end
 if o["over-time"] and not periods then
   -- Every period of the indicator's kind with records.

@@ -10,9 +10,11 @@ local usage = [==[usage: vista run consortium (--members FILE | --project REF) -
   from a sender that is not one). Percentages to two decimals, from summed
   participants.
 
-  --members FILE  a CSV of the members: 'erasmus code' and/or 'name' (and
-                  'country') columns; a member without records counts as a
-                  school that sent no one
+  --members FILE  a CSV of the members: 'erasmus code' (or 'oid', 'pic')
+                  and/or 'name' (and 'country', 'city') columns; a member
+                  named by a code is matched by that code only; a member
+                  without records counts as a school that sent no one, and
+                  one that matched no institution is listed with why
   --project REF   the sending organisations of a project and its records
   --schools       one line per member school as well
   --publish       apply the small-cell rules to every figure; without it the
@@ -38,6 +40,12 @@ if fmt == "json" then
   local out = {}
   for key, v in pairs(f) do out[key] = v end
   out.members_missing = #r.members_missing > 0 and r.members_missing or nil
+  if #r.members_unmatched > 0 then
+    out.members_unmatched = {}
+    for _, x in ipairs(r.members_unmatched) do
+      out.members_unmatched[#out.members_unmatched + 1] = { member = x.member, line = x.line, why = x.why }
+    end
+  end
   out.project = r.project
   if o.schools then out.by_school = r.schools end
   print(format.json(out))
@@ -65,9 +73,12 @@ local title = "Consortium " .. (r.project or o.members) .. ", school year " .. r
   (r.publish and " (published: counts under " .. k .. " suppressed)" or "")
 local sections = { { key = "figures", title = title, rows = rows, cols = { "figure", "value", "count" }, main = true } }
 local lines = {}
-if #r.members_missing > 0 then
-  lines[#lines + 1] = "members with no records in the database (counted as sending no one): " ..
-    table.concat(r.members_missing, ", ")
+for _, x in ipairs(r.members_unmatched) do
+  lines[#lines + 1] = "member " .. x.text .. " (counted as sending no one)"
+end
+if f.schools and f.members > f.schools then
+  lines[#lines + 1] = (f.members - f.schools) .. " of " .. f.members ..
+    " members sent no learners in " .. r.year
 end
 if f.suppressed then
   lines[#lines + 1] = "suppressed (small cells, README \"Small cells\"): " .. table.concat(f.suppressed, ", ")

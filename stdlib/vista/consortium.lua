@@ -17,28 +17,45 @@ local function round2(x)
   return math.tointeger(r) or r
 end
 
--- Institutions named by Erasmus code, else by name (and country): ids,
--- with the names that match nothing listed apart.
+local member_keys = { code = true, name = true, country = true, city = true, line = true }
+
+-- The members as institutions (vista.org, the one resolver): a member named
+-- by a code (Erasmus code, OID or PIC) by that code only; one named by its
+-- name by name, country and city. Returns ids, the rows found, and the
+-- members that matched nothing, each with why: they stay members (that
+-- sent nobody), never silently dropped.
 local function resolve(list)
   local ids, found, missing, seen = {}, {}, {}, {}
-  for _, m in ipairs(list) do
-    local row
+  for i, m in ipairs(list) do
+    local row, why, label
     if math.type(m) == "integer" then
       row = vista.sql("SELECT id, erasmus_code AS code, name FROM institution WHERE id = ?", m)[1]
+      label, why = tostring(m), "no institution with id " .. m
     else
       if type(m) == "string" then m = { code = m } end
-      if m.code then
-        row = vista.sql("SELECT id, erasmus_code AS code, name FROM institution WHERE erasmus_code = ?", m.code)[1]
+      if type(m) ~= "table" then
+        error("member " .. i .. " is a " .. type(m) .. ": give a code, a name or a table", 3)
       end
-      if not row and m.name then
-        local rows = vista.sql([[SELECT id, erasmus_code AS code, name FROM institution
-          WHERE name = ? AND (? IS NULL OR country = ?)]], m.name, m.country, m.country)
-        if #rows > 1 then
-          error("member '" .. m.name .. "'" .. (m.line and " (line " .. m.line .. ")" or "") ..
-                ": " .. #rows .. " institutions have that name; give its Erasmus code", 0)
+      for k in pairs(m) do
+        if not member_keys[k] then
+          local near = ({ erasmus_code = "code", erasmus = "code", oid = "code", pic = "code",
+                          organisation = "name", school = "name" })[k]
+          error("member " .. i .. ": unknown field '" .. tostring(k) .. "'" ..
+                (near and " (did you mean " .. near .. "?)" or " (a member has code, name, country, city)"), 3)
         end
-        row = rows[1]
       end
+      label = m.code or m.name
+      if not label then error("member " .. i .. ": give its code or its name", 3) end
+      local r
+      if m.code then
+        r, why = vista.org.find(m.code)
+        if r and (r.by == "name" or r.by == "alias") then
+          r, why = nil, "no institution with Erasmus code, OID or PIC '" .. m.code .. "' (it is a name: put it in the name column)"
+        end
+      else
+        r, why = vista.org.find(m.name, { country = m.country, city = m.city })
+      end
+      if r then row = { id = r.id, code = r.code, name = r.name } end
     end
     if row then
       if not seen[row.id] then
@@ -47,7 +64,9 @@ local function resolve(list)
         found[#found + 1] = row
       end
     else
-      missing[#missing + 1] = type(m) == "table" and (m.code or m.name) or tostring(m)
+      local where = type(m) == "table" and m.line and ("line " .. m.line .. " ") or ""
+      missing[#missing + 1] = { member = label, line = type(m) == "table" and m.line or nil,
+                                why = why, text = where .. "'" .. label .. "': " .. why }
     end
   end
   return ids, found, missing
@@ -63,6 +82,8 @@ end
 
 --- vista.consortium.report{...} -> {
 ---   year, members (count), members_found = rows, members_missing = names,
+---   members_unmatched = {member, line, why} for each member no institution
+---   matched (still counted: a member that sent nobody),
 ---   figures = the consortium's own (stable keys, see README),
 ---   schools = with schools = true, one row per member with records:
 ---     institution, code, name, learners, female, fewer_opportunities,
@@ -85,6 +106,11 @@ function M.report(opts)
     error("whose figures? give members = {...}, members_file = path or project = 'REF'", 2)
   end
   local ids, found, missing = resolve(list)
+  if #ids == 0 and #missing > 0 then
+    local lines = {}
+    for _, x in ipairs(missing) do lines[#lines + 1] = x.text end
+    error("none of the " .. #missing .. " members matched an institution: " .. table.concat(lines, "; "), 2)
+  end
   local total, schools = M.figures { members = ids, project = opts.project, from = from, to = to,
                                      k = opts.k or 5, publish = opts.publish, by_school = opts.schools }
   schools = opts.schools and schools or {}
@@ -124,8 +150,11 @@ function M.report(opts)
     end
     f.suppressed = s
   end
+  local names_missing = {}
+  for _, x in ipairs(missing) do names_missing[#names_missing + 1] = x.member end
   return { year = year, from = from, to = to, members = f.members, members_found = found,
-           members_missing = missing, figures = f, schools = schools, project = opts.project,
+           members_missing = names_missing, members_unmatched = missing, figures = f,
+           schools = schools, project = opts.project,
            publish = opts.publish and true or false }
 end
 

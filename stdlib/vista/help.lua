@@ -154,12 +154,26 @@ vista.consortium: a consortium's figures for a school year (Sep-Aug)
   vista.consortium.report{members = {"B  GENT01", ...} | members_file = PATH
                           | project = "2022-1-BE01-KA121-VET-000078123",
                           year = "2022-23", schools = false, publish = false}
-    -> {year, members, figures, schools, members_missing}: figures has
+    -> {year, members, figures, schools, members_missing,
+        members_unmatched = {{member, line, why}, ...}}: figures has
        learners, schools, mean_age, female(_share), male(_share),
        gender_undefined(_share), fewer_opportunities(_share),
        special_needs(_share), destination_countries, staff, accompanying,
        incoming, learners_per_school, suppressed.
-  members_file must be a file named on the command line.]==])
+  members_file must be a file named on the command line. A member given
+  by a code (Erasmus code, OID, PIC) is matched by that code only; one
+  given by name as {name = ..., country = ..., city = ...}.]==])
+
+topic("vista.org", vista.org, [==[
+vista.org: one organisation identity, the way every lookup finds an institution
+  vista.org.find(text [, {country = "BE", city = "Gent"}])
+    -> {id, code, name, country, city, by} | nil, why
+       text is an Erasmus code (exactly as written), an OID (E10000000),
+       a PIC (nine digits), an alias (vista alias NAME CODE) or a name,
+       compared as people vary it (case, accents, dots, spacing); by says
+       which ("code", "oid", "pic", "alias", "name"). Not found or two
+       schools of that name: nil and why, with a "did you mean".
+  vista.org.id(text_or_id [, what]) -> id, or an error "what: why"]==])
 
 topic("vista.chart", nil, [==[
 require "vista.chart": charts as inline SVG, and for the terminal

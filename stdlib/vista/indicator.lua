@@ -243,8 +243,9 @@ end
 local function resolve_institution(inst)
   if math.type(inst) == "integer" then return inst end
   if type(inst) == "string" then
-    local r = vista.sql("SELECT id FROM institution WHERE erasmus_code = ?", inst)[1]
+    local r, why = vista.org.find(inst)
     if r then return r.id end
+    error("vista.indicator.compute: " .. why, 3)
   end
   error("vista.indicator.compute: no institution " .. tostring(inst), 3)
 end

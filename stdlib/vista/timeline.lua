@@ -21,9 +21,9 @@ local M = {}
 local function institution(inst)
   if math.type(inst) == "integer" then return inst end
   if type(inst) == "string" then
-    local r = vista.sql("SELECT id FROM institution WHERE erasmus_code = ? OR name = ?", inst, inst)[1]
+    local r, why = vista.org.find(inst)
     if r then return r.id end
-    error("no institution '" .. inst .. "'", 3)
+    error(why, 3)
   end
   local ok, s = pcall(vista.strategy.get)
   if ok and s then return s.institution.id end

@@ -40,7 +40,7 @@ t.run {
   end },
   { "compute: an institution that does not exist is refused", function()
     t.raises(function() vista.indicator.compute { institution = "B  NOWHERE9" } end,
-             "no institution B  NOWHERE9")
+             "no institution with Erasmus code 'B  NOWHERE9'")
     t.raises(function() vista.indicator.compute { institution = {} } end, "no institution")
   end },
   { "facts: of everyone, of an id, of a code", function()

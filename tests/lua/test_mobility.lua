@@ -34,7 +34,7 @@ t.run {
       "year must be a whole number")
     t.raises(function() vista.mobility.figures{ vet = 1 } end, "vet must be true or false")
     t.raises(function() vista.mobility.figures{ institution = "NO CODE" } end,
-      "no institution with Erasmus code 'NO CODE'")
+      "no institution with Erasmus code or name 'NO CODE'")
     t.raises(function() vista.mobility.figures{ year = {} } end, "an empty list matches nothing")
   end },
   { "vista.mobility is read-only", function()

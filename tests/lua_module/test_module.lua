@@ -169,7 +169,7 @@ fails_with("a scoped handle refuses others' rows through a join",
 check("a scoped handle sees fewer records",
   scoped:sql("SELECT count(*) AS n FROM mobility")[1].n < h:sql("SELECT count(*) AS n FROM mobility")[1].n)
 fails_with("an unknown scope", function() return vista.open(DB, { scope = "NO SUCH SCHOOL" }) end,
-  "no institution with that Erasmus code or name")
+  "no institution with Erasmus code or name 'NO SUCH SCHOOL'")
 
 -- 3. Read-only: nothing created, nothing written.
 local missing = os.tmpname()
