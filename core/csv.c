@@ -238,9 +238,11 @@ static void on_record(int term, void *ud) {
 static int malformed(reader *r, const char *reason) {
   int64_t line = r->rec_line ? r->rec_line : r->line;
   size_t field = r->nfields + 1;
-  if (!r->on_bad)
-    return vista_seterr(r->s, VISTA_ERR_INPUT, "%s:%lld:%zu: %s", r->file,
-                        (long long)line, field, reason);
+  /* Without a header there is nothing to read the rows by: the first
+   * record's fault ends the read rather than promoting a later row. */
+  if (!r->on_bad || r->index == 0)
+    return vista_seterr(r->s, VISTA_ERR_INPUT, "%s:%lld:%zu: malformed CSV: %s",
+                        r->file, (long long)line, field, reason);
   return r->on_bad(r->ud, line, field, reason,
                    r->keep_raw ? r->raw : NULL, r->raw_len);
 }
@@ -582,6 +584,7 @@ int vista_csv_read(vista_session *s, const char *path,
   char *in = vista_calloc(1, READ_SIZE + 1 + SCAN_SLACK);
   size_t have = 0; /* bytes in `in` not yet fed */
   int first = 1, eof = 0;
+  int skipping = 0; /* a malformed line goes on past the buffer: drop it */
   FILE *f = NULL;
   int64_t size;
   off_t ahead = 0;
@@ -627,6 +630,16 @@ int vista_csv_read(vista_session *s, const char *path,
     while (start < have) {
       char *nl = memchr(in + start, '\n', have - start);
       size_t end;
+      if (skipping) {
+        if (!nl) {
+          start = have;
+          break;
+        }
+        skipping = 0;
+        r.line++;
+        start = (size_t)(nl - in) + 1;
+        continue;
+      }
       if (nl)
         end = (size_t)(nl - in) + 1;
       else if (eof || start == 0)
@@ -660,7 +673,10 @@ int vista_csv_read(vista_session *s, const char *path,
                  ? malformed(&r, "field longer than 16 MiB (a quote that "
                                  "never closes?)")
                  : malformed(&r, csv_strerror(err));
-        /* Resynchronise at the next line with a fresh parser. */
+        /* Resynchronise at the next line with a fresh parser; a line
+         * that has not ended yet is dropped up to its end, so one runaway
+         * line is one error, not one a buffer. */
+        skipping = !nl && !eof;
         csv_free(&p);
         parser_ready = 0;
         r.nfields = r.buf_len = 0;

@@ -106,19 +106,18 @@ static void *hash_file(void *ud) {
 #ifdef SYS_gettid
   setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), HASH_NICE);
 #endif
-  vista_sha256 c;
-  vista_sha256_init(&c);
+  vista_sha256 c = {0};
   FILE *f = fopen(h->path, "rb");
   char *buf = vista_malloc(1 << 20);
-  if (!f || !buf) {
+  if (!f || !buf || vista_sha256_init(&c) != 0) {
     h->failed = 1;
   } else {
     size_t n;
     while ((n = fread(buf, 1, 1 << 20, f)) > 0)
       vista_sha256_update(&c, buf, n);
-    h->failed = ferror(f);
-    vista_sha256_hex(&c, h->hex);
+    h->failed = ferror(f) || vista_sha256_hex(&c, h->hex) != 0;
   }
+  vista_sha256_free(&c);
   free(buf);
   if (f)
     fclose(f);
@@ -302,7 +301,7 @@ int vista_mobility_import(vista_session *s, const char *source,
                           vista_mobility_report *report) {
   static const vista_mobility_options defaults = {0};
   const char *path = vista_input_name(source);
-  vista_sha256 hash_inline;
+  vista_sha256 hash_inline = {0};
   FILE *input = NULL;
   mob_importer *im = vista_calloc(1, sizeof *im);
   vista_session *rs = NULL; /* the reader's own error buffer */
@@ -347,7 +346,10 @@ int vista_mobility_import(vista_session *s, const char *source,
   if ((rc = vista_store_open(s)) != VISTA_OK)
     goto done;
   if (im->file_size < 0) {
-    vista_sha256_init(&hash_inline);
+    if (vista_sha256_init(&hash_inline) != 0) {
+      rc = vista_seterr(s, VISTA_ERR_NOMEM, "out of memory");
+      goto done;
+    }
     im->hash_inline = &hash_inline;
     im->file_size = 0; /* not known until it is read */
   } else if (pthread_create(&hash_thread, NULL, hash_file, &h) != 0) {
@@ -436,7 +438,10 @@ int vista_mobility_import(vista_session *s, const char *source,
     goto done;
   int64_t before = 0;
   if (im->hash_inline) {
-    vista_sha256_hex(im->hash_inline, h.hex);
+    if (vista_sha256_hex(im->hash_inline, h.hex) != 0) {
+      rc = vista_seterr(s, VISTA_ERR_NOMEM, "%s: cannot hash the input", path);
+      goto done;
+    }
     im->file_size = im->bytes_read;
   }
   if (!known) {
@@ -484,6 +489,7 @@ int vista_mobility_import(vista_session *s, const char *source,
   in_tx = rc != VISTA_OK;
 
 done:
+  vista_sha256_free(&hash_inline);
   if (hashing)
     pthread_join(hash_thread, NULL);
   if (summarising) {

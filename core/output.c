@@ -33,6 +33,7 @@
 
 #include "bind.h"
 #include "output.h"
+#include "xlsx.h"
 
 #define MAX_DEPTH 4096 /* directories walked up looking for within */
 #define PART_TRIES 64  /* fresh temporary names tried before giving up */
@@ -241,6 +242,128 @@ static int output_write(lua_State *L) {
   return 1;
 }
 
+/* ---- out:xlsx(sheets): a workbook (core/xlsx.c) ------------------------ */
+
+static const char XLSX_MT[] = "vista.Workbook";
+
+static int xlsx_gc(lua_State *L) {
+  vista_xlsx **x = luaL_checkudata(L, 1, XLSX_MT);
+  vista_xlsx_free(*x);
+  *x = NULL;
+  return 0;
+}
+
+static const char *const KINDS[] = {"integer", "decimal", "percent", "text",
+                                    NULL};
+#define KIND_TEXT 3
+
+/* The kind named at kinds[col] (a table at index kinds, or none): an index
+ * of KINDS, or -1. */
+static int kind_of(lua_State *L, int kinds, const char *col) {
+  if (!kinds || lua_getfield(L, kinds, col) == LUA_TNIL) {
+    if (kinds)
+      lua_pop(L, 1);
+    return -1;
+  }
+  int k = luaL_checkoption(L, -1, NULL, KINDS);
+  lua_pop(L, 1);
+  return k;
+}
+
+/* The value on the top of the stack into cell (r, c), and pops it. */
+static int xlsx_cell(lua_State *L, vista_xlsx *x, int32_t r, size_t c,
+                     int kind) {
+  int rc = 0;
+  if (lua_type(L, -1) == LUA_TNUMBER && kind != KIND_TEXT) {
+    double v = lua_tonumber(L, -1);
+    if (kind < 0)
+      kind = lua_isinteger(L, -1) ? VISTA_XLSX_INTEGER : VISTA_XLSX_DECIMAL;
+    /* NaN and the infinities are no value, as in the other formats. */
+    if (v == v && v - v == 0)
+      rc = vista_xlsx_number(x, r, c, v, (vista_xlsx_kind)kind);
+  } else if (!lua_isnil(L, -1)) {
+    rc = vista_xlsx_text(x, r, c, luaL_tolstring(L, -1, NULL));
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return rc;
+}
+
+/* The sheet described by the table at index t. */
+static int xlsx_sheet(lua_State *L, vista_xlsx *x, int t) {
+  int base = lua_gettop(L);
+  lua_getfield(L, t, "title");
+  if (lua_getfield(L, t, "cols") != LUA_TTABLE ||
+      lua_getfield(L, t, "rows") != LUA_TTABLE)
+    return luaL_error(L, "out:xlsx: a sheet is {title =, cols = {...}, "
+                         "rows = {...}}");
+  int kinds = lua_getfield(L, t, "kinds") == LUA_TTABLE ? base + 4 : 0;
+  int row_kinds = lua_getfield(L, t, "row_kinds") == LUA_TTABLE ? base + 5 : 0;
+  size_t ncols = (size_t)luaL_len(L, base + 2);
+  const char **cols = lua_newuserdatauv(L, (ncols + 1) * sizeof *cols, 0);
+  for (size_t c = 0; c < ncols; c++) {
+    lua_geti(L, base + 2, (lua_Integer)c + 1);
+    cols[c] = luaL_checkstring(L, -1); /* kept alive by the cols table */
+    lua_pop(L, 1);
+  }
+  if (vista_xlsx_sheet(x, lua_tostring(L, base + 1), ncols, cols) != 0)
+    return -1;
+  lua_Integer nrows = luaL_len(L, base + 3);
+  for (lua_Integer i = 1; i <= nrows; i++) {
+    if (lua_geti(L, base + 3, i) != LUA_TTABLE)
+      return luaL_error(L, "out:xlsx: row %d is not a table", (int)i);
+    int over = row_kinds && lua_geti(L, base + 5, i) == LUA_TTABLE
+                   ? lua_gettop(L) : 0;
+    if (row_kinds && !over)
+      lua_pop(L, 1);
+    int row = over ? over - 1 : lua_gettop(L);
+    for (size_t c = 0; c < ncols; c++) {
+      int k = over ? kind_of(L, over, cols[c]) : -1;
+      if (k < 0)
+        k = kind_of(L, kinds, cols[c]);
+      lua_getfield(L, row, cols[c]);
+      if (xlsx_cell(L, x, (int32_t)(i - 1), c, k) != 0)
+        return -1;
+    }
+    lua_settop(L, base + 6);
+  }
+  lua_settop(L, base);
+  return 0;
+}
+
+/* out:xlsx(sheets) -> out: writes a workbook of the sheets, each
+ * {title = , cols = {...}, rows = {...}, kinds = {col = kind},
+ *  row_kinds = {[i] = {col = kind}}}; kind integer, decimal, percent or
+ * text (vista.format decides them). */
+static int output_xlsx(lua_State *L) {
+  output *o = check_open(L);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  vista_xlsx **x = lua_newuserdatauv(L, sizeof *x, 0);
+  *x = NULL;
+  if (luaL_newmetatable(L, XLSX_MT)) {
+    lua_pushcfunction(L, xlsx_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  int rc = vista_xlsx_new(x);
+  lua_Integer n = luaL_len(L, 2);
+  for (lua_Integer i = 1; rc == 0 && i <= n; i++) {
+    if (lua_geti(L, 2, i) != LUA_TTABLE)
+      return luaL_error(L, "out:xlsx: sheet %d is not a table", (int)i);
+    rc = xlsx_sheet(L, *x, lua_gettop(L));
+    lua_pop(L, 1);
+  }
+  if (rc == 0)
+    rc = vista_xlsx_finish(*x, o->file.f);
+  if (rc != 0)
+    return luaL_error(L, "vista.output: %s: %s", o->path,
+                      vista_xlsx_error(*x));
+  vista_xlsx_free(*x);
+  *x = NULL;
+  lua_settop(L, 1);
+  return 1;
+}
+
 /* out:close() -> the path written */
 static int output_close(lua_State *L) {
   output *o = check_open(L);
@@ -285,6 +408,8 @@ int vista_l_output(lua_State *L) {
     lua_setfield(L, -2, "write");
     lua_pushcfunction(L, output_close);
     lua_setfield(L, -2, "close");
+    lua_pushcfunction(L, output_xlsx);
+    lua_setfield(L, -2, "xlsx");
     lua_setfield(L, -2, "__index");
   }
   lua_setmetatable(L, -2);

@@ -5,9 +5,10 @@
 # what to run and fails.
 set -eu
 
-# Build and test: the four libraries, line editing, pkg-config, and the
-# sqlite3 shell that the tests use as an independent oracle.
-packages="pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev libcmocka-dev libedit-dev sqlite3 python3"
+# Build and test: the libraries (libcrypto for SHA-256, libxlsxwriter for
+# workbooks), line editing, pkg-config, and the sqlite3 shell that the
+# tests use as an independent oracle.
+packages="pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev libssl-dev libxlsxwriter-dev libcmocka-dev libedit-dev sqlite3 python3"
 # The tests render the HTML report in a real browser: Debian's Chromium,
 # with a font to draw text with; the fuzzers need clang and its runtime
 # (libFuzzer and the sanitizers).
@@ -18,6 +19,8 @@ if [ "${1:-}" = test ]; then
   packages="$packages man-db zsh"
   # The Lua module's test requires it from Debian's own interpreter.
   packages="$packages lua5.4"
+  # Workbooks are read back with openpyxl (Debian's python3).
+  packages="$packages python3-openpyxl"
 fi
 # make coverage: gcc's gcov, gcovr for the report, luac5.4 to list the
 # executable Lua lines.

@@ -18,9 +18,11 @@ local concat, insert, sort = table.concat, table.insert, table.sort
 local format, rep = string.format, string.rep
 local mtype = math.type
 
---- The output formats scripts accept with --format.
-M.formats = { "table", "csv", "json", "md" }
-local known = { table = true, csv = true, json = true, md = true }
+--- The output formats scripts accept with --format. xlsx is a workbook, not
+--- text: it goes to the file given with --out.
+M.formats = { "table", "csv", "json", "md", "xlsx" }
+local known = { table = true, csv = true, json = true, md = true, xlsx = true }
+local FORMATS = "table, csv, json, md or xlsx"
 
 -- Terminal columns a code point takes: 0 for combining marks and zero-width
 -- characters, 2 for East Asian wide and fullwidth forms and emoji, else 1.
@@ -216,14 +218,69 @@ local renderers = { table = render_table, csv = render_csv, json = render_json, 
 ---@return string
 function M.render(rows, fmt, cols)
   fmt = fmt or "table"
+  if fmt == "xlsx" then
+    error("a workbook is not text: vista.format.xlsx(sections, path) writes one", 2)
+  end
   if not known[fmt] then
-    error("unknown format '" .. tostring(fmt) .. "' (use table, csv, json or md)", 2)
+    error("unknown format '" .. tostring(fmt) .. "' (use " .. FORMATS .. ")", 2)
   end
   return renderers[fmt](rows, cols or M.columns(rows))
 end
 
---- Prints rows in one of the formats.
+--- How a workbook stores a column, by the names vista's figures use: shares,
+--- rates and coverage are percentages (stored as a fraction, shown as
+--- 57.14 %); periods, years and codes are text; any other number is a count
+--- (an integer) or a decimal, as its value is. An indicator row's value is a
+--- percentage when its unit is "%".
+local TEXT_COLUMNS = { period = true, year = true, school_year = true, academic_year = true,
+  call_year = true, code = true, erasmus_code = true, oid = true, pic = true, isced = true,
+  isced_f = true, field = true, project = true }
+local function column_kind(col)
+  if TEXT_COLUMNS[col] or col:match("_code$") or col:match("_period$") then return "text" end
+  if col:match("_share$") or col:match("_rate$") or col:match("_pct$") or col == "coverage"
+    or col:match("_coverage$") or col:match("^share_") then
+    return "percent"
+  end
+end
+
+--- Writes sections (as M.sections takes them: those with rows) to a
+--- workbook at path, one sheet each; path must be the script's --out file.
+---@param list table sections, or rows for a single sheet
+---@param path string
+function M.xlsx(list, path)
+  if type(path) ~= "string" then error("vista.format.xlsx: a workbook needs a file: --out FILE", 2) end
+  if list[1] and list[1].rows == nil and list[1].lines == nil then
+    list = { { title = "Sheet", rows = list } } -- plain rows
+  end
+  local sheets = {}
+  for _, s in ipairs(list) do
+    if s.rows then
+      local cols = s.cols or M.columns(s.rows)
+      local kinds, row_kinds = {}, nil
+      for _, c in ipairs(cols) do kinds[c] = column_kind(c) end
+      for _, c in ipairs(cols) do
+        if c == "unit" then
+          row_kinds = {}
+          for i, r in ipairs(s.rows) do
+            if r.unit == "%" then row_kinds[i] = { value = "percent", target = "percent", baseline = "percent" } end
+          end
+        end
+      end
+      sheets[#sheets + 1] = { title = s.title or s.key, cols = cols, rows = s.rows, kinds = kinds,
+        row_kinds = row_kinds }
+    end
+  end
+  local out = vista.output(path)
+  out:xlsx(sheets)
+  out:close()
+end
+
+--- Prints rows in one of the formats (xlsx: writes them to the --out file).
 function M.print(rows, fmt, cols)
+  if fmt == "xlsx" then
+    M.xlsx({ { title = "Sheet", rows = rows, cols = cols } }, M.out)
+    return
+  end
   print(M.render(rows, fmt, cols))
 end
 
@@ -235,7 +292,11 @@ end
 function M.sections(list, fmt)
   fmt = fmt or "table"
   if not known[fmt] then
-    error("unknown format '" .. tostring(fmt) .. "' (use table, csv, json or md)", 2)
+    error("unknown format '" .. tostring(fmt) .. "' (use " .. FORMATS .. ")", 2)
+  end
+  if fmt == "xlsx" then
+    M.xlsx(list, M.out)
+    return
   end
   if fmt == "json" then
     local obj, keys = {}, {}
@@ -285,7 +346,8 @@ function M.sections(list, fmt)
   end
 end
 
---- Takes --format FMT (or --format=FMT) out of a script's arguments.
+--- Takes --format FMT (or --format=FMT) out of a script's arguments; with
+--- --format xlsx, --out FILE too (kept in M.out: where the workbook goes).
 ---@param args string[] the script's arg table
 ---@return string fmt, string[] rest
 function M.from_args(args)
@@ -296,18 +358,33 @@ function M.from_args(args)
     local v = a:match("^%-%-format=(.*)$")
     if a == "--format" then
       v = args[i + 1]
-      if v == nil then error("--format needs a value: table, csv, json or md", 2) end
+      if v == nil then error("--format needs a value: " .. FORMATS, 2) end
       i = i + 1
     end
     if v then
       if not known[v] then
-        error("unknown format '" .. v .. "' (use table, csv, json or md)", 2)
+        error("unknown format '" .. v .. "' (use " .. FORMATS .. ")", 2)
       end
       fmt = v
     else
       insert(rest, a)
     end
     i = i + 1
+  end
+  if fmt == "xlsx" then
+    local kept = {}
+    i = 1
+    while rest[i] ~= nil do
+      local a = rest[i]
+      local v = a:match("^%-%-out=(.*)$")
+      if a == "--out" then v = rest[i + 1] or ""; i = i + 1 end
+      if v then M.out = v else insert(kept, a) end
+      i = i + 1
+    end
+    if not M.out or M.out == "" then
+      error("--format xlsx writes a workbook: give it a file with --out FILE", 2)
+    end
+    rest = kept
   end
   return fmt, rest
 end

@@ -78,6 +78,8 @@ require "vista.format" -- rows as text
   format.render(rows [, fmt [, columns]]) -> string   fmt: table, csv, json, md
   format.print(rows [, fmt [, columns]])
   format.from_args(arg) -> fmt, rest   takes --format FMT from a script's args
+                                       (and --out FILE with --format xlsx)
+  format.xlsx(sections_or_rows, path)  an Excel workbook, one sheet a section
   format.json(value) -> string   (vista.json's encode)
   format.width(s) -> display columns of a UTF-8 string
   Numbers are written alike in every format: integers as digits, others in

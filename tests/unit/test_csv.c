@@ -349,7 +349,8 @@ static void test_csv_reports_a_quote_that_never_closes(void **st) {
   seen got = {0};
   assert_int_equal(vista_csv_read(s, path, NULL, collect, NULL, &got),
                    VISTA_ERR_INPUT);
-  assert_non_null(strstr(vista_errmsg(s), ":3:2: a quoted field is never "
+  assert_non_null(strstr(vista_errmsg(s), ":3:2: malformed CSV: a quoted "
+                                          "field is never "
                                           "closed"));
   assert_int_equal(got.n, 2);
   vista_session_free(s);
