@@ -387,13 +387,17 @@ static int l_figures(lua_State *L) {
   /* Totals over groups a scoped session made up would give members away by
    * difference (one group with A, one without): it totals built-in peer
    * groups only. */
-  /* Nor may it lower the threshold others are protected by. */
-  if (s->scope_id && o.k < 5)
-    o.k = 5;
-  if (s->scope_id && o.has_groups && !o.group_by)
-    luaL_error(L, "vista.benchmark: a scoped session totals the built-in "
-                  "peer groups only (group_by = 'all', 'country', 'na', "
-                  "'key_action' or 'size')");
+  /* Protected output is one fixed design (README, "Small cells"): the
+   * threshold is fixed, and so are the groups totalled. */
+  int protect_all = o.publish || s->scope_id;
+  if (protect_all && o.k != SUP_K)
+    luaL_error(L, "vista.benchmark: k is fixed at %d in published and "
+                  "scoped figures (tables at several k give the cells "
+                  "between them away)", SUP_K);
+  if (protect_all && o.has_groups && !o.group_by)
+    luaL_error(L, "vista.benchmark: published and scoped figures total the "
+                  "built-in peer groups only (group_by = 'all', 'country', "
+                  "'na', 'key_action' or 'size')");
   char sql[8192];
   const char *p = o.period;
   snprintf(sql, sizeof sql, query_fmt, p, p, p, p, p, p, p);

@@ -161,10 +161,20 @@ static int l_figures(lua_State *L) {
   if (!from || !to)
     luaL_error(L, "vista.consortium.figures: from and to (YYYYMM) are "
                   "needed");
-  if (s->scope_id && k < 5)
-    k = 5; /* a scoped session does not lower others' protection */
   lua_getfield(L, 1, "publish");
   int publish = lua_toboolean(L, -1);
+  /* Protected output is one fixed design: the threshold and the periods
+   * (whole school or calendar years) are fixed, since windows or
+   * thresholds chosen freely give single months and cells by difference. */
+  if ((publish || s->scope_id) && k != SUP_K)
+    luaL_error(L, "vista.consortium: k is fixed at %d in published and "
+                  "scoped figures", SUP_K);
+  int whole_school = from % 100 == 9 && to == (from / 100 + 1) * 100 + 8;
+  int whole_calendar = from % 100 == 1 && to == from / 100 * 100 + 12;
+  if ((publish || s->scope_id) && !whole_school && !whole_calendar)
+    luaL_error(L, "vista.consortium: published and scoped figures cover a "
+                  "whole school year (September to August) or calendar "
+                  "year, not %I to %I", from, to);
   lua_getfield(L, 1, "by_school");
   int by_school = lua_toboolean(L, -1);
   lua_getfield(L, 1, "project");

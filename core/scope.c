@@ -5,11 +5,13 @@
  * into a TEMP table of the same name (unqualified names find the temp
  * schema first), and the main schema's views are re-created in temp over
  * them. An authorizer, installed for the whole session, then denies every
- * read of a main table that is not public (institutions, countries,
- * labels, projects, the schema): main.mobility, a subquery, a join, a CTE
+ * read of a main table that is not public (countries, labels, the
+ * schema): main.mobility, a subquery, a join, a CTE
  * or a main view reaching the records are all refused, whatever they are
  * called. (Temp views filtering main would not do: the authorizer knows a
- * read's view only by name, and a CTE can take any name.) The aggregates
+ * read's view only by name, and a CTE can take any name.) The
+ * dictionaries are scoped too: institutions and projects X's records use,
+ * plus the senders that benchmarks name. The aggregates
  * others may see (benchmarks, consortia) are prepared by our own C code
  * while the session is trusted — only around sqlite3_prepare, as the
  * authorizer is consulted when a statement is compiled — and suppress
@@ -22,12 +24,9 @@
 #include "mobility.h"
 #include "org.h"
 
-/* Tables anyone may read: they describe organisations, places, projects
- * and codes as the open data publishes them, not people. */
+/* Tables anyone may read: places and codes, not people or partners. */
 static const char *const public_tables[] = {
-    "institution", "institution_key", "org_alias", "country", "label", "project",
-    "sqlite_master",
-    "sqlite_schema", NULL};
+    "country", "label", "sqlite_master", "sqlite_schema", NULL};
 
 /* Tables with an institution's own rows, and which of them X sees ('@'
  * is X's id). A main table in neither list is not readable at all. */
@@ -35,6 +34,18 @@ static const struct {
   const char *table, *filter;
 } scoped_tables[] = {
     {"mobility", "sending_id = @ OR receiving_id = @"},
+    /* The dictionaries: the entries X's own records use, plus the public
+     * list of sending institutions that benchmarks name (one row each in
+     * the terms). Another school's host company in Bologna, or its
+     * projects, would show its partner network. */
+    {"institution", "id = @ OR id IN (SELECT sending_id FROM temp.mobility)"
+                    " OR id IN (SELECT receiving_id FROM temp.mobility)"
+                    " OR id IN (SELECT DISTINCT institution_id"
+                    " FROM main.mobility_term)"},
+    {"project", "id IN (SELECT project_id FROM temp.mobility)"},
+    /* The resolver's keys and aliases, of the institutions seen only. */
+    {"institution_key", "institution_id IN (SELECT id FROM temp.institution)"},
+    {"org_alias", "institution_id IN (SELECT id FROM temp.institution)"},
     {"mobility_summary", "institution_id = @"},
     {"mobility_destination", "institution_id = @"},
     {"mobility_term", "institution_id = @"},

@@ -12,7 +12,7 @@ void sup_row(const sup_column *cols, int n, const int64_t *v, int protect,
     int64_t x = v[i];
     int base = c->base;
     hidden[i] = SUP_SHOWN;
-    if (!protect && !c->special)
+    if (!protect)
       continue;
     switch (c->kind) {
     case SUP_COUNT:

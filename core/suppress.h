@@ -1,7 +1,7 @@
 /* suppress.h: the small-cell rules (docs/definitions.md, "Small cells"),
- * applied in C to every figure about people that leaves the engine for
- * publication, for a scoped session's view of others, and always for the
- * special categories (fewer opportunities, special needs). */
+ * applied in C to every figure about people that leaves the data owner:
+ * published tables and a scoped session's view of others. The owner's own
+ * unscoped, unpublished analysis is exact (special categories included). */
 #ifndef VISTA_SUPPRESS_H
 #define VISTA_SUPPRESS_H
 
@@ -16,6 +16,9 @@ enum {
 
 #define SUP_MIN_PERCENT_BASE 23 /* HESA: no percentage of fewer than 22.5 */
 #define SUP_MIN_MEAN_BASE 8     /* HESA: no average of 7 or fewer */
+/* The threshold of protected output (published, scoped): fixed, since a
+ * table at k beside one at k + 1 gives the cells between away. */
+#define SUP_K 5
 
 /* Why a cell is hidden: 0 shown, 1 a small count (1 to k-1), 2 anything
  * else (its complement is small, its base is too small, it would give
@@ -30,8 +33,8 @@ typedef struct sup_column {
 } sup_column;
 
 /* Marks the hidden cells of one row of n columns (hidden[i] = SUP_*).
- * protect: the row is published or about another institution; else only
- * the special columns follow the rules. */
+ * protect: the row is published or about another institution; else
+ * nothing is hidden (the data owner's exact figures). */
 void sup_row(const sup_column *cols, int n, const int64_t *v, int protect,
              int k, unsigned char *hidden);
 

@@ -79,7 +79,9 @@ M.round2 = round2
 
 -- The value of def for one row of figures: value, numerator, denominator,
 -- status. A figure that was suppressed, read by the indicator, suppresses
--- the value; so does a ratio of fewer than 23 when the row is protected.
+-- the value; so does a ratio of fewer than 23 when the row is protected
+-- (published, or another's in a scoped session; the data owner's own
+-- figures are exact).
 local function value_of(def, row, protect, k)
   local hidden = {}
   for _, c in ipairs(row.suppressed or {}) do hidden[c] = true end
@@ -91,7 +93,7 @@ local function value_of(def, row, protect, k)
   local ok, value, num, den, status = pcall(vista.indicator.evaluate, def, f)
   if not ok then error(value, 0) end
   if touched then return nil, nil, nil, "suppressed" end
-  if value ~= nil and (protect or def.special) then
+  if value ~= nil and protect then
     if den ~= nil and type(den) == "number" and den < 23 and not def.measure then
       return nil, nil, nil, "suppressed"
     end

@@ -204,11 +204,12 @@ docs/definitions.md, in vista's source, says what every figure counts:
   vista.mobility.fields() lists the fields figures group and filter by.]==])
 
 topic("suppression", nil, [==[
-Small cells, applied in C wherever figures about other institutions leave
-the engine: with --publish / publish = true, for every other institution in
-a --scope session, and always for fewer opportunities and special needs
-(the rules in full: docs/definitions.md, "Small cells").
-  - a count of 1 to k-1 people is suppressed (k = 5; 3 or 10 with --k);
+Small cells, applied in C wherever figures leave the data owner: with
+--publish / publish = true, and for every other institution in a --scope
+session; the owner's own unscoped, unpublished figures are exact (the
+rules in full: docs/definitions.md, "Small cells").
+  - a count of 1 to k-1 people is suppressed (k = 5, fixed when published
+    or scoped; 3 or 10 with --k in the owner's own tables);
     a true zero is shown;
   - a share needs a base of 23 or more, and its complement (base - count)
     must not be a small count either;

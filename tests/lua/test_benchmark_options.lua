@@ -22,12 +22,15 @@ end
 t.run {
   { "figures: the options it takes", function()
     t.eq(#b.figures {}, 0)
-    t.eq(#b.figures { period = "school", periods = { "2023-24" }, k = 3, publish = true }, 0)
+    t.eq(#b.figures { period = "school", periods = { "2023-24" }, k = 3 }, 0)
+    t.eq(#b.figures { period = "school", periods = { "2023-24" }, k = 5, publish = true }, 0)
     t.eq(#b.figures { period = "calendar", periods = { 2023, "2024" }, groups = { "country" } }, 0)
   end },
   { "figures: wrong options are refused", function()
     t.raises(function() b.figures { period = "week" } end, "period must be 'calendar' or 'school'")
     t.raises(function() b.figures { k = 1 } end, "k must be between 2 and 100")
+    t.raises(function() b.figures { k = 10, publish = true } end, "k is fixed at 5 in published")
+    t.raises(function() b.figures { publish = true, groups = {} } end, "peer groups only")
     t.raises(function() b.figures { k = 101 } end, "k must be between 2 and 100")
     t.raises(function() b.figures { periods = { "1899" } } end, "'1899' is not a period")
     t.raises(function() b.figures { periods = { "2201" } } end, "'2201' is not a period")
