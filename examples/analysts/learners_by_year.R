@@ -3,8 +3,9 @@
 # RSQLite). The same question as
 # `vista run mobility --by year vet=true profile=learner` (its `learners`
 # column), asked of the stable view mobility_view (docs/database.md).
-# Learners are the bands short, long and other (docs/definitions.md, "Who
-# counts as what"); every count sums participants.
+# A learner is is_learner = 1, the role vista counts (docs/definitions.md,
+# "Who counts as what"), whatever the duration or band; every count sums
+# participants.
 #
 # usage: Rscript learners_by_year.R VISTA_DB
 suppressPackageStartupMessages(library(DBI))
@@ -14,8 +15,7 @@ con <- dbConnect(RSQLite::SQLite(), db, flags = RSQLite::SQLITE_RO)
 by_year <- dbGetQuery(con, "
   SELECT year, sum(participants) AS learners
   FROM mobility_view
-  WHERE is_vet = 1 AND profile = 'learner'
-    AND band IN ('short', 'long', 'other')
+  WHERE is_vet = 1 AND is_learner = 1
   GROUP BY year
   ORDER BY year")
 dbDisconnect(con)

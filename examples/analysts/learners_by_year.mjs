@@ -7,9 +7,10 @@
 //   node learners_by_year.mjs records.csv
 //
 // The same question as `vista run mobility --by year vet=true
-// profile=learner` (its `learners` column). Learners are the bands short,
-// long and other (docs/definitions.md, "Who counts as what"); every count
-// sums participants. Rows come in vista's order: an unknown year first.
+// profile=learner` (its `learners` column). A learner is is_learner = 1,
+// the role vista counts (docs/definitions.md, "Who counts as what"),
+// whatever the duration or band; every count sums participants. Rows come
+// in vista's order: an unknown year first.
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const csv = process.argv[2];
@@ -19,8 +20,7 @@ const db = await instance.connect();
 const reader = await db.runAndReadAll(`
   SELECT year, sum(participants) AS learners
   FROM read_csv($csv, header = true, auto_type_candidates = ['BIGINT', 'VARCHAR'])
-  WHERE is_vet = 1 AND profile = 'learner'
-    AND band IN ('short', 'long', 'other')
+  WHERE is_vet = 1 AND is_learner = 1
   GROUP BY year
   ORDER BY year NULLS FIRST`, { csv });
 console.log('year,learners');

@@ -3,9 +3,9 @@
 
 The same question as `vista run mobility --by year vet=true profile=learner`
 (its `learners` column), asked of the stable view `mobility_view`
-(docs/database.md). Learners are the bands short, long and other
-(docs/definitions.md, "Who counts as what"); every count sums
-`participants`.
+(docs/database.md). A learner is `is_learner = 1`, the role vista counts
+(docs/definitions.md, "Who counts as what"), whatever the duration or
+band; every count sums `participants`.
 
 usage: python3 learners_by_year.py VISTA_DB
 """
@@ -17,11 +17,11 @@ import pandas as pd
 # Read-only: the analysis never changes the database.
 db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
 records = pd.read_sql_query(
-    "SELECT year, band, participants FROM mobility_view"
-    " WHERE is_vet = 1 AND profile = 'learner'", db)
+    "SELECT year, is_learner, participants FROM mobility_view"
+    " WHERE is_vet = 1", db)
 db.close()
 
-learners = records[records["band"].isin(["short", "long", "other"])]
+learners = records[records["is_learner"] == 1]
 by_year = (learners.astype({"year": "Int64"})
            .groupby("year", dropna=False)["participants"].sum()
            .rename("learners")

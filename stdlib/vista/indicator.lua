@@ -451,8 +451,11 @@ function M.compute(opts)
       if not ok then error((tostring(rows):gsub("^[^:]*%.lua:%d+: ", "")), 0) end
       list = rows
     end
-    local ids, _, missing = vista.consortium.resolve_members(list)
-    -- A listed member with no records sent nobody: still a member.
+    local ids, _, unmatched = vista.consortium.resolve_members(list)
+    -- A listed member with no records sent nobody: still a member. The
+    -- resolver says which and why; the indicator names them.
+    local missing = {}
+    for i, m in ipairs(unmatched) do missing[i] = m.member end
     members = { ids = ids, count = #ids + #missing, missing = missing }
   end
   local last_figures = {}

@@ -457,10 +457,12 @@ def compare_roles(work):
     check("roles: learners = filter profile=learner = the terms' learners",
           (fig["learners"], filt, terms), (n, n, n))
     # A custom indicator's { mobility = { profile = "learner" } } counts
-    # what its denominator "learners" counts, period by period.
+    # learner mobilities (participations), what "learner_mobilities" counts,
+    # period by period ("learners" counts distinct persons where the list
+    # gives person ids, as roles.csv does).
     custom = lua_json(db, "(function() vista.indicator.define { id = 'lshare',"
                       " name = 'L', unit = '%%', numerator = { mobility = {"
-                      " profile = 'learner' } }, denominator = 'learners' }"
+                      " profile = 'learner' } }, denominator = 'learner_mobilities' }"
                       " local o = {} for _, r in ipairs(vista.indicator.compute"
                       "{ institution = '%s', ids = { 'lshare' } }) do"
                       " o[#o + 1] = { r.numerator, r.denominator } end"
@@ -468,7 +470,7 @@ def compare_roles(work):
     per_year = defaultdict(int)
     for r, w, _ in lrn:
         per_year[r["start_month"][:4]] += w
-    check("roles: custom { mobility = { profile = 'learner' } } = learners",
+    check("roles: custom { mobility = { profile = 'learner' } } = learner_mobilities",
           custom, [[v, v] for _, v in sorted(per_year.items())])
     staff = sum(r["staff"] for r in lua_json(
         db, "vista.indicator.base{period = 'calendar', institution = '%s'}" % code))
